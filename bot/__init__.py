@@ -1,0 +1,1 @@
+"""ctbot's wiring: settings, the command line and the Telegram application."""

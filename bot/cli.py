@@ -1,0 +1,153 @@
+"""The ``ctbot`` command line: load, stats, ask, chat (and run, once the bot exists).
+
+Every command takes ``--db`` (default ``$CTBOT_DB`` or ``./ctbot.sqlite3``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from knowledge.engine import Answer, Engine
+from knowledge.errors import KnowledgeError
+from knowledge.store import database_path, load_programme, open_database, stats
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+# Every subcommand with its one-line help; README documents each (a test checks).
+COMMANDS = {
+    "load": "(re)build the database from a programme text (default: the bundled one)",
+    "stats": "print counts of indicators, tasks, responsibilities, passages, agencies",
+    "ask": "answer a question, or one question per line from stdin with '-'",
+    "chat": "interactive console over the same engine",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser (also used by the documentation test)."""
+    parser = argparse.ArgumentParser(
+        prog="ctbot",
+        description="Hỏi đáp Chương trình hành động 08-CTr/TU — ctbot command line.",
+    )
+    parser.add_argument("--db", help="SQLite database (default: $CTBOT_DB or ./ctbot.sqlite3)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = sub.add_parser("load", help=COMMANDS["load"])
+    load.add_argument("path", nargs="?", help="programme text file (UTF-8)")
+    load.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    st = sub.add_parser("stats", help=COMMANDS["stats"])
+    st.add_argument("--json", action="store_true", help="print a JSON object")
+    st.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    ask = sub.add_parser("ask", help=COMMANDS["ask"])
+    ask.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for '-')")
+    ask.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    chat = sub.add_parser("chat", help=COMMANDS["chat"])
+    chat.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+    return parser
+
+
+def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+    else:
+        out.write(answer.text + "\n")
+    out.flush()
+
+
+def _cmd_load(args: argparse.Namespace, db_path: Path) -> int:
+    if args.path:
+        try:
+            text = Path(args.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"ctbot load: cannot read {args.path}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        from knowledge.store import bundled_text
+
+        text = bundled_text()
+    db = open_database(db_path)
+    try:
+        programme = load_programme(db, text, source=args.path or "bundled")
+    except KnowledgeError as exc:
+        print(f"ctbot load: {args.path or 'bundled programme'}: {exc}", file=sys.stderr)
+        print("ctbot load: the database was not changed.", file=sys.stderr)
+        return 1
+    counts = stats(db)
+    print(
+        f"Loaded {programme.title}: "
+        + ", ".join(f"{n} {name}" for name, n in counts.items())
+        + f" into {db_path}"
+    )
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace, db_path: Path) -> int:
+    counts = stats(open_database(db_path))
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        for name, n in counts.items():
+            print(f"{name:17} {n}")
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, db_path: Path) -> int:
+    engine = Engine.from_database(open_database(db_path))
+    if args.question == ["-"]:
+        for line in sys.stdin:
+            _print_answer(engine.ask(line.rstrip("\n")), args.json, sys.stdout)
+        return 0
+    _print_answer(engine.ask(" ".join(args.question)), args.json, sys.stdout)
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
+    engine = Engine.from_database(open_database(db_path))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"ctbot — hỏi đáp {engine.programme.title}. Gõ câu hỏi, Ctrl-D để thoát.")
+    while True:
+        try:
+            line = input("❓ " if interactive else "")
+        except EOFError:
+            break
+        except KeyboardInterrupt:
+            print()
+            break
+        if not line.strip():
+            continue
+        print(engine.ask(line).text)
+        if interactive:
+            print()
+        sys.stdout.flush()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name; ``sys.argv[1:]`` when None.
+
+    Returns:
+        The process exit code.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    db_path = database_path(getattr(args, "sub_db", None) or args.db)
+    handlers = {"load": _cmd_load, "stats": _cmd_stats, "ask": _cmd_ask, "chat": _cmd_chat}
+    try:
+        return handlers[args.command](args, db_path)
+    except KnowledgeError as exc:
+        print(f"ctbot {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

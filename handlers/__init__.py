@@ -1,0 +1,1 @@
+"""Telegram handlers: each module owns one feature and only parses, calls ``knowledge`` and renders."""

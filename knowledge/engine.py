@@ -1,0 +1,555 @@
+"""The question-answering engine: built once at start-up, asked many times.
+
+``Engine.ask`` parses a question (:mod:`knowledge.query`), picks the records
+that answer it (:mod:`knowledge.index` for topics, direct look-ups for codes,
+quarters, areas and bodies), and renders a Vietnamese answer with the direct
+answer first, then the card, then the source reference. When nothing matches
+well enough it says so and suggests the closest items instead of presenting
+an unrelated one as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+
+from knowledge.agencies import AgencyIndex, agency_key, split_names
+from knowledge.index import Entry, Field, Hit, SearchIndex
+from knowledge.lexicon import expand
+from knowledge.model import Indicator, Passage, Programme, Responsibility, Task
+from knowledge.query import Intent, ParsedQuery, parse_query
+from knowledge.render import (
+    PLAIN,
+    Markup,
+    agency_display,
+    indicator_card,
+    indicator_line,
+    passage_card,
+    plural_tasks,
+    responsibility_card,
+    task_card,
+    task_line,
+)
+from knowledge.text import fold
+
+__all__ = ["Answer", "Engine", "Result"]
+
+# A hit below this coverage of the question is not an answer.
+FOUND_THRESHOLD = 0.5
+# Hits within this ratio of the best are offered as alternatives.
+CLOSE_RATIO = 0.92
+# How much each kind of record is trusted when the question does not say.
+KIND_PRIOR = {"task": 1.0, "indicator": 1.0, "responsibility": 0.95, "passage": 0.9}
+# Words that say "a task/target in general" and no topic.
+_GENERIC = frozenset(
+    "nhiem vu de an ke hoach chuong trinh nghi quyet viec cong trinh phu luc chi tieu "
+    "muc tieu trinh tinh cac nhung linh vuc ve nhom so noi dung thuc hien cua".split()
+)
+_DUE_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
+FIELD_SENTENCES = {
+    Intent.LEAD: "{lead} chủ trì tham mưu nhiệm vụ {code}.",
+    Intent.DUE: "Thời gian trình nhiệm vụ {code}: {due}.",
+    Intent.PERIOD: "Thời gian thực hiện nhiệm vụ {code}: {period}.",
+    Intent.APPROVAL: "Cấp trình cho ý kiến nhiệm vụ {code}: {approval}.",
+    Intent.ISSUER: "Cơ quan ban hành nhiệm vụ {code}: {issuer}.",
+}
+FIELD_MISSING = {
+    Intent.LEAD: "Phụ lục không ghi cơ quan chủ trì cho nhiệm vụ {code}.",
+    Intent.DUE: "Phụ lục không ghi thời gian trình cho nhiệm vụ {code}.",
+    Intent.PERIOD: "Phụ lục không ghi thời gian thực hiện cho nhiệm vụ {code}.",
+    Intent.APPROVAL: "Phụ lục không ghi cấp trình cho ý kiến của nhiệm vụ {code}.",
+    Intent.ISSUER: "Phụ lục không ghi cơ quan ban hành nhiệm vụ {code}.",
+}
+EXAMPLES = (
+    "ai chủ trì đề án chuyển đổi số?",
+    "chỉ tiêu che phủ rừng 2025",
+    "hạn trình đề án nông nghiệp hữu cơ",
+    "Ban Tuyên giáo Tỉnh ủy chủ trì những nhiệm vụ nào",
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A record that answers (or nearly answers) a question.
+
+    Attributes:
+        kind: ``task``, ``indicator``, ``responsibility``, ``passage`` or ``agency``.
+        id: Its key within the kind (task code, indicator id, ...).
+        score: Confidence, 0..1.
+        title: A short title for lists and buttons.
+    """
+
+    kind: str
+    id: str
+    score: float
+    title: str
+
+
+@dataclass
+class Answer:
+    """What the engine says.
+
+    Attributes:
+        query: The question as received.
+        intent: The intent it was answered as.
+        found: Whether the programme answers it.
+        text: The rendered answer.
+        results: The records used, best first.
+        alternatives: Other records that matched about equally, for
+            disambiguation buttons.
+    """
+
+    query: str
+    intent: str
+    found: bool
+    text: str
+    results: list[Result] = field(default_factory=list)
+    alternatives: list[Result] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The ``ctbot ask --json`` object."""
+        return {
+            "query": self.query,
+            "intent": self.intent,
+            "found": self.found,
+            "answer": self.text,
+            "results": [asdict(r) for r in self.results],
+        }
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _words(*parts: str) -> tuple[str, ...]:
+    return tuple(expand(fold(" ".join(p for p in parts if p))).split())
+
+
+def _due_quarter(due: str) -> tuple[int, int | None] | None:
+    m = _DUE_QUARTER.search(fold(due))
+    if not m:
+        return None
+    return _ROMAN[m.group(1)], int(m.group(2)) if m.group(2) else None
+
+
+class Engine:
+    """Answers Vietnamese questions about one programme.
+
+    Build it once (it indexes the whole programme) and share it: ``ask`` is
+    read-only and safe to call from any number of handlers.
+    """
+
+    def __init__(
+        self,
+        programme: Programme,
+        *,
+        fts: Callable[[str, Iterable[str]], set[str]] | None = None,
+    ) -> None:
+        """Index ``programme``.
+
+        Args:
+            programme: The parsed (or stored) programme.
+            fts: Optional full-text look-up ``(table, words) -> keys`` used to
+                pre-select passages on large programmes.
+        """
+        self.programme = programme
+        self.tasks = {t.code: t for t in programme.tasks}
+        self.indicators = {str(i.id): i for i in programme.indicators}
+        self.responsibilities = {r.number: r for r in programme.responsibilities}
+        self.passages = {str(p.id): p for p in programme.passages}
+        self.agencies = AgencyIndex(programme.agencies)
+        self.agency_names = [a.name for a in programme.agencies]
+        self._fts = fts
+        self.index = SearchIndex(self._entries())
+        self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
+
+    @classmethod
+    def from_database(cls, db: object) -> Engine:
+        """Build the engine from a database filled by :func:`knowledge.store.load_programme`.
+
+        Args:
+            db: A ``sqlite_utils.Database``.
+
+        Returns:
+            The engine, using the database's FTS5 index for passages.
+        """
+        from knowledge.store import fts_keys, read_programme
+
+        programme = read_programme(db)  # type: ignore[arg-type]
+        return cls(programme, fts=lambda table, words: fts_keys(db, table, words))  # type: ignore[arg-type]
+
+    # -- index -------------------------------------------------------------
+
+    def _entries(self) -> Iterable[Entry]:
+        for t in self.programme.tasks:
+            yield Entry(
+                "task",
+                t.code,
+                (Field(1.0, _words(t.content)), Field(0.35, _words(t.group))),
+            )
+        for i in self.programme.indicators:
+            yield Entry(
+                "indicator",
+                str(i.id),
+                (
+                    Field(1.0, _words(i.name, i.unit, i.detail)),
+                    Field(0.8, _words(i.subject, i.name, i.unit, i.detail)),
+                    Field(0.72, _words(i.sentence)),
+                    Field(0.3, _words(i.area)),
+                ),
+            )
+        for r in self.programme.responsibilities:
+            yield Entry(
+                "responsibility",
+                r.number,
+                (Field(1.0, _words(r.subject, *r.bodies)), Field(0.75, _words(r.text))),
+            )
+        for p in self.programme.passages:
+            yield Entry(
+                "passage", str(p.id), (Field(1.0, _words(p.text)), Field(0.4, _words(p.heading)))
+            )
+
+    # -- public look-ups ------------------------------------------------------
+
+    def title_of(self, kind: str, key: str) -> str:
+        """A short title for a record, for lists and buttons."""
+        if kind == "task":
+            return f"{key} {_short(self.tasks[key].content, 60)}"
+        if kind == "indicator":
+            ind = self.indicators[key]
+            return _short(f"{ind.name}: {ind.value}", 70)
+        if kind == "responsibility":
+            return _short(f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70)
+        if kind == "passage":
+            return _short(self.passages[key].text, 70)
+        return key
+
+    def card(self, kind: str, key: str, m: Markup = PLAIN) -> str | None:
+        """Render one record by kind and key (for buttons and commands), or None."""
+        if kind == "task" and key in self.tasks:
+            return task_card(self.tasks[key], m)
+        if kind == "indicator" and key in self.indicators:
+            ind = self.indicators[key]
+            return indicator_card(ind, self.siblings(ind), m)
+        if kind == "responsibility" and key in self.responsibilities:
+            return responsibility_card(self.responsibilities[key], m)
+        if kind == "passage" and key in self.passages:
+            return passage_card(self.passages[key], m)
+        return None
+
+    def siblings(self, ind: Indicator) -> list[Indicator]:
+        """Targets from the same bullet as ``ind`` (including it)."""
+        return [i for i in self.programme.indicators if i.sentence == ind.sentence]
+
+    def task(self, code: str) -> Task | None:
+        """The task with this code; case and a missing part prefix are forgiven ("ii.3", "3")."""
+        code = code.strip().upper().rstrip(".")
+        if code in self.tasks:
+            return self.tasks[code]
+        matches = [c for c in self.tasks if c.split(".", 1)[-1] == code or c.endswith("." + code)]
+        return self.tasks[matches[0]] if len(matches) == 1 else None
+
+    def tasks_led_by(self, agency: str) -> list[Task]:
+        """Tasks whose lead agency is ``agency`` (any spelling)."""
+        key = agency_key(agency)
+        return [
+            t
+            for t in self.programme.tasks
+            if any(agency_key(n) == key for n in split_names(t.lead))
+        ]
+
+    def duties_of(self, agency: str) -> list[Responsibility]:
+        """Responsibilities that name ``agency``, the ones addressed to it first."""
+        key = agency_key(agency)
+        direct = [
+            r for r in self.programme.responsibilities
+            if any(agency_key(b) == key for b in r.bodies[:1])
+        ]
+        named = [
+            r for r in self.programme.responsibilities
+            if r not in direct and any(agency_key(b) == key for b in r.bodies)
+        ]
+        return direct + named
+
+    def indicators_in(self, area: str) -> list[Indicator]:
+        """Targets of an area (folded area words accepted)."""
+        want = fold(area)
+        return [i for i in self.programme.indicators if want in fold(i.area)]
+
+    def tasks_due(self, quarter: int | None, year: int | None) -> list[Task]:
+        """Tasks whose submission time falls in a quarter and/or year."""
+        out = []
+        for t in self.programme.tasks:
+            q = _due_quarter(t.due)
+            if q is None:
+                continue
+            if quarter is not None and q[0] != quarter:
+                continue
+            if year is not None and q[1] != year:
+                continue
+            out.append(t)
+        return out
+
+    # -- answering -------------------------------------------------------------
+
+    def ask(self, question: str, m: Markup = PLAIN) -> Answer:
+        """Answer a question.
+
+        Never raises on user input: any string gets an :class:`Answer`.
+
+        Args:
+            question: The question as typed.
+            m: Markup for the answer text.
+
+        Returns:
+            The answer; ``found`` is False when the programme does not answer it.
+        """
+        q = parse_query(question)
+        if q.intent == Intent.EMPTY:
+            return self._help(q, m)
+        words, changed = self.index.correct(q.topic)
+        q.topic = words
+        corrected_folded = " ".join(words)
+        if q.code:
+            task = self.task(q.code)
+            if task and len([w for w in words if w not in _GENERIC]) <= 3:
+                return self._task_answer(q, task, 1.0, [], m)
+        for handler in (self._agency_answer, self._quarter_answer, self._area_answer):
+            answer = handler(q, corrected_folded, m)
+            if answer is not None:
+                return answer
+        return self._search_answer(q, words, changed, m)
+
+    def _help(self, q: ParsedQuery, m: Markup) -> Answer:
+        text = "\n".join(
+            [
+                m.text(f"Mình trả lời câu hỏi về {self.programme.title}."),
+                m.text("Thử hỏi, ví dụ:"),
+                *(m.text(f"• {e}") for e in EXAMPLES),
+            ]
+        )
+        return Answer(q.raw, Intent.EMPTY, False, text)
+
+    def _not_found(self, q: ParsedQuery, hits: list[Hit], m: Markup) -> Answer:
+        lines = [m.text(f"Chưa tìm thấy nội dung phù hợp trong {self.programme.title}.")]
+        near = [h for h in hits[:3] if h.score >= FOUND_THRESHOLD * 0.6]
+        if near:
+            lines.append(m.text("Nội dung gần nhất:"))
+            lines.extend(
+                m.text(f"• {self.title_of(h.entry.kind, h.entry.key)}") for h in near
+            )
+        lines.append(m.italic("Thử hỏi ngắn hơn, ví dụ: “" + EXAMPLES[0] + "”."))
+        return Answer(
+            q.raw,
+            q.intent,
+            False,
+            "\n".join(lines),
+            alternatives=[self._result(h) for h in near],
+        )
+
+    def _result(self, hit: Hit) -> Result:
+        return Result(
+            hit.entry.kind,
+            hit.entry.key,
+            round(hit.score, 4),
+            self.title_of(hit.entry.kind, hit.entry.key),
+        )
+
+    def _task_answer(
+        self, q: ParsedQuery, task: Task, score: float, others: list[Hit], m: Markup
+    ) -> Answer:
+        intent = q.intent if q.intent in Intent.TASK_FIELDS else Intent.TASK
+        lines = []
+        if intent in FIELD_SENTENCES:
+            value = getattr(task, intent)
+            if value:
+                shown = agency_display(value) if intent == Intent.LEAD else value
+                lines.append(m.bold(FIELD_SENTENCES[intent].format(code=task.code, **{intent: shown})))
+            else:
+                lines.append(m.bold(FIELD_MISSING[intent].format(code=task.code)))
+        lines.append(task_card(task, m))
+        results = [Result("task", task.code, round(score, 4), self.title_of("task", task.code))]
+        return self._with_alternatives(q, intent, lines, results, others, m)
+
+    def _with_alternatives(
+        self,
+        q: ParsedQuery,
+        intent: str,
+        lines: list[str],
+        results: list[Result],
+        others: list[Hit],
+        m: Markup,
+    ) -> Answer:
+        alternatives = [self._result(h) for h in others]
+        if alternatives:
+            lines.append(m.text("Có thể bạn hỏi về:"))
+            lines.extend(m.text(f"• {a.title}") for a in alternatives)
+        return Answer(q.raw, intent, True, "\n".join(lines), results + alternatives, alternatives)
+
+    # Body questions: "Ban Tuyên giáo chủ trì những gì", "HĐND tỉnh làm gì".
+    def _agency_answer(self, q: ParsedQuery, folded: str, m: Markup) -> Answer | None:
+        spans = self.agencies.spans(" ".join(q.topic))
+        if not spans:
+            return None
+        topic = " ".join(q.topic)
+        for start, end, _ in reversed(spans):
+            topic = topic[:start] + " " + topic[end:]
+        left = [w for w in topic.split() if w not in _GENERIC]
+        if left and not (q.wants_list or q.wants_duties):
+            return None
+        if len(left) > 2:
+            return None
+        name = spans[0][2]
+        led = self.tasks_led_by(name)
+        duties = self.duties_of(name)
+        asks_tasks = q.wants_list or q.intent == Intent.LEAD or q.wants_task
+        if q.wants_duties and not q.wants_list and duties:
+            return self._duties_answer(q, name, duties, led, m)
+        if asks_tasks and led:
+            return self._agency_tasks_answer(q, name, led, duties, m)
+        if duties:
+            return self._duties_answer(q, name, duties, led, m)
+        if led:
+            return self._agency_tasks_answer(q, name, led, duties, m)
+        return None
+
+    def _agency_tasks_answer(
+        self,
+        q: ParsedQuery,
+        name: str,
+        led: list[Task],
+        duties: list[Responsibility],
+        m: Markup,
+    ) -> Answer:
+        lines = [m.bold(f"{agency_display(name)} chủ trì tham mưu {plural_tasks(len(led))}:")]
+        lines.extend(task_line(t, m) for t in led)
+        if duties:
+            refs = ", ".join(f"mục {r.ref}" for r in duties)
+            lines.append(m.text(f"Trách nhiệm trong tổ chức thực hiện: {refs}."))
+        lines.append(m.italic("Nguồn: Phụ lục, cột “Cơ quan chủ trì tham mưu”"))
+        results = [Result("task", t.code, 1.0, self.title_of("task", t.code)) for t in led]
+        return Answer(q.raw, Intent.BY_AGENCY, True, "\n".join(lines), results)
+
+    def _duties_answer(
+        self,
+        q: ParsedQuery,
+        name: str,
+        duties: list[Responsibility],
+        led: list[Task],
+        m: Markup,
+    ) -> Answer:
+        lines = [m.bold(f"Trách nhiệm của {agency_display(name)}:")]
+        lines.extend(responsibility_card(r, m) for r in duties[:3])
+        if led:
+            lines.append(m.text(f"Ngoài ra, chủ trì tham mưu {plural_tasks(len(led))} trong Phụ lục:"))
+            lines.extend(task_line(t, m) for t in led[:10])
+        results = [
+            Result("responsibility", r.number, 1.0, self.title_of("responsibility", r.number))
+            for r in duties
+        ]
+        return Answer(q.raw, Intent.DUTIES, True, "\n".join(lines), results)
+
+    # "Nhiệm vụ trình trong quý III năm 2021".
+    def _quarter_answer(self, q: ParsedQuery, folded: str, m: Markup) -> Answer | None:
+        if q.quarter is None:
+            return None
+        left = [w for w in q.topic if w not in _GENERIC and not w.isdigit()]
+        if len(left) > 1:
+            return None
+        quarter, year = q.quarter
+        year = year or q.year
+        tasks = self.tasks_due(quarter, year)
+        when = f"Quý {_QUARTER_NAMES[quarter]}" + (f" năm {year}" if year else "")
+        if not tasks:
+            text = m.text(f"Phụ lục không có nhiệm vụ nào trình trong {when}.")
+            return Answer(q.raw, Intent.BY_QUARTER, True, text)
+        lines = [m.bold(f"Các nhiệm vụ trình trong {when} ({plural_tasks(len(tasks))}):")]
+        lines.extend(task_line(t, m, show=("due", "lead")) for t in tasks)
+        lines.append(m.italic("Nguồn: Phụ lục, cột “Thời gian trình”"))
+        results = [Result("task", t.code, 1.0, self.title_of("task", t.code)) for t in tasks]
+        return Answer(q.raw, Intent.BY_QUARTER, True, "\n".join(lines), results)
+
+    # "Các chỉ tiêu về môi trường".
+    def _area_answer(self, q: ParsedQuery, folded: str, m: Markup) -> Answer | None:
+        if "chi tieu" not in q.folded:
+            return None
+        area_words = set(q.area.split()) | {"chi", "tieu", "chu", "yeu", "tat", "ca", "ve", "linh",
+                                            "vuc", "danh", "sach", "tai", "nguyen", "phat", "trien",
+                                            "ben", "vung", "he", "thong", "chinh", "tri", "nhom",
+                                            "cac", "nhung", "toan", "bo", "nam", "2025", "den"}
+        left = [w for w in q.topic if w not in area_words and w not in _GENERIC]
+        if left:
+            return None
+        inds = self.indicators_in(q.area) if q.area else []
+        if q.area and not inds:
+            inds = [i for i in self.programme.indicators if q.area.split()[0] in fold(i.area)]
+        if not inds:
+            if not (q.wants_list or {"tat", "ca"} <= set(q.topic) or q.topic in ([], ["chi", "tieu"])):
+                return None
+            inds = list(self.programme.indicators)
+        lines = []
+        for area in dict.fromkeys(i.area for i in inds):
+            group = [i for i in inds if i.area == area]
+            lines.append(m.bold(f"Chỉ tiêu về {area} ({len(group)}):"))
+            lines.extend(indicator_line(i, m) for i in group)
+        refs = ", ".join(dict.fromkeys(f"mục {i.ref}" for i in inds))
+        lines.append(m.italic(f"Nguồn: {refs}"))
+        results = [Result("indicator", str(i.id), 1.0, self.title_of("indicator", str(i.id))) for i in inds]
+        return Answer(q.raw, Intent.AREA, True, "\n".join(lines), results)
+
+    # Everything else: search the topic.
+    def _search_answer(
+        self, q: ParsedQuery, words: list[str], changed: list[str], m: Markup
+    ) -> Answer:
+        penalised = [w for w, o in zip(words, q.topic, strict=False) if w != o] + changed
+        if q.intent in Intent.TASK_FIELDS:
+            hits = self.index.score(words, {"task"}, penalised)
+            if hits and hits[0].score >= FOUND_THRESHOLD:
+                return self._answer_hits(q, hits, m)
+        hits = self.index.score(words, None, penalised)
+        hits = self._weigh(q, hits)
+        if not hits or hits[0].score < FOUND_THRESHOLD:
+            return self._not_found(q, hits, m)
+        return self._answer_hits(q, hits, m)
+
+    def _weigh(self, q: ParsedQuery, hits: list[Hit]) -> list[Hit]:
+        prior = dict(KIND_PRIOR)
+        if q.wants_indicator:
+            prior["indicator"] *= 1.08
+        if q.wants_task or q.intent in Intent.TASK_FIELDS:
+            prior["task"] *= 1.08
+        if q.wants_duties:
+            prior["responsibility"] *= 1.1
+        weighed = [Hit(h.entry, h.score * prior[h.entry.kind], h.matched) for h in hits]
+        weighed.sort(key=lambda h: h.score, reverse=True)
+        return weighed
+
+    def _answer_hits(self, q: ParsedQuery, hits: list[Hit], m: Markup) -> Answer:
+        best = hits[0]
+        others = [
+            h
+            for h in hits[1:4]
+            if h.score >= best.score * CLOSE_RATIO and h.entry.kind == best.entry.kind
+        ]
+        kind, key = best.entry.kind, best.entry.key
+        if kind == "task":
+            return self._task_answer(q, self.tasks[key], best.score, others, m)
+        result = [self._result(best)]
+        if kind == "indicator":
+            ind = self.indicators[key]
+            sib_ids = {str(s.id) for s in self.siblings(ind)}
+            others = [h for h in others if h.entry.key not in sib_ids]
+            lines = [indicator_card(ind, self.siblings(ind), m)]
+            return self._with_alternatives(q, Intent.INDICATOR, lines, result, others, m)
+        if kind == "responsibility":
+            lines = [responsibility_card(self.responsibilities[key], m)]
+            return self._with_alternatives(q, Intent.DUTIES, lines, result, others, m)
+        lines = [passage_card(self.passages[key], m)]
+        return self._with_alternatives(q, Intent.PASSAGE, lines, result, others, m)
+
+
+def _unused(p: Passage) -> None:  # pragma: no cover - keeps the import for typing
+    del p

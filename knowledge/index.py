@@ -1,0 +1,257 @@
+"""In-memory scoring of programme entries against a folded query.
+
+Each entry has a few weighted fields (a task's content, an indicator's name
+and sentence ...). A query is scored against a field by how much of its
+*information* the field covers: each syllable weighs its inverse document
+frequency, so generic words ("đề án", "xây dựng", "tỉnh") count for little
+without being deleted, and adjacent syllable pairs (bigrams) reward the right
+word order in place of a word segmenter, which would need diacritics.
+
+Typos are corrected against the corpus vocabulary with rapidfuzz before
+scoring: an unknown syllable becomes its nearest known one, and a known
+syllable that forms no known pair with its neighbours ("nong thong moi") is
+swapped for a neighbour that does ("thon").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.text import bigrams
+
+__all__ = ["Entry", "Field", "Hit", "SearchIndex"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A searchable part of an entry.
+
+    Attributes:
+        weight: How much a full match on this field is worth (≤ 1).
+        words: Its folded, expanded syllables.
+    """
+
+    weight: float
+    words: tuple[str, ...]
+    unigrams: frozenset[str] = field(init=False)
+    pairs: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unigrams", frozenset(self.words))
+        object.__setattr__(self, "pairs", frozenset(bigrams(list(self.words))))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Something the engine can answer with.
+
+    Attributes:
+        kind: ``"task"``, ``"indicator"``, ``"responsibility"`` or ``"passage"``.
+        key: Its identifier within the kind (task code, indicator id ...).
+        fields: Its weighted fields; the first is its title.
+    """
+
+    kind: str
+    key: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A scored entry.
+
+    Attributes:
+        entry: The entry.
+        score: Coverage of the query by the entry's best field, 0..1.
+        matched: Query syllables found in the entry.
+    """
+
+    entry: Entry
+    score: float
+    matched: frozenset[str]
+
+
+# Onsets Vietnamese speakers confuse when spelling (by dialect): a typo may
+# swap these, but rarely turns one onset into an unrelated one ("xăng" is not
+# a misspelt "tăng").
+_ONSET_GROUPS = [{"s", "x"}, {"ch", "tr"}, {"d", "gi", "r", "v"}, {"n", "l"}, {"c", "k", "q"},
+                 {"g", "gh"}, {"ng", "ngh"}, {"h", "kh"}, {"ph", "f"}]
+_ONSET = ("ngh", "ng", "gh", "gi", "kh", "ph", "th", "tr", "ch", "nh", "qu")
+
+
+def _onset(word: str) -> str:
+    for o in _ONSET:
+        if word.startswith(o):
+            return o
+    return word[:1] if word[:1] not in "aeiouy" else ""
+
+
+def _same_onset(a: str, b: str) -> bool:
+    oa, ob = _onset(a), _onset(b)
+    return oa == ob or any(oa in g and ob in g for g in _ONSET_GROUPS)
+
+
+class SearchIndex:
+    """Scores entries by weighted syllable and bigram coverage of the query."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        """Build the vocabulary and document frequencies of ``entries``.
+
+        Args:
+            entries: Every entry to search.
+        """
+        self.entries = list(entries)
+        df: Counter[str] = Counter()
+        pair_df: Counter[str] = Counter()
+        for entry in self.entries:
+            words: set[str] = set()
+            pairs: set[str] = set()
+            for f in entry.fields:
+                words |= f.unigrams
+                pairs |= f.pairs
+            df.update(words)
+            pair_df.update(pairs)
+        n = max(len(self.entries), 1)
+        self.df = df
+        self.pairs = pair_df
+        self.vocabulary = sorted(df)
+        self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+        self._max_idf = math.log((n + 1) / 0.5)
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency of a syllable; unknown syllables weigh the most."""
+        return self._idf.get(word, self._max_idf)
+
+    def known(self, word: str) -> bool:
+        """Whether the syllable occurs in any entry."""
+        return word in self.df
+
+    # -- typo correction -------------------------------------------------
+
+    @lru_cache(maxsize=16384)  # noqa: B019 - the index lives as long as the process
+    def neighbours(self, word: str) -> tuple[str, ...]:
+        """Known syllables one edit away (two for long ones), most frequent first."""
+        if len(word) < 3 or word.isdigit():
+            return ()
+        limit = 2 if len(word) >= 7 else 1
+        found = process.extract(
+            word,
+            self.vocabulary,
+            scorer=Levenshtein.distance,
+            score_cutoff=limit,
+            limit=12,
+        )
+        ranked = sorted(
+            (w for w, d, _ in found if w != word and not w.isdigit() and _same_onset(word, w)),
+            key=lambda w: (Levenshtein.distance(word, w), -self.df[w]),
+        )
+        return tuple(ranked)
+
+    def correct(self, words: Sequence[str]) -> tuple[list[str], list[str]]:
+        """Correct typos in folded query syllables.
+
+        Args:
+            words: The query's syllables.
+
+        Returns:
+            ``(corrected, changed)``: the corrected syllables, and the
+            original syllables that were changed.
+        """
+        out = list(words)
+        changed: list[str] = []
+
+        def pair_score(i: int, w: str) -> int:
+            score = 0
+            if i > 0 and f"{out[i - 1]} {w}" in self.pairs:
+                score += 1
+            if i + 1 < len(out) and f"{w} {out[i + 1]}" in self.pairs:
+                score += 1
+            return score
+
+        for i, w in enumerate(out):
+            if w.isdigit() or any(ch.isdigit() for ch in w):
+                continue
+            if not self.known(w):
+                options = self.neighbours(w)
+                if options:
+                    best = max(options, key=lambda c: (pair_score(i, c), self.df[c]))
+                    out[i] = best
+                    changed.append(w)
+        # Real-word errors: a known syllable that pairs with neither neighbour.
+        for i, w in enumerate(out):
+            if len(out) < 2 or not self.known(w) or pair_score(i, w) > 0:
+                continue
+            options = [c for c in self.neighbours(w) if pair_score(i, c) > 0]
+            if options:
+                best = max(options, key=lambda c: (pair_score(i, c), self.df[c]))
+                # Only when the neighbour pairs on both sides, or the word is rare.
+                if pair_score(i, best) >= 2 or self.df[w] <= 2:
+                    changed.append(w)
+                    out[i] = best
+        return out, changed
+
+    # -- scoring ----------------------------------------------------------
+
+    def score(
+        self,
+        words: Sequence[str],
+        kinds: set[str] | None = None,
+        penalised: Iterable[str] = (),
+    ) -> list[Hit]:
+        """Score every entry (of ``kinds``) against the query syllables.
+
+        Args:
+            words: Corrected, folded query syllables (intent words removed).
+            kinds: Restrict to these entry kinds; all when None.
+            penalised: Syllables that came from typo correction; they count
+                for less.
+
+        Returns:
+            Hits with a positive score, best first.
+        """
+        if not words:
+            return []
+        soft = set(penalised)
+        full = {w: self.idf(w) for w in words}
+        # A corrected syllable is a guess: it counts for less when matched,
+        # but the question still needs covering in full.
+        weights = {w: full[w] * (0.6 if w in soft else 1.0) for w in words}
+        total = sum(full.values())
+        qpairs = bigrams(list(words))
+        pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
+        pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
+        hits: list[Hit] = []
+        for entry in self.entries:
+            if kinds is not None and entry.kind not in kinds:
+                continue
+            best = 0.0
+            matched: set[str] = set()
+            for f in entry.fields:
+                got = [w for w in weights if w in f.unigrams]
+                if not got:
+                    continue
+                uni = sum(weights[w] for w in got) / total
+                if pair_total:
+                    bi = sum(pair_w[p] for p in pair_w if p in f.pairs) / pair_total
+                    cov = 0.6 * uni + 0.4 * bi
+                else:
+                    cov = uni
+                # Precision: a short title mostly made of the query beats a
+                # long paragraph that merely contains it.
+                own = sum(self.idf(w) for w in f.unigrams) or 1.0
+                precision = sum(self.idf(w) for w in got) / own
+                s = f.weight * cov * (0.9 + 0.1 * precision)
+                if s > best:
+                    best = s
+                matched.update(got)
+            if best > 0:
+                hits.append(Hit(entry, best, frozenset(matched)))
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits

@@ -1,0 +1,181 @@
+"""Render records and answers as Vietnamese text, in plain text or any markup.
+
+The engine renders through a :class:`Markup`; the command line uses
+:data:`PLAIN`, the Telegram bot passes an HTML markup that escapes every
+piece of programme or user text. Nothing here knows about Telegram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from knowledge.agencies import agency_key
+from knowledge.formatting import count
+from knowledge.lexicon import expand_display
+from knowledge.model import Indicator, Passage, Responsibility, Task
+
+__all__ = [
+    "PLAIN",
+    "Markup",
+    "PlainMarkup",
+    "agency_display",
+    "indicator_card",
+    "indicator_line",
+    "passage_card",
+    "responsibility_card",
+    "task_card",
+    "task_line",
+]
+
+
+class Markup(Protocol):
+    """How text is marked up: the engine only ever calls these."""
+
+    def text(self, s: str) -> str:
+        """Escape programme or user text."""
+        ...
+
+    def bold(self, s: str) -> str:
+        """Escape and embolden."""
+        ...
+
+    def italic(self, s: str) -> str:
+        """Escape and italicise."""
+        ...
+
+
+class PlainMarkup:
+    """Plain text: no escaping, no styling."""
+
+    def text(self, s: str) -> str:
+        """Return ``s`` unchanged."""
+        return s
+
+    def bold(self, s: str) -> str:
+        """Return ``s`` unchanged."""
+        return s
+
+    def italic(self, s: str) -> str:
+        """Return ``s`` unchanged."""
+        return s
+
+
+PLAIN = PlainMarkup()
+
+TASK_FIELD_LABELS = {
+    "lead": "Cơ quan chủ trì tham mưu",
+    "coordinating": "Cơ quan phối hợp",
+    "approval": "Cấp trình cho ý kiến",
+    "issuer": "Cơ quan ban hành",
+    "due": "Thời gian trình",
+    "period": "Thời gian thực hiện",
+}
+
+
+def _sentence_case(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+def agency_display(name: str) -> str:
+    """A body's name in full, with the source's abbreviation after it when different.
+
+    Example:
+        >>> agency_display("Ban CSĐ UBND tỉnh")
+        'Ban cán sự đảng Ủy ban nhân dân tỉnh (Ban CSĐ UBND tỉnh)'
+    """
+    full = expand_display(name)
+    return f"{full} ({name})" if agency_key(full) == agency_key(name) and full != name else name
+
+
+def task_source(task: Task) -> str:
+    """Where a cadre finds the task on paper."""
+    return f"Nguồn: Phụ lục, mục {task.code}"
+
+
+def task_card(task: Task, m: Markup = PLAIN, *, status: str = "") -> str:
+    """Render a task with all its columns and its source reference.
+
+    Args:
+        task: The task.
+        m: Markup to use.
+        status: An optional progress line (from progress tracking).
+
+    Returns:
+        Several lines of text.
+    """
+    lines = [m.bold(f"📌 Nhiệm vụ {task.code}: ") + m.text(task.content)]
+    if task.group:
+        lines.append(m.italic(f"Nhóm: {task.group}"))
+    for name, label in TASK_FIELD_LABELS.items():
+        value = getattr(task, name)
+        if name == "coordinating" and not value:
+            continue
+        shown = agency_display(value) if name == "lead" and value else value
+        lines.append(f"• {m.text(label)}: " + (m.text(shown) if value else m.italic("không ghi")))
+    for header, value in task.extra.items():
+        lines.append(f"• {m.text(header)}: {m.text(value)}")
+    if status:
+        lines.append(m.text(status))
+    lines.append(m.italic(task_source(task)))
+    return "\n".join(lines)
+
+
+def task_line(task: Task, m: Markup = PLAIN, *, show: Sequence[str] = ("due",)) -> str:
+    """One line of a task list: code, content and the requested columns."""
+    extras = []
+    for name in show:
+        value = getattr(task, name)
+        if value:
+            label = {"due": "trình", "lead": "chủ trì", "period": "thực hiện"}.get(name, name)
+            extras.append(f"{label} {value}")
+    tail = f" ({m.text('; '.join(extras))})" if extras else ""
+    return f"• {m.bold(task.code)} — {m.text(task.content)}{tail}"
+
+
+def indicator_line(ind: Indicator, m: Markup = PLAIN) -> str:
+    """One line: name and value as written."""
+    detail = f" ({ind.detail})" if ind.detail else ""
+    return f"• {m.text(_sentence_case(ind.name))}: {m.bold(ind.value)}{m.text(detail)}"
+
+
+def indicator_card(ind: Indicator, siblings: Iterable[Indicator], m: Markup = PLAIN) -> str:
+    """Render a target: the value first, then its sentence, siblings and source."""
+    detail = f" ({ind.detail})" if ind.detail else ""
+    lines = [
+        m.bold("🎯 ")
+        + m.text(_sentence_case(ind.name))
+        + ": "
+        + m.bold(ind.value)
+        + m.text(detail),
+        m.text(f"Nguyên văn: “{ind.sentence}”"),
+    ]
+    others = [s for s in siblings if s.id != ind.id]
+    if others:
+        lines.append(m.text("Cùng chỉ tiêu:"))
+        lines.extend(indicator_line(s, m) for s in others)
+    lines.append(m.italic(f"Lĩnh vực: {ind.area}. Nguồn: mục {ind.ref}"))
+    return "\n".join(lines)
+
+
+def responsibility_card(r: Responsibility, m: Markup = PLAIN) -> str:
+    """Render an item of the implementation part."""
+    return "\n".join(
+        [
+            m.bold(f"📋 Trách nhiệm của {r.subject} (mục {r.ref}):"),
+            m.text(r.text),
+            m.italic(f"Nguồn: mục {r.ref} (Tổ chức thực hiện)"),
+        ]
+    )
+
+
+def passage_card(p: Passage, m: Markup = PLAIN) -> str:
+    """Render a passage with its section path."""
+    return "\n".join(
+        [m.bold(f"📄 {p.path}"), m.text(p.text), m.italic(f"Nguồn: mục {p.ref}")]
+    )
+
+
+def plural_tasks(n: int) -> str:
+    """``"3 nhiệm vụ"`` with Vietnamese number formatting."""
+    return count(n, "nhiệm vụ")
