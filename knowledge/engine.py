@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from knowledge.agencies import AgencyIndex, agency_key, split_names
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
-from knowledge.model import Indicator, Passage, Programme, Responsibility, Task
+from knowledge.model import Indicator, Passage, Programme, Responsibility, Section, Task
 from knowledge.query import Intent, ParsedQuery, parse_query
 from knowledge.render import (
     PLAIN,
@@ -28,6 +28,7 @@ from knowledge.render import (
     passage_card,
     plural_tasks,
     responsibility_card,
+    section_card,
     task_card,
     task_line,
 )
@@ -37,14 +38,26 @@ __all__ = ["Answer", "Engine", "Result"]
 
 # A hit below this coverage of the question is not an answer.
 FOUND_THRESHOLD = 0.5
+# Filtering a body's own tasks by topic needs less evidence.
+FILTER_THRESHOLD = 0.3
 # Hits within this ratio of the best are offered as alternatives.
 CLOSE_RATIO = 0.92
 # How much each kind of record is trusted when the question does not say.
-KIND_PRIOR = {"task": 1.0, "indicator": 1.0, "responsibility": 0.95, "passage": 0.9}
+KIND_PRIOR = {
+    "task": 1.0,
+    "indicator": 1.0,
+    "responsibility": 0.95,
+    "section": 0.93,
+    "passage": 0.9,
+}
+# A passage this close to a task's score is shown under the task card: part C
+# usually says more about what the appendix only names.
+RELATED_RATIO = 0.85
 # Words that say "a task/target in general" and no topic.
 _GENERIC = frozenset(
     "nhiem vu de an ke hoach chuong trinh nghi quyet viec cong trinh phu luc chi tieu "
-    "muc tieu trinh tinh cac nhung linh vuc ve nhom so noi dung thuc hien cua".split()
+    "muc tieu trinh tinh cac nhung linh vuc ve nhom so noi dung thuc hien cua phai trong "
+    "co nao duoc se can da vao cho do la thi ma nam".split()
 )
 _DUE_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -160,6 +173,7 @@ class Engine:
         self.indicators = {str(i.id): i for i in programme.indicators}
         self.responsibilities = {r.number: r for r in programme.responsibilities}
         self.passages = {str(p.id): p for p in programme.passages}
+        self.sections = {x.ref: x for x in programme.sections}
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
         self._fts = fts
@@ -188,7 +202,7 @@ class Engine:
             yield Entry(
                 "task",
                 t.code,
-                (Field(1.0, _words(t.content)), Field(0.35, _words(t.group))),
+                (Field(1.0, _words(t.content)), Field(0.35, _words(t.group, t.part_title))),
             )
         for i in self.programme.indicators:
             yield Entry(
@@ -211,6 +225,8 @@ class Engine:
             yield Entry(
                 "passage", str(p.id), (Field(1.0, _words(p.text)), Field(0.4, _words(p.heading)))
             )
+        for x in self.programme.sections:
+            yield Entry("section", x.ref, (Field(1.0, _words(x.title)),))
 
     # -- public look-ups ------------------------------------------------------
 
@@ -225,6 +241,8 @@ class Engine:
             return _short(f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70)
         if kind == "passage":
             return _short(self.passages[key].text, 70)
+        if kind == "section":
+            return _short(f"Mục {key}: {self.sections[key].title}", 70)
         return key
 
     def card(self, kind: str, key: str, m: Markup = PLAIN) -> str | None:
@@ -237,8 +255,35 @@ class Engine:
         if kind == "responsibility" and key in self.responsibilities:
             return responsibility_card(self.responsibilities[key], m)
         if kind == "passage" and key in self.passages:
-            return passage_card(self.passages[key], m)
+            return self._passage_card(self.passages[key], m)
+        if kind == "section" and key in self.sections:
+            return self._section_card(self.sections[key], m)
         return None
+
+    def section_content(self, ref: str) -> tuple[list[Section], list[Passage]]:
+        """The direct sub-sections and passages of a section."""
+        depth = ref.count(".") + 1
+        children = [
+            x for x in self.programme.sections
+            if x.ref.startswith(ref + ".") and x.ref.count(".") == depth
+        ]
+        passages = [p for p in self.programme.passages if p.ref == ref]
+        return children, passages
+
+    def _section_card(self, section: Section, m: Markup) -> str:
+        children, passages = self.section_content(section.ref)
+        return section_card(section, children, passages, m)
+
+    def _passage_card(self, p: Passage, m: Markup) -> str:
+        text = passage_card(p, m)
+        # An introduction ("..., gồm:") is answered by what it introduces.
+        if p.text.rstrip().endswith(":"):
+            children, _ = self.section_content(p.ref)
+            if children:
+                text += "\n" + "\n".join(
+                    f"• {m.text(x.ref.rsplit('.', 1)[-1])}) {m.text(x.title)}" for x in children
+                )
+        return text
 
     def siblings(self, ind: Indicator) -> list[Indicator]:
         """Targets from the same bullet as ``ind`` (including it)."""
@@ -359,7 +404,13 @@ class Engine:
         )
 
     def _task_answer(
-        self, q: ParsedQuery, task: Task, score: float, others: list[Hit], m: Markup
+        self,
+        q: ParsedQuery,
+        task: Task,
+        score: float,
+        others: list[Hit],
+        m: Markup,
+        related: Passage | None = None,
     ) -> Answer:
         intent = q.intent if q.intent in Intent.TASK_FIELDS else Intent.TASK
         lines = []
@@ -367,10 +418,15 @@ class Engine:
             value = getattr(task, intent)
             if value:
                 shown = agency_display(value) if intent == Intent.LEAD else value
-                lines.append(m.bold(FIELD_SENTENCES[intent].format(code=task.code, **{intent: shown})))
+                lines.append(
+                    m.bold(FIELD_SENTENCES[intent].format(code=task.code, **{intent: shown}))
+                )
             else:
                 lines.append(m.bold(FIELD_MISSING[intent].format(code=task.code)))
         lines.append(task_card(task, m))
+        if related is not None:
+            lines.append(m.text(f"Trong phần nhiệm vụ, giải pháp (mục {related.ref}):"))
+            lines.append(m.text(related.text))
         results = [Result("task", task.code, round(score, 4), self.title_of("task", task.code))]
         return self._with_alternatives(q, intent, lines, results, others, m)
 
@@ -398,14 +454,26 @@ class Engine:
         for start, end, _ in reversed(spans):
             topic = topic[:start] + " " + topic[end:]
         left = [w for w in topic.split() if w not in _GENERIC]
-        if left and not (q.wants_list or q.wants_duties):
-            return None
-        if len(left) > 2:
-            return None
         name = spans[0][2]
         led = self.tasks_led_by(name)
         duties = self.duties_of(name)
         asks_tasks = q.wants_list or q.intent == Intent.LEAD or q.wants_task
+        if left:
+            # "nhiệm vụ xây dựng Đảng do Ban CSĐ UBND tỉnh chủ trì": the body's
+            # tasks on that topic.
+            if asks_tasks and led and (q.wants_list or q.intent == Intent.LEAD):
+                keys = {t.code for t in led}
+                hits = [h for h in self.index.score(left, {"task"}) if h.entry.key in keys]
+                # Within one body's tasks a weaker match is enough to filter.
+                top = hits[0].score if hits else 0.0
+                chosen = [h for h in hits if h.score >= max(FILTER_THRESHOLD, top * 0.8)]
+                if chosen:
+                    tasks = [self.tasks[h.entry.key] for h in chosen]
+                    return self._agency_tasks_answer(q, name, tasks, duties, m, topic=True)
+                if q.wants_list:
+                    return self._agency_tasks_answer(q, name, led, duties, m)
+            if not q.wants_duties or len(left) > 2:
+                return None
         if q.wants_duties and not q.wants_list and duties:
             return self._duties_answer(q, name, duties, led, m)
         if asks_tasks and led:
@@ -423,8 +491,13 @@ class Engine:
         led: list[Task],
         duties: list[Responsibility],
         m: Markup,
+        *,
+        topic: bool = False,
     ) -> Answer:
-        lines = [m.bold(f"{agency_display(name)} chủ trì tham mưu {plural_tasks(len(led))}:")]
+        which = " về nội dung này" if topic else ""
+        lines = [
+            m.bold(f"{agency_display(name)} chủ trì tham mưu {plural_tasks(len(led))}{which}:")
+        ]
         lines.extend(task_line(t, m) for t in led)
         if duties:
             refs = ", ".join(f"mục {r.ref}" for r in duties)
@@ -506,14 +579,18 @@ class Engine:
     ) -> Answer:
         penalised = [w for w, o in zip(words, q.topic, strict=False) if w != o] + changed
         if q.intent in Intent.TASK_FIELDS:
-            hits = self.index.score(words, {"task"}, penalised)
-            if hits and hits[0].score >= FOUND_THRESHOLD:
-                return self._answer_hits(q, hits, m)
-        hits = self.index.score(words, None, penalised)
-        hits = self._weigh(q, hits)
-        if not hits or hits[0].score < FOUND_THRESHOLD:
+            hits = self._weigh(q, self.index.score(words, {"task"}, penalised))
+            if hits and self._confident(hits[0], penalised):
+                return self._answer_hits(q, hits, words, penalised, m)
+        hits = self._weigh(q, self.index.score(words, None, penalised))
+        if not hits or not self._confident(hits[0], penalised):
             return self._not_found(q, hits, m)
-        return self._answer_hits(q, hits, m)
+        return self._answer_hits(q, hits, words, penalised, m)
+
+    @staticmethod
+    def _confident(hit: Hit, penalised: list[str]) -> bool:
+        """Enough of the question is covered, and not only by guessed (corrected) words."""
+        return hit.score >= FOUND_THRESHOLD and bool(hit.matched - set(penalised))
 
     def _weigh(self, q: ParsedQuery, hits: list[Hit]) -> list[Hit]:
         prior = dict(KIND_PRIOR)
@@ -527,7 +604,15 @@ class Engine:
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
 
-    def _answer_hits(self, q: ParsedQuery, hits: list[Hit], m: Markup) -> Answer:
+    def _related_passage(self, task_score: float, hits: list[Hit]) -> Passage | None:
+        for h in hits[1:6]:
+            if h.entry.kind == "passage" and h.score >= task_score * RELATED_RATIO:
+                return self.passages[h.entry.key]
+        return None
+
+    def _answer_hits(
+        self, q: ParsedQuery, hits: list[Hit], words: list[str], penalised: list[str], m: Markup
+    ) -> Answer:
         best = hits[0]
         others = [
             h
@@ -536,7 +621,11 @@ class Engine:
         ]
         kind, key = best.entry.kind, best.entry.key
         if kind == "task":
-            return self._task_answer(q, self.tasks[key], best.score, others, m)
+            every = hits if len({h.entry.kind for h in hits}) > 1 else self._weigh(
+                q, self.index.score(words, None, penalised)
+            )
+            related = self._related_passage(best.score, every)
+            return self._task_answer(q, self.tasks[key], best.score, others, m, related)
         result = [self._result(best)]
         if kind == "indicator":
             ind = self.indicators[key]
@@ -547,9 +636,8 @@ class Engine:
         if kind == "responsibility":
             lines = [responsibility_card(self.responsibilities[key], m)]
             return self._with_alternatives(q, Intent.DUTIES, lines, result, others, m)
-        lines = [passage_card(self.passages[key], m)]
+        if kind == "section":
+            lines = [self._section_card(self.sections[key], m)]
+            return self._with_alternatives(q, Intent.PASSAGE, lines, result, others, m)
+        lines = [self._passage_card(self.passages[key], m)]
         return self._with_alternatives(q, Intent.PASSAGE, lines, result, others, m)
-
-
-def _unused(p: Passage) -> None:  # pragma: no cover - keeps the import for typing
-    del p

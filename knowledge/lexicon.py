@@ -121,8 +121,10 @@ SYNONYMS: dict[str, str] = {
     "phu trach": "chu tri",
     "dam nhiem": "chu tri",
     "dau moi": "chu tri",
-    "tham muu": "chu tri",
-    "hoa": "hoa",
+    "truong dh": "truong dai hoc",
+    "dh khanh hoa": "dai hoc khanh hoa",
+    "dh nha trang": "dai hoc nha trang",
+    "nha o xh": "nha o xa hoi",
 }
 
 _ABBREV_FOLDED = {fold(k): fold(v) for k, v in ABBREVIATIONS.items()}

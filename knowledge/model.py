@@ -10,6 +10,7 @@ __all__ = [
     "Passage",
     "Programme",
     "Responsibility",
+    "Section",
     "Task",
 ]
 
@@ -129,6 +130,21 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading of the body, so questions about a whole section can be answered.
+
+    Attributes:
+        ref: Compact reference, e.g. ``"C.I.2.2"``.
+        path: Readable path ending with the heading itself.
+        title: The heading's text.
+    """
+
+    ref: str
+    path: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Agency:
     """A body named by the programme, with the spellings it goes by.
 
@@ -153,6 +169,7 @@ class Programme:
         responsibilities: Items of the implementation part.
         passages: Bullets and paragraphs of the body.
         agencies: Normalised bodies.
+        sections: Headings of the body, in order.
     """
 
     title: str
@@ -162,3 +179,4 @@ class Programme:
     responsibilities: list[Responsibility]
     passages: list[Passage]
     agencies: list[Agency]
+    sections: list[Section] = field(default_factory=list)

@@ -153,7 +153,7 @@ def _classify(line: str, next_part: str) -> tuple[str, int, str, str]:
     return ("paragraph", 0, "", line)
 
 
-def outline(body: str) -> tuple[list[str], list[Block]]:
+def outline(body: str) -> tuple[list[str], list[Block], list[Block]]:
     """Parse the body of a programme into blocks.
 
     Everything before the first lettered part ("A. ...") is the preamble:
@@ -164,10 +164,12 @@ def outline(body: str) -> tuple[list[str], list[Block]]:
         body: The programme text without its appendix.
 
     Returns:
-        ``(preamble_lines, blocks)``.
+        ``(preamble_lines, blocks, headings)``; each heading is returned as a
+        block of kind ``"heading"`` whose stack ends with the heading itself.
     """
     preamble: list[str] = []
     blocks: list[Block] = []
+    headings: list[Block] = []
     stack: list[Heading] = []
     started = False
     next_part = _PART_LETTERS[0]
@@ -188,10 +190,11 @@ def outline(body: str) -> tuple[list[str], list[Block]]:
             while stack and stack[-1].level >= level:
                 stack.pop()
             stack.append(Heading(level, label, text))
+            headings.append(Block("heading", text, tuple(stack)))
         elif kind == "item":
             while stack and stack[-1].level >= level:
                 stack.pop()
             blocks.append(Block("item", text, tuple(stack), label))
         else:
             blocks.append(Block(kind, text, tuple(stack)))
-    return preamble, blocks
+    return preamble, blocks, headings

@@ -19,7 +19,7 @@ from knowledge.agencies import (
 from knowledge.appendix import parse_appendix
 from knowledge.errors import ProgrammeFormatError
 from knowledge.indicators import extract_targets
-from knowledge.model import Indicator, Passage, Programme, Responsibility
+from knowledge.model import Indicator, Passage, Programme, Responsibility, Section
 from knowledge.outline import Block, Heading, outline, split_appendix
 from knowledge.text import clean, fold
 
@@ -85,7 +85,7 @@ def parse_programme(text: str) -> Programme:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     body, appendix = split_appendix(text)
-    preamble, blocks = outline(body)
+    preamble, blocks, headings = outline(body)
     if not blocks:
         raise ProgrammeFormatError(
             'no lettered parts found: expected headings such as "A. MỤC ĐÍCH, YÊU CẦU" '
@@ -170,6 +170,11 @@ def parse_programme(text: str) -> Programme:
         for r in responsibilities
     ]
     title, subtitle = _title(preamble, text)
+    sections = [
+        Section(h.ref, h.path, h.text)
+        for h in headings
+        if not any(_is_implementation(x) for x in h.headings)
+    ]
     return Programme(
         title=clean(title),
         subtitle=clean(subtitle),
@@ -178,4 +183,5 @@ def parse_programme(text: str) -> Programme:
         responsibilities=responsibilities,
         passages=passages,
         agencies=agencies,
+        sections=sections,
     )

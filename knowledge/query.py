@@ -67,8 +67,9 @@ _DUE = re.compile(
 _LEAD = re.compile(
     r"\b(?:(?:ai|co quan nao|don vi nao|ban nao|noi nao|ben nao|cq nao|ai la nguoi) "
     r"(?:se |la )?(?:chu tri|lam|thuc hien|lo|xay dung|soan|dam nhan|giu)|"
-    r"(?:do|la) (?:ai|co quan nao|ban nao|don vi nao)(?: chu tri| lam| xay dung| thuc hien)?|"
-    r"co quan chu tri(?: chu tri)?|don vi chu tri|chu tri boi|chu tri|ai lo|ai\b)"
+    r"(?:do|la) (?:ai|co quan nao|ban nao|don vi nao)(?: chu tri| tham muu| lam| xay dung| thuc hien)?|"
+    r"(?:ai|ban nao|co quan nao|don vi nao|do ai|do ban nao|do co quan nao) tham muu|"
+    r"co quan chu tri(?: tham muu)?|don vi chu tri|chu tri boi|chu tri(?: tham muu)?|ai lo|ai\b)"
 )
 _LIST_TASKS = re.compile(
     r"\b(?:(?:nhung|cac|bao nhieu|may) (?:nhiem vu|de an|viec|cong viec|chuong trinh|ke hoach|"
@@ -78,12 +79,22 @@ _LIST_TASKS = re.compile(
 )
 _DUTIES = re.compile(
     r"\b(?:trach nhiem|co nhiem vu gi|nhiem vu (?:gi|cua)|phai lam gi|lam gi|can lam gi|"
+    r"(?:chi dao|lanh dao) (?:nhung |cac )?(?:gi|viec gi|noi dung gi)|"
     r"to chuc thuc hien|vai tro|duoc giao (?:gi|lam gi)|giao (?:cho )?(?:gi|viec gi))"
 )
 _QUARTER = re.compile(
-    r"\b(?:quy|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?"
+    r"\b(?:quy|qui|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?"
 )
 _CODE = re.compile(r"(?<![\w.,/])((?:i{1,3}|iv|v)\.\s?\d{1,2}|\d{1,2}\.\d{1,2})(?![\w.,%/])")
+# Words that only say "a target" or "how much": removed from the topic.
+_INDICATOR_MARKERS = re.compile(
+    r"\b(?:cac |nhung )?(?:chi tieu|muc tieu)(?: chu yeu| cu the)?\b|\b(?:dat |la )?bao nhieu"
+    r"(?: phan tram| %)?|\bphan tram\b|\bbn\b|\bmuc nao\b"
+)
+_GREETING = re.compile(
+    r"^(?:xin chao|chao|chao ban|chao bot|hello|hi|hey|alo|thank you|thanks|thank|cam on|"
+    r"cam on ban|ok|oke|good morning|tam biet|bye)(?: ban| bot| nhe| nha| a)*$"
+)
 _INDICATOR_WORDS = re.compile(
     r"\b(?:chi tieu|muc tieu|bao nhieu|ty le|ty trong|dat (?:bao nhieu|muc)|muc|con so|so lieu)\b"
 )
@@ -100,13 +111,18 @@ _AREA_WORDS = {
 STOPWORDS = frozenset(
     """
     ai gi nao la cua cho minh xin oi a ah nhe nha vay thi khong ko k duoc bao nhieu may hay
-    voi sao nhi em anh toi tui nhung cai biet giup xem muon ok oki please pls
+    voi sao nhi em anh toi tui nhung cai biet xem muon ok oki please pls
     """.split()
 )
 # Filler phrases removed before the topic is searched.
 _FILLER = re.compile(
-    r"\b(?:cho (?:minh|em|toi|tui|anh|chi) hoi|xin hoi|vui long|lam on|hom nay|hien nay|"
-    r"(?:bot|ad|admin|ban) oi|cam on|thanks?|cho biet|cho xem|tra cuu|tim kiem|tim)\b"
+    r"\b(?:cho (?:minh|em|toi|tui|anh|chi) (?:hoi|xin|biet)|xin hoi|vui long|lam on|hien nay|"
+    r"(?:bot|ad|admin|ban) oi|cam on|thanks?|cho biet|cho xem|tra cuu|tim kiem|tim|"
+    r"thong tin (?:ve|cua)|noi dung (?:ve|cua)|(?:thuoc |la |o )?muc nao(?: trong phu luc)?|"
+    r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"
+    r"de cap (?:den|toi)|huong toi gi|la gi|gom (?:nhung )?(?:gi|nhung gi)|nhung gi|"
+    r"(?:la )?nhung (?:vung|gi|ai|cai) nao|"
+    r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien))\b"
 )
 
 
@@ -177,6 +193,10 @@ def parse_query(raw: str) -> ParsedQuery:
     if q.code:
         rest = rest.replace(f" {fold(q.code)} ", " ")
     q.wants_indicator = bool(_INDICATOR_WORDS.search(rest))
+    if _GREETING.match(folded.strip()):
+        q.intent = Intent.EMPTY
+        return q
+    rest = _INDICATOR_MARKERS.sub(" ", rest)
     q.wants_task = bool(_TASK_WORDS.search(rest))
     q.wants_duties, rest = _strip(_DUTIES, rest)
     q.wants_list, rest = _strip(_LIST_TASKS, rest)
@@ -190,11 +210,11 @@ def parse_query(raw: str) -> ParsedQuery:
         found, rest = _strip(pattern, rest)
         if found and q.intent == Intent.PASSAGE:
             q.intent = intent
-    for area, words in _AREA_WORDS.items():
-        if any(re.search(rf"\b{w}\b", folded) for w in words) and "chi tieu" in folded:
+    for area, names in _AREA_WORDS.items():
+        if any(re.search(rf"\b{w}\b", folded) for w in names) and "chi tieu" in folded:
             q.area = area
             break
-    words = [w for w in rest.split() if w not in STOPWORDS]
+    words = [w for w in rest.split() if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
     q.topic = words
     if not words and not q.code and not q.quarter and q.intent == Intent.PASSAGE:
         q.intent = Intent.EMPTY

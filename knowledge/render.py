@@ -13,7 +13,7 @@ from typing import Protocol
 from knowledge.agencies import agency_key
 from knowledge.formatting import count
 from knowledge.lexicon import expand_display
-from knowledge.model import Indicator, Passage, Responsibility, Task
+from knowledge.model import Indicator, Passage, Responsibility, Section, Task
 
 __all__ = [
     "PLAIN",
@@ -24,6 +24,7 @@ __all__ = [
     "indicator_line",
     "passage_card",
     "responsibility_card",
+    "section_card",
     "task_card",
     "task_line",
 ]
@@ -174,6 +175,29 @@ def passage_card(p: Passage, m: Markup = PLAIN) -> str:
     return "\n".join(
         [m.bold(f"📄 {p.path}"), m.text(p.text), m.italic(f"Nguồn: mục {p.ref}")]
     )
+
+
+def section_card(
+    section: Section,
+    children: Sequence[Section],
+    passages: Sequence[Passage],
+    m: Markup = PLAIN,
+    *,
+    limit: int = 8,
+) -> str:
+    """Render a section: its sub-sections, then the start of its passages."""
+    lines = [m.bold(f"📂 {section.path}")]
+    for child in children:
+        label = child.ref.rsplit(".", 1)[-1]
+        mark = ")" if label.islower() else "."
+        lines.append(f"• {m.text(label + mark)} {m.text(child.title)}")
+    for p in passages[:limit]:
+        text = p.text if len(p.text) <= 300 else p.text[:299].rsplit(" ", 1)[0] + "…"
+        lines.append(f"• {m.text(text)}")
+    if len(passages) > limit:
+        lines.append(m.italic(f"… và {len(passages) - limit} đoạn khác."))
+    lines.append(m.italic(f"Nguồn: mục {section.ref}"))
+    return "\n".join(lines)
 
 
 def plural_tasks(n: int) -> str:

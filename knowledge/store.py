@@ -22,7 +22,15 @@ from sqlite_utils.migrations import Migrations
 
 from knowledge.errors import KnowledgeError
 from knowledge.lexicon import expand
-from knowledge.model import Agency, Indicator, Passage, Programme, Responsibility, Task
+from knowledge.model import (
+    Agency,
+    Indicator,
+    Passage,
+    Programme,
+    Responsibility,
+    Section,
+    Task,
+)
 from knowledge.parser import parse_programme
 from knowledge.text import fold
 
@@ -43,7 +51,9 @@ __all__ = [
 DEFAULT_DB = "ctbot.sqlite3"
 BUNDLED_PROGRAMME = "ctr-08-khanh-hoa-2020-2025.txt"
 PROGRAMME_TABLES = ("indicators", "tasks", "responsibilities", "passages", "agencies")
-_FTS_TABLES = ("indicators", "tasks", "responsibilities", "passages")
+_FTS_TABLES = ("indicators", "tasks", "responsibilities", "passages", "sections")
+# Loaded with the programme and replaced by `ctbot load`, but not counted by stats.
+_DERIVED_TABLES = ("sections", "agency_tasks")
 
 migrations = Migrations("ctbot")
 
@@ -97,6 +107,9 @@ def m001_programme(db: Database) -> None:
     )
     db["passages"].create(
         {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str}, pk="id"
+    )
+    db["sections"].create(
+        {"ref": str, "position": int, "path": str, "title": str, "search": str}, pk="ref"
     )
     db["agencies"].create({"name": str, "key": str, "aliases": str}, pk="name")
     db["agency_tasks"].create(
@@ -237,6 +250,10 @@ def _rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
             }
             for a in programme.agencies
         ],
+        "sections": [
+            {"ref": x.ref, "position": n, "path": x.path, "title": x.title, "search": _search(x.title)}
+            for n, x in enumerate(programme.sections, start=1)
+        ],
         "agency_tasks": unique_links,
     }
 
@@ -262,7 +279,7 @@ def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
     programme = parse_programme(text)
     rows = _rows(programme)
     with db.atomic():
-        for table in ("agency_tasks", *PROGRAMME_TABLES):
+        for table in (*_DERIVED_TABLES, *PROGRAMME_TABLES):
             db.execute(f"DELETE FROM [{table}]")
         for table, table_rows in rows.items():
             if table_rows:
@@ -333,6 +350,9 @@ def read_programme(db: Database) -> Programme:
         Agency(r["name"], tuple(_loads(r["aliases"])))
         for r in db["agencies"].rows_where(order_by="name")
     ]
+    sections = [
+        Section(r["ref"], r["path"], r["title"]) for r in db["sections"].rows_where(order_by="position")
+    ]
     return Programme(
         title=meta.get("title", ""),
         subtitle=meta.get("subtitle", ""),
@@ -341,6 +361,7 @@ def read_programme(db: Database) -> Programme:
         responsibilities=responsibilities,
         passages=passages,
         agencies=agencies,
+        sections=sections,
     )
 
 
