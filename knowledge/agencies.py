@@ -22,7 +22,8 @@ _SUBJECT_END = re.compile(
     r"\b(?:lanh dao|chi dao|xay dung|can cu|tren co so|chu dong|thuong xuyen|to chuc quan|"
     r"to chuc thuc|giup(?! viec)|chu tri|trien khai|thuc hien|phoi hop|kiem tra|co trach nhiem|"
     r"chiu trach nhiem|co nhiem vu|quan triet|ban hanh|theo doi|huong dan|"
-    r"cu the hoa|dinh ky|bao cao|giam sat)\b"
+    r"cu the hoa|dinh ky|bao cao|giam sat|van dong|tang cuong|tuyen truyen|dam bao|nang cao|"
+    r"day manh|tham gia|ra soat|doi moi)\b"
 )
 
 
@@ -106,19 +107,41 @@ def _subject_bodies(subject: str) -> list[str]:
     return split_names(subject)
 
 
+def responsibility_subjects(text: str) -> list[str]:
+    """Every subject of a part D item: its first clause's, and those of later clauses
+    that start with a body ("...; Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và ... giám sát").
+
+    Args:
+        text: The item text without its number.
+
+    Returns:
+        Subjects as written, the item's own first.
+    """
+    subjects = [responsibility_subject(text)]
+    for clause in re.split(r";\s+|\.\s+", text)[1:]:
+        clause = clause.strip()
+        if clause[:1].isupper() and _BODY_HEAD.match(fold(clause)):
+            subject = responsibility_subject(clause)
+            if subject and subject not in subjects and len(subject.split()) <= 20:
+                subjects.append(subject)
+    return subjects
+
+
 def _short_forms(name: str) -> list[str]:
-    forms = [abbreviate(name)]
-    m = re.match(r"^Ban Thường vụ (.+)$", name)
-    if m:
-        forms.append(m.group(1))
-    for suffix in (" Tỉnh ủy", " tỉnh"):
-        if name.endswith(suffix) and len(name.split()) > 3:
-            forms.append(name[: -len(suffix)])
-    if "Việt Nam " in name:
-        forms.append(name.replace("Việt Nam ", ""))
-    if name.startswith("Ủy ban Mặt trận"):
-        forms.append(name[len("Ủy ban ") :])
-    return forms
+    """Usual shorter spellings, each rule applied on top of the others."""
+    rules = [
+        lambda n: re.sub(r"^Ban Thường vụ (.+)$", r"\1", n),
+        lambda n: n[: -len(" Tỉnh ủy")] if n.endswith(" Tỉnh ủy") and len(n.split()) > 3 else n,
+        lambda n: n[: -len(" tỉnh")] if n.endswith(" tỉnh") and len(n.split()) > 3 else n,
+        lambda n: n.replace("Việt Nam ", ""),
+        lambda n: n[len("Ủy ban ") :] if n.startswith("Ủy ban Mặt trận") else n,
+    ]
+    forms = {name}
+    for _ in rules:
+        forms |= {rule(f) for f in forms for rule in rules}
+    forms |= {abbreviate(f) for f in forms}
+    forms.discard(name)
+    return sorted(forms, key=len, reverse=True)
 
 
 def build_agencies(tasks: Iterable[Task], bodies: Iterable[str]) -> list[Agency]:

@@ -267,7 +267,12 @@ class Engine:
             x for x in self.programme.sections
             if x.ref.startswith(ref + ".") and x.ref.count(".") == depth
         ]
-        passages = [p for p in self.programme.passages if p.ref == ref]
+        # Its own paragraphs, and numbered items ("A.I.1") that are not sections.
+        passages = [
+            p for p in self.programme.passages
+            if p.ref == ref
+            or (p.ref.startswith(ref + ".") and p.ref.count(".") == depth and p.ref not in self.sections)
+        ]
         return children, passages
 
     def _section_card(self, section: Section, m: Markup) -> str:
@@ -462,8 +467,13 @@ class Engine:
             # "nhiệm vụ xây dựng Đảng do Ban CSĐ UBND tỉnh chủ trì": the body's
             # tasks on that topic.
             if asks_tasks and led and (q.wants_list or q.intent == Intent.LEAD):
-                keys = {t.code for t in led}
-                hits = [h for h in self.index.score(left, {"task"}) if h.entry.key in keys]
+                # The body's tasks as one field each (content, group, part), so
+                # "xây dựng Đảng" finds the tasks of the part on Party building.
+                sub = SearchIndex(
+                    Entry("task", t.code, (Field(1.0, _words(t.content, t.group, t.part_title)),))
+                    for t in led
+                )
+                hits = sub.score(left)
                 # Within one body's tasks a weaker match is enough to filter.
                 top = hits[0].score if hits else 0.0
                 chosen = [h for h in hits if h.score >= max(FILTER_THRESHOLD, top * 0.8)]

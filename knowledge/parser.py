@@ -14,7 +14,7 @@ from knowledge.agencies import (
     AgencyIndex,
     _subject_bodies,
     build_agencies,
-    responsibility_subject,
+    responsibility_subjects,
 )
 from knowledge.appendix import parse_appendix
 from knowledge.errors import ProgrammeFormatError
@@ -105,9 +105,10 @@ def parse_programme(text: str) -> Programme:
         in_implementation = any(_is_implementation(h) for h in block.headings)
         if in_implementation:
             number = block.label or str(len(responsibilities) + 1)
-            subject = responsibility_subject(block.text)
+            subjects = responsibility_subjects(block.text)
+            bodies = [b for subject in subjects for b in _subject_bodies(subject)]
             responsibilities.append(
-                Responsibility(number, subject, tuple(_subject_bodies(subject)), block.text, block.ref)
+                Responsibility(number, subjects[0], tuple(bodies), block.text, block.ref)
             )
             continue
         heading = block.headings[-1].title if block.headings else "Mở đầu"

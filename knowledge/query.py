@@ -110,7 +110,7 @@ _AREA_WORDS = {
 # Question and filler words: they say nothing about the topic.
 STOPWORDS = frozenset(
     """
-    ai gi nao la cua cho minh xin oi a ah nhe nha vay thi khong ko k duoc bao nhieu may hay
+    ai gi nao la cua cho minh xin oi a ah nhe nha vay thi khong ko k duoc bao nhieu may hay phai
     voi sao nhi em anh toi tui nhung cai biet xem muon ok oki please pls
     """.split()
 )
