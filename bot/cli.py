@@ -139,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Returns:
         The process exit code.
+
     """
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,1 +1,1 @@
-"""Telegram handlers: each module owns one feature and only parses, calls ``knowledge`` and renders."""
+"""Telegram handlers: one module per feature; each parses, calls knowledge, renders."""

@@ -9,7 +9,7 @@ forms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from knowledge.lexicon import abbreviate, expand, expand_display
 from knowledge.model import Agency, Task
@@ -39,6 +39,7 @@ def agency_key(name: str) -> str:
     Example:
         >>> agency_key("Ban CSĐ UBND tỉnh") == agency_key("Ban cán sự đảng Ủy ban nhân dân tỉnh")
         True
+
     """
     return expand(fold(name), agency=True)
 
@@ -63,6 +64,7 @@ def split_names(cell: str) -> list[str]:
 
     Returns:
         The names, stripped, in order.
+
     """
     pieces = [p.strip(" .") for p in re.split(r"(?:[,;]|\s+và\s+|\n)\s*", cell)]
     seps = re.findall(r"(?:[,;]|\s+và\s+|\n)\s*", cell)
@@ -87,6 +89,7 @@ def responsibility_subject(text: str) -> str:
     Returns:
         The words before the first verb ("Đảng đoàn Hội đồng nhân dân tỉnh"),
         without a leading "Giao".
+
     """
     words = text.split()
     folded_words = [fold(w) for w in words]
@@ -108,14 +111,17 @@ def _subject_bodies(subject: str) -> list[str]:
 
 
 def responsibility_subjects(text: str) -> list[str]:
-    """Every subject of a part D item: its first clause's, and those of later clauses
-    that start with a body ("...; Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và ... giám sát").
+    """Every subject of a part D item, its own first.
+
+    Later clauses that start with a body ("...; Ủy ban Mặt trận Tổ quốc Việt
+    Nam tỉnh và ... giám sát") add their subjects.
 
     Args:
         text: The item text without its number.
 
     Returns:
         Subjects as written, the item's own first.
+
     """
     subjects = [responsibility_subject(text)]
     for clause in re.split(r";\s+|\.\s+", text)[1:]:
@@ -129,7 +135,7 @@ def responsibility_subjects(text: str) -> list[str]:
 
 def _short_forms(name: str) -> list[str]:
     """Usual shorter spellings, each rule applied on top of the others."""
-    rules = [
+    rules: list[Callable[[str], str]] = [
         lambda n: re.sub(r"^Ban Thường vụ (.+)$", r"\1", n),
         lambda n: n[: -len(" Tỉnh ủy")] if n.endswith(" Tỉnh ủy") and len(n.split()) > 3 else n,
         lambda n: n[: -len(" tỉnh")] if n.endswith(" tỉnh") and len(n.split()) > 3 else n,
@@ -157,12 +163,13 @@ def build_agencies(tasks: Iterable[Task], bodies: Iterable[str]) -> list[Agency]
 
     Returns:
         Agencies sorted by name.
+
     """
     spellings: dict[str, list[str]] = {}
 
     def add(raw: str) -> None:
         raw = clean(raw)
-        if len(raw) < 3 or not _BODY_HEAD.match(fold(raw)) and not raw[0].isupper():
+        if len(raw) < 3 or (not _BODY_HEAD.match(fold(raw)) and not raw[0].isupper()):
             return
         spellings.setdefault(agency_key(raw), []).append(raw)
 
@@ -199,6 +206,7 @@ class AgencyIndex:
 
         Args:
             agencies: The bodies to recognise.
+
         """
         self._forms: list[tuple[str, str]] = []
         for agency in agencies:
@@ -215,6 +223,7 @@ class AgencyIndex:
 
         Returns:
             Canonical names, in order of first appearance.
+
         """
         hay = f" {text if folded else agency_key(text)} "
         taken: list[tuple[int, int]] = []
@@ -237,6 +246,7 @@ class AgencyIndex:
 
         Returns:
             ``(start, end, canonical name)`` without overlaps, in order.
+
         """
         hay = f" {folded_text} "
         taken: list[tuple[int, int, str]] = []

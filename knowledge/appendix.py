@@ -26,7 +26,7 @@ COLUMNS: list[tuple[str, Callable[[str], bool]]] = [
     ("coordinating", lambda h: "phoi hop" in h),
     ("approval", lambda h: "cap trinh" in h or "y kien" in h or "cap thong qua" in h),
     ("issuer", lambda h: "ban hanh" in h),
-    ("period", lambda h: "thuc hien" in h and "thoi" in h or "giai doan" in h),
+    ("period", lambda h: ("thuc hien" in h and "thoi" in h) or "giai doan" in h),
     ("due", lambda h: "trinh" in h or "thoi han" in h or "tien do" in h),
     ("content", lambda h: "noi dung" in h or "nhiem vu" in h or h.startswith("ten")),
 ]
@@ -71,6 +71,7 @@ def parse_appendix(text: str) -> list[Task]:
     Raises:
         ProgrammeFormatError: No header row, a required column is missing, or
             the table has no task rows.
+
     """
     header: dict[int, str] | None = None
     tasks: list[Task] = []

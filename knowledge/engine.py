@@ -55,9 +55,56 @@ KIND_PRIOR = {
 RELATED_RATIO = 0.85
 # Words that say "a task/target in general" and no topic.
 _GENERIC = frozenset(
-    "nhiem vu de an ke hoach chuong trinh nghi quyet viec cong trinh phu luc chi tieu "
-    "muc tieu trinh tinh cac nhung linh vuc ve nhom so noi dung thuc hien cua phai trong "
-    "co nao duoc se can da vao cho do la thi ma nam".split()
+    [
+        "nhiem",
+        "vu",
+        "de",
+        "an",
+        "ke",
+        "hoach",
+        "chuong",
+        "trinh",
+        "nghi",
+        "quyet",
+        "viec",
+        "cong",
+        "trinh",
+        "phu",
+        "luc",
+        "chi",
+        "tieu",
+        "muc",
+        "tieu",
+        "trinh",
+        "tinh",
+        "cac",
+        "nhung",
+        "linh",
+        "vuc",
+        "ve",
+        "nhom",
+        "so",
+        "noi",
+        "dung",
+        "thuc",
+        "hien",
+        "cua",
+        "phai",
+        "trong",
+        "co",
+        "nao",
+        "duoc",
+        "se",
+        "can",
+        "da",
+        "vao",
+        "cho",
+        "do",
+        "la",
+        "thi",
+        "ma",
+        "nam",
+    ]
 )
 _DUE_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -93,6 +140,7 @@ class Result:
         id: Its key within the kind (task code, indicator id, ...).
         score: Confidence, 0..1.
         title: A short title for lists and buttons.
+
     """
 
     kind: str
@@ -113,6 +161,7 @@ class Answer:
         results: The records used, best first.
         alternatives: Other records that matched about equally, for
             disambiguation buttons.
+
     """
 
     query: str
@@ -167,6 +216,7 @@ class Engine:
             programme: The parsed (or stored) programme.
             fts: Optional full-text look-up ``(table, words) -> keys`` used to
                 pre-select passages on large programmes.
+
         """
         self.programme = programme
         self.tasks = {t.code: t for t in programme.tasks}
@@ -189,6 +239,7 @@ class Engine:
 
         Returns:
             The engine, using the database's FTS5 index for passages.
+
         """
         from knowledge.store import fts_keys, read_programme
 
@@ -238,7 +289,9 @@ class Engine:
             ind = self.indicators[key]
             return _short(f"{ind.name}: {ind.value}", 70)
         if kind == "responsibility":
-            return _short(f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70)
+            return _short(
+                f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70
+            )
         if kind == "passage":
             return _short(self.passages[key].text, 70)
         if kind == "section":
@@ -264,14 +317,20 @@ class Engine:
         """The direct sub-sections and passages of a section."""
         depth = ref.count(".") + 1
         children = [
-            x for x in self.programme.sections
+            x
+            for x in self.programme.sections
             if x.ref.startswith(ref + ".") and x.ref.count(".") == depth
         ]
         # Its own paragraphs, and numbered items ("A.I.1") that are not sections.
         passages = [
-            p for p in self.programme.passages
+            p
+            for p in self.programme.passages
             if p.ref == ref
-            or (p.ref.startswith(ref + ".") and p.ref.count(".") == depth and p.ref not in self.sections)
+            or (
+                p.ref.startswith(ref + ".")
+                and p.ref.count(".") == depth
+                and p.ref not in self.sections
+            )
         ]
         return children, passages
 
@@ -315,11 +374,13 @@ class Engine:
         """Responsibilities that name ``agency``, the ones addressed to it first."""
         key = agency_key(agency)
         direct = [
-            r for r in self.programme.responsibilities
+            r
+            for r in self.programme.responsibilities
             if any(agency_key(b) == key for b in r.bodies[:1])
         ]
         named = [
-            r for r in self.programme.responsibilities
+            r
+            for r in self.programme.responsibilities
             if r not in direct and any(agency_key(b) == key for b in r.bodies)
         ]
         return direct + named
@@ -356,6 +417,7 @@ class Engine:
 
         Returns:
             The answer; ``found`` is False when the programme does not answer it.
+
         """
         q = parse_query(question)
         if q.intent == Intent.EMPTY:
@@ -388,9 +450,7 @@ class Engine:
         near = [h for h in hits[:3] if h.score >= FOUND_THRESHOLD * 0.6]
         if near:
             lines.append(m.text("Nội dung gần nhất:"))
-            lines.extend(
-                m.text(f"• {self.title_of(h.entry.kind, h.entry.key)}") for h in near
-            )
+            lines.extend(m.text(f"• {self.title_of(h.entry.kind, h.entry.key)}") for h in near)
         lines.append(m.italic("Thử hỏi ngắn hơn, ví dụ: “" + EXAMPLES[0] + "”."))
         return Answer(
             q.raw,
@@ -527,7 +587,9 @@ class Engine:
         lines = [m.bold(f"Trách nhiệm của {agency_display(name)}:")]
         lines.extend(responsibility_card(r, m) for r in duties[:3])
         if led:
-            lines.append(m.text(f"Ngoài ra, chủ trì tham mưu {plural_tasks(len(led))} trong Phụ lục:"))
+            lines.append(
+                m.text(f"Ngoài ra, chủ trì tham mưu {plural_tasks(len(led))} trong Phụ lục:")
+            )
             lines.extend(task_line(t, m) for t in led[:10])
         results = [
             Result("responsibility", r.number, 1.0, self.title_of("responsibility", r.number))
@@ -559,10 +621,37 @@ class Engine:
     def _area_answer(self, q: ParsedQuery, folded: str, m: Markup) -> Answer | None:
         if "chi tieu" not in q.folded:
             return None
-        area_words = set(q.area.split()) | {"chi", "tieu", "chu", "yeu", "tat", "ca", "ve", "linh",
-                                            "vuc", "danh", "sach", "tai", "nguyen", "phat", "trien",
-                                            "ben", "vung", "he", "thong", "chinh", "tri", "nhom",
-                                            "cac", "nhung", "toan", "bo", "nam", "2025", "den"}
+        area_words = set(q.area.split()) | {
+            "chi",
+            "tieu",
+            "chu",
+            "yeu",
+            "tat",
+            "ca",
+            "ve",
+            "linh",
+            "vuc",
+            "danh",
+            "sach",
+            "tai",
+            "nguyen",
+            "phat",
+            "trien",
+            "ben",
+            "vung",
+            "he",
+            "thong",
+            "chinh",
+            "tri",
+            "nhom",
+            "cac",
+            "nhung",
+            "toan",
+            "bo",
+            "nam",
+            "2025",
+            "den",
+        }
         left = [w for w in q.topic if w not in area_words and w not in _GENERIC]
         if left:
             return None
@@ -570,7 +659,9 @@ class Engine:
         if q.area and not inds:
             inds = [i for i in self.programme.indicators if q.area.split()[0] in fold(i.area)]
         if not inds:
-            if not (q.wants_list or {"tat", "ca"} <= set(q.topic) or q.topic in ([], ["chi", "tieu"])):
+            if not (
+                q.wants_list or {"tat", "ca"} <= set(q.topic) or q.topic in ([], ["chi", "tieu"])
+            ):
                 return None
             inds = list(self.programme.indicators)
         lines = []
@@ -580,7 +671,10 @@ class Engine:
             lines.extend(indicator_line(i, m) for i in group)
         refs = ", ".join(dict.fromkeys(f"mục {i.ref}" for i in inds))
         lines.append(m.italic(f"Nguồn: {refs}"))
-        results = [Result("indicator", str(i.id), 1.0, self.title_of("indicator", str(i.id))) for i in inds]
+        results = [
+            Result("indicator", str(i.id), 1.0, self.title_of("indicator", str(i.id)))
+            for i in inds
+        ]
         return Answer(q.raw, Intent.AREA, True, "\n".join(lines), results)
 
     # Everything else: search the topic.
@@ -631,8 +725,10 @@ class Engine:
         ]
         kind, key = best.entry.kind, best.entry.key
         if kind == "task":
-            every = hits if len({h.entry.kind for h in hits}) > 1 else self._weigh(
-                q, self.index.score(words, None, penalised)
+            every = (
+                hits
+                if len({h.entry.kind for h in hits}) > 1
+                else self._weigh(q, self.index.score(words, None, penalised))
             )
             related = self._related_passage(best.score, every)
             return self._task_answer(q, self.tasks[key], best.score, others, m, related)

@@ -36,6 +36,7 @@ class Field:
     Attributes:
         weight: How much a full match on this field is worth (≤ 1).
         words: Its folded, expanded syllables.
+
     """
 
     weight: float
@@ -56,6 +57,7 @@ class Entry:
         kind: ``"task"``, ``"indicator"``, ``"responsibility"`` or ``"passage"``.
         key: Its identifier within the kind (task code, indicator id ...).
         fields: Its weighted fields; the first is its title.
+
     """
 
     kind: str
@@ -71,6 +73,7 @@ class Hit:
         entry: The entry.
         score: Coverage of the query by the entry's best field, 0..1.
         matched: Query syllables found in the entry.
+
     """
 
     entry: Entry
@@ -81,8 +84,17 @@ class Hit:
 # Onsets Vietnamese speakers confuse when spelling (by dialect): a typo may
 # swap these, but rarely turns one onset into an unrelated one ("xăng" is not
 # a misspelt "tăng").
-_ONSET_GROUPS = [{"s", "x"}, {"ch", "tr"}, {"d", "gi", "r", "v"}, {"n", "l"}, {"c", "k", "q"},
-                 {"g", "gh"}, {"ng", "ngh"}, {"h", "kh"}, {"ph", "f"}]
+_ONSET_GROUPS = [
+    {"s", "x"},
+    {"ch", "tr"},
+    {"d", "gi", "r", "v"},
+    {"n", "l"},
+    {"c", "k", "q"},
+    {"g", "gh"},
+    {"ng", "ngh"},
+    {"h", "kh"},
+    {"ph", "f"},
+]
 _ONSET = ("ngh", "ng", "gh", "gi", "kh", "ph", "th", "tr", "ch", "nh", "qu")
 
 
@@ -106,6 +118,7 @@ class SearchIndex:
 
         Args:
             entries: Every entry to search.
+
         """
         self.entries = list(entries)
         df: Counter[str] = Counter()
@@ -138,8 +151,15 @@ class SearchIndex:
     @lru_cache(maxsize=16384)  # noqa: B019 - the index lives as long as the process
     def neighbours(self, word: str) -> tuple[str, ...]:
         """Known syllables one edit away (two for long ones), most frequent first."""
-        if len(word) < 3 or word.isdigit():
+        if len(word) < 2 or word.isdigit():
             return ()
+        if len(word) == 2:
+            # Too short for edit distance; only a dialect onset swap ("xo" → "so").
+            return tuple(
+                w
+                for w in self.vocabulary
+                if len(w) == 2 and w[1] == word[1] and w != word and _same_onset(word, w)
+            )
         limit = 2 if len(word) >= 7 else 1
         found = process.extract(
             word,
@@ -163,6 +183,7 @@ class SearchIndex:
         Returns:
             ``(corrected, changed)``: the corrected syllables, and the
             original syllables that were changed.
+
         """
         out = list(words)
         changed: list[str] = []
@@ -188,9 +209,9 @@ class SearchIndex:
         for i, w in enumerate(out):
             if len(out) < 2 or not self.known(w) or pair_score(i, w) > 0:
                 continue
-            options = [c for c in self.neighbours(w) if pair_score(i, c) > 0]
-            if options:
-                best = max(options, key=lambda c: (pair_score(i, c), self.df[c]))
+            paired = [c for c in self.neighbours(w) if pair_score(i, c) > 0]
+            if paired:
+                best = max(paired, key=lambda c: (pair_score(i, c), self.df[c]))
                 # Only when the neighbour pairs on both sides, or the word is rare.
                 if pair_score(i, best) >= 2 or self.df[w] <= 2:
                     changed.append(w)
@@ -215,6 +236,7 @@ class SearchIndex:
 
         Returns:
             Hits with a positive score, best first.
+
         """
         if not words:
             return []

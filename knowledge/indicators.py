@@ -110,6 +110,7 @@ def parse_vi_number(text: str) -> float | None:
     Example:
         >>> parse_vi_number("5.685"), parse_vi_number("46,5"), parse_vi_number("1/2")
         (5685.0, 46.5, 0.5)
+
     """
     if "/" in text:
         num, _, den = text.partition("/")
@@ -183,6 +184,7 @@ def extract_targets(sentence: str) -> list[Target]:
 
     Returns:
         The targets in order of appearance.
+
     """
     targets: list[Target] = []
     for clause in _clauses(sentence):
@@ -219,12 +221,16 @@ def extract_targets(sentence: str) -> list[Target]:
             # denominator, up to the next separator or value.
             after_raw = re.sub(r"\([^)]*\)", " ", clause[m.end() : next_start])
             after_raw = _PER.sub("", after_raw)
-            after_raw = re.split(r"[,;]\s|\s(?:và|,)\s(?=(?:từ|trên|dưới|ít nhất|\d))", after_raw)[0]
+            after_raw = re.split(r"[,;]\s|\s(?:và|,)\s(?=(?:từ|trên|dưới|ít nhất|\d))", after_raw)[
+                0
+            ]
             after = _tidy(after_raw)
             unit = (m.group("unit") or m.group("pct1") or "").strip()
             per = _PER.match(clause[max(m.end(), skip_to.get(i, 0)) :])
             if unit in _NOUN_UNITS and _content_words(before) < 2:
-                name = unit + (" " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip() if per else "")
+                name = unit + (
+                    " " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip() if per else ""
+                )
             elif value_first:
                 # The previous value's name ends at a comma; this one starts after it.
                 name = after or _tidy(before.rsplit(",", 1)[-1])

@@ -160,6 +160,7 @@ def expand(folded: str, agency: bool = False) -> str:
     Example:
         >>> expand("ban csd ubnd tinh")
         'ban can su dang uy ban nhan dan tinh'
+
     """
     pattern, table = (_ALL_ABBREV_RE, _ABBREV_FOLDED) if agency else (_ABBREV_RE, _QUERY_ABBREV)
     text = pattern.sub(lambda m: table[m.group(0)], folded)
@@ -176,6 +177,7 @@ def expand_display(name: str) -> str:
     Returns:
         The name with known abbreviations replaced by their expansion, e.g.
         "Ban cán sự đảng Ủy ban nhân dân tỉnh".
+
     """
     words = name.split()
     out = [ABBREVIATIONS.get(w, w) if w.isupper() or w in ABBREVIATIONS else w for w in words]
@@ -198,6 +200,7 @@ def abbreviate(name: str) -> str:
     Returns:
         The name with long forms replaced by abbreviations; equal to ``name``
         when nothing applies.
+
     """
     out = name
     for long, short in _REVERSE:

@@ -36,6 +36,7 @@ class Indicator:
             share ``"10 bác sĩ công lập"``.
         sentence: The full source bullet.
         ref: Source reference such as ``"B.II.3"``.
+
     """
 
     id: int
@@ -73,6 +74,7 @@ class Task:
             has that column.
         extra: Any other column, by its header text.
         position: 1-based row order in the appendix.
+
     """
 
     code: str
@@ -100,6 +102,7 @@ class Responsibility:
         bodies: Normalised agency names the item names.
         text: The full item text without its number.
         ref: Source reference such as ``"D.III"``.
+
     """
 
     number: str
@@ -120,6 +123,7 @@ class Passage:
         ref: Compact reference, e.g. ``"C.I.1.3"``.
         heading: Title of the innermost heading.
         text: The passage text.
+
     """
 
     id: int
@@ -137,6 +141,7 @@ class Section:
         ref: Compact reference, e.g. ``"C.I.2.2"``.
         path: Readable path ending with the heading itself.
         title: The heading's text.
+
     """
 
     ref: str
@@ -151,6 +156,7 @@ class Agency:
     Attributes:
         name: Canonical, expanded name ("Ban cán sự đảng Ủy ban nhân dân tỉnh").
         aliases: Other spellings: as written in the source and abbreviated.
+
     """
 
     name: str
@@ -170,6 +176,7 @@ class Programme:
         passages: Bullets and paragraphs of the body.
         agencies: Normalised bodies.
         sections: Headings of the body, in order.
+
     """
 
     title: str

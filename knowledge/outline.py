@@ -38,6 +38,7 @@ class Heading:
         level: Nesting level (1 = lettered part).
         label: Its number or letter as written ("C", "I", "1.3", "a").
         title: Its text.
+
     """
 
     level: int
@@ -54,6 +55,7 @@ class Block:
         text: The joined text (without bullet mark or item number).
         headings: The heading stack, outermost first.
         label: The item's own number for ``"item"`` blocks, else "".
+
     """
 
     kind: str
@@ -92,6 +94,7 @@ def split_appendix(text: str) -> tuple[str, str]:
 
     Returns:
         ``(body, appendix)``; ``appendix`` is "" when there is none.
+
     """
     lines = text.splitlines()
     for i, line in enumerate(lines):
@@ -166,6 +169,7 @@ def outline(body: str) -> tuple[list[str], list[Block], list[Block]]:
     Returns:
         ``(preamble_lines, blocks, headings)``; each heading is returned as a
         block of kind ``"heading"`` whose stack ends with the heading itself.
+
     """
     preamble: list[str] = []
     blocks: list[Block] = []

@@ -82,6 +82,7 @@ def parse_programme(text: str) -> Programme:
     Raises:
         ProgrammeFormatError: The text lacks a part of the genre; the message
             names what is missing.
+
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     body, appendix = split_appendix(text)
@@ -134,7 +135,9 @@ def parse_programme(text: str) -> Programme:
                         ref=block.ref,
                     )
                 )
-    preamble_text = [line for line in preamble if len(line) > 80]
+    title, subtitle = _title(preamble, text)
+    # The preamble's own paragraphs, not its title lines or the stamp.
+    preamble_text = [line for line in preamble if len(line) > 80 and line != subtitle]
     passages[:0] = [Passage(0, "Mở đầu", "Mở đầu", "Mở đầu", line) for line in preamble_text]
     passages = [
         Passage(i, p.path, p.ref, p.heading, p.text) for i, p in enumerate(passages, start=1)
@@ -170,7 +173,6 @@ def parse_programme(text: str) -> Programme:
         )
         for r in responsibilities
     ]
-    title, subtitle = _title(preamble, text)
     sections = [
         Section(h.ref, h.path, h.text)
         for h in headings

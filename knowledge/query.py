@@ -53,7 +53,8 @@ _APPROVAL = re.compile(
 )
 _PERIOD = re.compile(
     r"\b(?:thoi gian thuc hien|thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
-    r"den khi nao|den bao gio|khi nao|nam nao|tu khi nao|trong may nam)|giai doan (?:thuc hien|nao)|"
+    r"den khi nao|den bao gio|khi nao|nam nao|tu khi nao|trong may nam)|"
+    r"giai doan (?:thuc hien|nao)|"
     r"bao lau|ke dai (?:bao lau|den khi nao)|trien khai (?:trong |vao )?(?:giai doan nao|bao lau|"
     r"khi nao)|thoi ky thuc hien)"
 )
@@ -67,7 +68,8 @@ _DUE = re.compile(
 _LEAD = re.compile(
     r"\b(?:(?:ai|co quan nao|don vi nao|ban nao|noi nao|ben nao|cq nao|ai la nguoi) "
     r"(?:se |la )?(?:chu tri|lam|thuc hien|lo|xay dung|soan|dam nhan|giu)|"
-    r"(?:do|la) (?:ai|co quan nao|ban nao|don vi nao)(?: chu tri| tham muu| lam| xay dung| thuc hien)?|"
+    r"(?:do|la) (?:ai|co quan nao|ban nao|don vi nao)"
+    r"(?: chu tri| tham muu| lam| xay dung| thuc hien)?|"
     r"(?:ai|ban nao|co quan nao|don vi nao|do ai|do ban nao|do co quan nao) tham muu|"
     r"co quan chu tri(?: tham muu)?|don vi chu tri|chu tri boi|chu tri(?: tham muu)?|ai lo|ai\b)"
 )
@@ -109,10 +111,48 @@ _AREA_WORDS = {
 }
 # Question and filler words: they say nothing about the topic.
 STOPWORDS = frozenset(
-    """
-    ai gi nao la cua cho minh xin oi a ah nhe nha vay thi khong ko k duoc bao nhieu may hay phai
-    voi sao nhi em anh toi tui nhung cai biet xem muon ok oki please pls
-    """.split()
+    [
+        "ai",
+        "gi",
+        "nao",
+        "la",
+        "cua",
+        "cho",
+        "minh",
+        "xin",
+        "oi",
+        "a",
+        "ah",
+        "nhe",
+        "nha",
+        "vay",
+        "thi",
+        "khong",
+        "ko",
+        "k",
+        "duoc",
+        "bao",
+        "nhieu",
+        "may",
+        "hay",
+        "phai",
+        "voi",
+        "sao",
+        "nhi",
+        "em",
+        "anh",
+        "toi",
+        "tui",
+        "nhung",
+        "cai",
+        "biet",
+        "xem",
+        "muon",
+        "ok",
+        "oki",
+        "please",
+        "pls",
+    ]
 )
 # Filler phrases removed before the topic is searched.
 _FILLER = re.compile(
@@ -143,6 +183,7 @@ class ParsedQuery:
         wants_list: The question asks for a list ("những nhiệm vụ nào").
         wants_indicator: Words that point to a target ("chỉ tiêu", "bao nhiêu").
         wants_task: Words that point to an appendix task ("đề án", "nhiệm vụ").
+
     """
 
     raw: str
@@ -174,6 +215,7 @@ def parse_query(raw: str) -> ParsedQuery:
     Returns:
         The parsed query; ``intent`` is :attr:`Intent.EMPTY` when nothing
         searchable is left.
+
     """
     text = clean(raw)[:1000]
     punct = fold_keep_punct(text)

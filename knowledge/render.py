@@ -84,6 +84,7 @@ def agency_display(name: str) -> str:
     Example:
         >>> agency_display("Ban CSĐ UBND tỉnh")
         'Ban cán sự đảng Ủy ban nhân dân tỉnh (Ban CSĐ UBND tỉnh)'
+
     """
     full = expand_display(name)
     return f"{full} ({name})" if agency_key(full) == agency_key(name) and full != name else name
@@ -104,6 +105,7 @@ def task_card(task: Task, m: Markup = PLAIN, *, status: str = "") -> str:
 
     Returns:
         Several lines of text.
+
     """
     lines = [m.bold(f"📌 Nhiệm vụ {task.code}: ") + m.text(task.content)]
     if task.group:
@@ -172,9 +174,7 @@ def responsibility_card(r: Responsibility, m: Markup = PLAIN) -> str:
 
 def passage_card(p: Passage, m: Markup = PLAIN) -> str:
     """Render a passage with its section path."""
-    return "\n".join(
-        [m.bold(f"📄 {p.path}"), m.text(p.text), m.italic(f"Nguồn: mục {p.ref}")]
-    )
+    return "\n".join([m.bold(f"📄 {p.path}"), m.text(p.text), m.italic(f"Nguồn: mục {p.ref}")])
 
 
 def section_card(

@@ -61,8 +61,8 @@ migrations = Migrations("ctbot")
 @migrations(name="m001_programme")
 def m001_programme(db: Database) -> None:
     """Tables for the parsed programme."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["indicators"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("indicators").create(
         {
             "id": int,
             "area": str,
@@ -81,7 +81,7 @@ def m001_programme(db: Database) -> None:
         },
         pk="id",
     )
-    db["tasks"].create(
+    db.table("tasks").create(
         {
             "code": str,
             "position": int,
@@ -100,19 +100,26 @@ def m001_programme(db: Database) -> None:
         },
         pk="code",
     )
-    db["responsibilities"].create(
-        {"number": str, "position": int, "subject": str, "bodies": str, "text": str, "ref": str,
-         "search": str},
+    db.table("responsibilities").create(
+        {
+            "number": str,
+            "position": int,
+            "subject": str,
+            "bodies": str,
+            "text": str,
+            "ref": str,
+            "search": str,
+        },
         pk="number",
     )
-    db["passages"].create(
+    db.table("passages").create(
         {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str}, pk="id"
     )
-    db["sections"].create(
+    db.table("sections").create(
         {"ref": str, "position": int, "path": str, "title": str, "search": str}, pk="ref"
     )
-    db["agencies"].create({"name": str, "key": str, "aliases": str}, pk="name")
-    db["agency_tasks"].create(
+    db.table("agencies").create({"name": str, "key": str, "aliases": str}, pk="name")
+    db.table("agency_tasks").create(
         {"agency": str, "task_code": str, "role": str},
         pk=("agency", "task_code", "role"),
         foreign_keys=[("agency", "agencies", "name"), ("task_code", "tasks", "code")],
@@ -123,7 +130,7 @@ def m001_programme(db: Database) -> None:
 def m002_fts(db: Database) -> None:
     """FTS5 indexes over the folded ``search`` columns, kept in sync by triggers."""
     for table in _FTS_TABLES:
-        db[table].enable_fts(["search"], fts_version="FTS5", create_triggers=True)
+        db.table(table).enable_fts(["search"], fts_version="FTS5", create_triggers=True)
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -134,13 +141,19 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
     Returns:
         The path to use.
+
     """
     return Path(explicit or os.environ.get("CTBOT_DB") or DEFAULT_DB)
 
 
 def bundled_text() -> str:
     """Return the text of the programme shipped inside the package."""
-    return resources.files("knowledge").joinpath("data").joinpath(BUNDLED_PROGRAMME).read_text("utf-8")
+    return (
+        resources.files("knowledge")
+        .joinpath("data")
+        .joinpath(BUNDLED_PROGRAMME)
+        .read_text("utf-8")
+    )
 
 
 def open_database(path: str | os.PathLike[str] | None = None, *, memory: bool = False) -> Database:
@@ -152,6 +165,7 @@ def open_database(path: str | os.PathLike[str] | None = None, *, memory: bool = 
 
     Returns:
         A ready database with WAL journalling and a busy timeout.
+
     """
     if memory:
         db = Database(memory=True)
@@ -251,7 +265,13 @@ def _rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
             for a in programme.agencies
         ],
         "sections": [
-            {"ref": x.ref, "position": n, "path": x.path, "title": x.title, "search": _search(x.title)}
+            {
+                "ref": x.ref,
+                "position": n,
+                "path": x.path,
+                "title": x.title,
+                "search": _search(x.title),
+            }
             for n, x in enumerate(programme.sections, start=1)
         ],
         "agency_tasks": unique_links,
@@ -275,6 +295,7 @@ def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
 
     Raises:
         ProgrammeFormatError: The text is not a programme of this genre.
+
     """
     programme = parse_programme(text)
     rows = _rows(programme)
@@ -283,8 +304,8 @@ def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
             db.execute(f"DELETE FROM [{table}]")
         for table, table_rows in rows.items():
             if table_rows:
-                db[table].insert_all(table_rows)
-        db["meta"].upsert_all(
+                db.table(table).insert_all(table_rows)
+        db.table("meta").upsert_all(
             [
                 {"key": "title", "value": programme.title},
                 {"key": "subtitle", "value": programme.subtitle},
@@ -312,6 +333,7 @@ def read_programme(db: Database) -> Programme:
 
     Raises:
         KnowledgeError: The database holds no programme; run ``ctbot load``.
+
     """
     if "tasks" not in db.table_names() or not db["tasks"].count:
         raise KnowledgeError("the database holds no programme: run `ctbot load` first")
@@ -351,7 +373,8 @@ def read_programme(db: Database) -> Programme:
         for r in db["agencies"].rows_where(order_by="name")
     ]
     sections = [
-        Section(r["ref"], r["path"], r["title"]) for r in db["sections"].rows_where(order_by="position")
+        Section(r["ref"], r["path"], r["title"])
+        for r in db["sections"].rows_where(order_by="position")
     ]
     return Programme(
         title=meta.get("title", ""),
@@ -378,11 +401,12 @@ def fts_keys(db: Database, table: str, words: Iterable[str]) -> set[str]:
 
     Returns:
         Primary keys as strings.
+
     """
     quoted = ['"' + w.replace('"', '""') + '"' for w in dict.fromkeys(words) if w.strip()]
     if not quoted:
         return set()
-    pk = db[table].pks[0]
+    pk = db.table(table).pks[0]
     sql = (
         f"SELECT [{table}].[{pk}] FROM [{table}] JOIN [{table}_fts] "
         f"ON [{table}].rowid = [{table}_fts].rowid WHERE [{table}_fts] MATCH ?"
@@ -398,5 +422,6 @@ def stats(db: Database) -> dict[str, int]:
 
     Returns:
         ``{"indicators": n, "tasks": n, "responsibilities": n, "passages": n, "agencies": n}``.
+
     """
     return {table: db[table].count for table in PROGRAMME_TABLES}

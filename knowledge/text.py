@@ -8,6 +8,7 @@ or without diacritics; all of these fold to the same string.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -34,6 +35,7 @@ def clean(text: str) -> str:
     Returns:
         The string with invisible characters dropped and runs of white space
         collapsed to one space, stripped at both ends.
+
     """
     text = unicodedata.normalize("NFC", text)
     text = "".join(
@@ -59,6 +61,7 @@ def fold_keep_punct(text: str) -> str:
     Returns:
         ``text`` without tone or vowel marks, ``đ`` as ``d``, case-folded,
         white space collapsed; punctuation such as ``,`` ``.`` ``/`` ``-`` kept.
+
     """
     return _SPACES.sub(" ", _fold_chars(text)).strip()
 
@@ -80,6 +83,7 @@ def fold(text: str) -> str:
         'ty le che phu rung 46,5%'
         >>> fold("Hoà") == fold("Hòa") == fold("hoa")
         True
+
     """
     return " ".join(_TOKEN.findall(_fold_chars(text)))
 
@@ -92,6 +96,7 @@ def tokens(text: str) -> list[str]:
 
     Returns:
         The folded syllables in order.
+
     """
     return fold(text).split()
 
@@ -107,5 +112,6 @@ def bigrams(words: list[str]) -> list[str]:
 
     Returns:
         ``["a b", "b c", ...]`` for ``["a", "b", "c", ...]``.
+
     """
-    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)]

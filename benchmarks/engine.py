@@ -1,0 +1,141 @@
+"""Engine benchmark: accuracy on the question sets, per-question latency, cold start.
+
+Run: ``make bench`` (or ``python -m benchmarks.engine``). Writes
+``benchmarks/results/engine.json`` and prints a Markdown table for the README.
+The shared development set (``../shared/eval/dev.jsonl``, or ``$CTBOT_DEV_SET``)
+is scored when present; nothing else needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from knowledge.engine import Engine
+from knowledge.parser import parse_programme
+from knowledge.store import open_database
+from tests.scoring import evaluate, load_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "engine.json"
+SETS = {
+    "project (tests/data/questions.jsonl)": ROOT / "tests" / "data" / "questions.jsonl",
+    "held-out (tests/data/questions_holdout.jsonl)": ROOT
+    / "tests"
+    / "data"
+    / "questions_holdout.jsonl",
+    "shared dev (../shared/eval/dev.jsonl)": Path(
+        os.environ.get("CTBOT_DEV_SET", ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    ),
+}
+SECOND = ROOT / "tests" / "fixtures" / "programme_b_questions.jsonl"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def accuracy(engine: Engine, path: Path) -> dict[str, object]:
+    cases = load_cases(path)
+    acc, failures, passed, total = evaluate(cases, lambda q: engine.ask(q).to_json())
+    return {
+        "questions": len(cases),
+        "accuracy": round(100 * acc, 1),
+        "by_tag": {t: f"{passed[t]}/{n}" for t, n in sorted(total.items())},
+        "failures": [c["q"] for c, _ in failures],
+    }
+
+
+def latency(engine: Engine, questions: list[str], rounds: int = 5) -> dict[str, float]:
+    for q in questions:  # warm-up: caches as in a running bot
+        engine.ask(q)
+    times: list[float] = []
+    for _ in range(rounds):
+        for q in questions:
+            start = time.perf_counter()
+            engine.ask(q)
+            times.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50_ms": round(statistics.median(times), 3),
+        "p99_ms": round(percentile(times, 99), 3),
+        "max_ms": round(max(times), 3),
+        "samples": len(times),
+    }
+
+
+def cold_start(runs: int = 5) -> dict[str, float]:
+    """Wall time of a fresh `ctbot ask` process against an existing database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite3"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "bot", "--db", str(db)]
+        start = time.perf_counter()
+        subprocess.run([*cmd, "stats"], check=True, capture_output=True, env=env)
+        first_build = time.perf_counter() - start
+        walls = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(
+                [*cmd, "ask", "chỉ tiêu che phủ rừng"], check=True, capture_output=True, env=env
+            )
+            walls.append(time.perf_counter() - start)
+        in_process = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            Engine.from_database(open_database(db))
+            in_process.append(time.perf_counter() - start)
+    return {
+        "first_run_build_db_s": round(first_build, 3),
+        "ask_process_median_s": round(statistics.median(walls), 3),
+        "engine_build_median_s": round(statistics.median(in_process), 4),
+    }
+
+
+def main() -> int:
+    engine = Engine.from_database(open_database(memory=True))
+    report: dict[str, object] = {"sets": {}}
+    sets = report["sets"]
+    assert isinstance(sets, dict)
+    for name, path in SETS.items():
+        if path.exists():
+            sets[name] = accuracy(engine, path)
+    second = Engine(parse_programme((ROOT / "tests" / "fixtures" / "programme_b.txt").read_text()))
+    sets["second programme (tests/fixtures)"] = accuracy(second, SECOND)
+    questions = [c["q"] for c in load_cases(SETS["project (tests/data/questions.jsonl)"])]
+    report["latency"] = latency(engine, questions)
+    report["cold_start"] = cold_start()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    print("| question set | questions | accuracy |")
+    print("|---|---:|---:|")
+    for name, r in sets.items():
+        print(f"| {name} | {r['questions']} | {r['accuracy']}% |")
+    lat, cold = report["latency"], report["cold_start"]
+    assert isinstance(lat, dict) and isinstance(cold, dict)
+    print()
+    print(
+        f"- per-question latency, one process: p50 {lat['p50_ms']} ms, p99 {lat['p99_ms']} ms "
+        f"({lat['samples']} samples)"
+    )
+    print(
+        f"- cold start: `ctbot ask` process {cold['ask_process_median_s']} s (median), "
+        f"engine build {cold['engine_build_median_s']} s, first run building the database "
+        f"{cold['first_run_build_db_s']} s"
+    )
+    for name, r in sets.items():
+        if r["failures"]:
+            print(f"\n{name} failures: " + "; ".join(repr(q) for q in r["failures"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+"""Every CLI command (and, once they exist, every bot command) is documented in README."""
+
+from pathlib import Path
+
+from bot.cli import COMMANDS, build_parser
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+
+
+def test_every_cli_command_is_documented():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(sub.choices) == set(COMMANDS)
+    for name in COMMANDS:
+        assert f"ctbot {name}" in README, f"README does not document `ctbot {name}`"
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    setup = README.split("## ", 2)[1]
+    assert "make test" in setup and "make run" in setup

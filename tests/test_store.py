@@ -1,0 +1,126 @@
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from knowledge.errors import KnowledgeError, ProgrammeFormatError
+from knowledge.store import (
+    database_path,
+    fts_keys,
+    load_programme,
+    migrations,
+    open_database,
+    read_programme,
+    stats,
+)
+
+
+def test_new_database_is_migrated_and_loaded(db):
+    assert [m.name for m in migrations.applied(db)] == ["m001_programme", "m002_fts"]
+    assert stats(db) == {
+        "indicators": 40,
+        "tasks": 29,
+        "responsibilities": 6,
+        "passages": stats(db)["passages"],
+        "agencies": stats(db)["agencies"],
+    }
+    assert stats(db)["passages"] >= 120
+
+
+def test_task_row_is_stored_whole(db):
+    row = db["tasks"].get("II.8")
+    assert row == {
+        "code": "II.8",
+        "position": 28,
+        "part": "II",
+        "part_title": "Về xây dựng Đảng, hoàn thiện bộ máy chính quyền các cấp",
+        "grp": "",
+        "content": (
+            "Quy định về kiểm soát quyền lực trong lĩnh vực phòng chống tham nhũng trên địa bàn "
+            "tỉnh Khánh Hòa"
+        ),
+        "lead": "Ban Nội chính Tỉnh ủy",
+        "approval": "Thường trực Tỉnh ủy, Ban Thường vụ Tỉnh ủy",
+        "issuer": "Ban Thường vụ Tỉnh ủy",
+        "due": "Quý II Năm 2022",
+        "period": "2021 - 2025",
+        "coordinating": "",
+        "extra": "{}",
+        "search": (
+            "quy dinh ve kiem soat quyen luc trong linh vuc phong chong tham nhung tren dia ban "
+            "tinh khanh hoa"
+        ),
+    }
+
+
+def test_agency_links(db):
+    rows = list(db["agency_tasks"].rows_where("agency = ?", ["Ban Tuyên giáo Tỉnh ủy"]))
+    assert rows == [
+        {"agency": "Ban Tuyên giáo Tỉnh ủy", "task_code": "II.3", "role": "lead"},
+        {"agency": "Ban Tuyên giáo Tỉnh ủy", "task_code": "II.4", "role": "lead"},
+    ]
+
+
+def test_reload_is_idempotent(db, programme):
+    from knowledge.store import bundled_text
+
+    before = {t: list(db[t].rows) for t in ("tasks", "indicators", "passages")}
+    load_programme(db, bundled_text())
+    load_programme(db, bundled_text())
+    assert {t: list(db[t].rows) for t in before} == before
+
+
+def test_bad_file_leaves_database_untouched(db):
+    before = stats(db)
+    with pytest.raises(ProgrammeFormatError):
+        load_programme(db, "Danh sách món ăn\n\n- Phở\n- Bún chả")
+    assert stats(db) == before
+    assert read_programme(db).tasks[0].code == "1.1"
+
+
+def test_rows_survive_a_reload_of_another_programme(db):
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "fixtures" / "programme_b.txt").read_text("utf-8")
+    load_programme(db, text)
+    assert stats(db)["tasks"] == 12
+    assert db["meta"].get("title")["value"].startswith("Chương trình hành động số 15")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["tỷ lệ: 95%"], ["AND"], ["NEAR("], ['"'], ["*"], ["-"], ["^"], ["nong-thon"], ["OR", "NOT"]],
+)
+def test_fts_never_breaks_on_user_text(db, words):
+    assert isinstance(fts_keys(db, "passages", words), set)
+
+
+def test_fts_searches_folded_text(db):
+    assert fts_keys(db, "passages", ["ta", "ruc"])
+    assert fts_keys(db, "tasks", ["dan", "van"]) >= {"II.5", "II.6"}
+
+
+def test_database_path_precedence(monkeypatch, tmp_path):
+    monkeypatch.delenv("CTBOT_DB")
+    assert str(database_path()) == "ctbot.sqlite3"
+    monkeypatch.setenv("CTBOT_DB", str(tmp_path / "env.sqlite3"))
+    assert database_path() == tmp_path / "env.sqlite3"
+    assert str(database_path("x.sqlite3")) == "x.sqlite3"
+
+
+def test_file_database_uses_wal(tmp_path):
+    db = open_database(tmp_path / "a.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db["tasks"].count == 29
+
+
+def test_empty_database_error_says_what_to_do():
+    db = Database(memory=True)
+    migrations.apply(db)
+    with pytest.raises(KnowledgeError, match="ctbot load"):
+        read_programme(db)
+
+
+def test_foreign_keys_hold(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        db["agency_tasks"].insert({"agency": "nobody", "task_code": "9.9", "role": "lead"})
