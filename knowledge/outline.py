@@ -10,6 +10,7 @@ anything about what the sections mean.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.text import clean, fold
@@ -134,22 +135,18 @@ def _classify(line: str, next_part: str) -> tuple[str, int, str, str]:
     m = _PART.match(line)
     if m and m.group(1) == next_part and m.group(2)[:3].isupper():
         return ("heading", 1, m.group(1), m.group(2))
-    m = _ROMAN.match(line)
-    if m:
-        label, rest = m.group(1), m.group(2)
-        return ("heading" if _is_heading(rest) else "item", 2, label, rest)
-    m = _DOTTED.match(line)
-    if m:
-        label, rest = m.group(1), m.group(2)
-        return ("heading" if _is_heading(rest) else "item", 2 + label.count(".") + 1, label, rest)
-    m = _ARABIC.match(line)
-    if m:
-        label, rest = m.group(1), m.group(2)
-        return ("heading" if _is_heading(rest) else "item", 3, label, rest)
-    m = _LETTER.match(line)
-    if m:
-        label, rest = m.group(1), m.group(2)
-        return ("heading" if _is_heading(rest) else "item", _LETTER_LEVEL, label, rest)
+    # Numbered lines: (pattern, level from the label). "1.1" sits below "1".
+    numbered: list[tuple[re.Pattern[str], Callable[[str], int]]] = [
+        (_ROMAN, lambda label: 2),
+        (_DOTTED, lambda label: 3 + label.count(".")),
+        (_ARABIC, lambda label: 3),
+        (_LETTER, lambda label: _LETTER_LEVEL),
+    ]
+    for pattern, level in numbered:
+        m = pattern.match(line)
+        if m:
+            label, rest = m.group(1), m.group(2)
+            return ("heading" if _is_heading(rest) else "item", level(label), label, rest)
     m = _BULLET.match(line)
     if m:
         return ("bullet", 0, "", m.group(1))
