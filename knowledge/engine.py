@@ -18,7 +18,7 @@ from knowledge.agencies import AgencyIndex, agency_key, split_names
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
 from knowledge.model import Indicator, Passage, Programme, Responsibility, Section, Task
-from knowledge.query import Intent, ParsedQuery, parse_query
+from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
     Markup,
@@ -32,7 +32,7 @@ from knowledge.render import (
     task_card,
     task_line,
 )
-from knowledge.text import fold
+from knowledge.text import bigrams, fold
 
 __all__ = ["Answer", "Engine", "Result"]
 
@@ -226,8 +226,7 @@ class Engine:
         self.sections = {x.ref: x for x in programme.sections}
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
-        self._fts = fts
-        self.index = SearchIndex(self._entries())
+        self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
 
     @classmethod
@@ -273,9 +272,9 @@ class Engine:
                 (Field(1.0, _words(r.subject, *r.bodies)), Field(0.75, _words(r.text))),
             )
         for p in self.programme.passages:
-            yield Entry(
-                "passage", str(p.id), (Field(1.0, _words(p.text)), Field(0.4, _words(p.heading)))
-            )
+            # The heading belongs to the passage: "cao tốc ... vịnh Cam Ranh" finds
+            # a bullet of section "Khu vực vịnh Cam Ranh" that never names the bay.
+            yield Entry("passage", str(p.id), (Field(1.0, _words(p.text, p.heading)),))
         for x in self.programme.sections:
             yield Entry("section", x.ref, (Field(1.0, _words(x.title)),))
 
@@ -419,7 +418,10 @@ class Engine:
             The answer; ``found`` is False when the programme does not answer it.
 
         """
-        q = parse_query(question)
+        q = parse_query(question, self.index.correct_unknown)
+        place = q.mentions_other_place(self._known_phrase)
+        if place:
+            return self._other_place(q, place, m)
         if q.intent == Intent.EMPTY:
             return self._help(q, m)
         words, changed = self.index.correct(q.topic)
@@ -434,6 +436,17 @@ class Engine:
             if answer is not None:
                 return answer
         return self._search_answer(q, words, changed, m)
+
+    def _known_phrase(self, folded: str) -> bool:
+        """Whether every adjacent pair of a folded phrase occurs in the programme."""
+        return all(pair in self.index.pairs for pair in bigrams(folded.split()))
+
+    def _other_place(self, q: ParsedQuery, place: str, m: Markup) -> Answer:
+        text = m.text(
+            f"{self.programme.title} không có nội dung về {place}. "
+            "Mình chỉ trả lời theo chương trình này."
+        )
+        return Answer(q.raw, q.intent, False, text)
 
     def _help(self, q: ParsedQuery, m: Markup) -> Answer:
         text = "\n".join(

@@ -113,14 +113,24 @@ def _same_onset(a: str, b: str) -> bool:
 class SearchIndex:
     """Scores entries by weighted syllable and bigram coverage of the query."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        extra_words: Iterable[str] = (),
+        extra_pairs: Iterable[str] = (),
+    ) -> None:
         """Build the vocabulary and document frequencies of ``entries``.
 
         Args:
             entries: Every entry to search.
+            extra_words: Words that are spelt right though no entry holds
+                them (question words); typos may be corrected towards them.
+            extra_pairs: Word pairs of the question phrases ("bao nhieu").
 
         """
         self.entries = list(entries)
+        self.extra_words = frozenset(extra_words)
+        self.extra_pairs = frozenset(extra_pairs)
         df: Counter[str] = Counter()
         pair_df: Counter[str] = Counter()
         for entry in self.entries:
@@ -135,8 +145,20 @@ class SearchIndex:
         self.df = df
         self.pairs = pair_df
         self.vocabulary = sorted(df)
+        self._all_words = sorted(set(df) | self.extra_words)
         self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
         self._max_idf = math.log((n + 1) / 0.5)
+        # Inverted index (syllable → entries) and each field's total weight,
+        # so a query touches only the entries that share a syllable with it.
+        self._postings: dict[str, set[int]] = {}
+        self._field_idf: list[tuple[float, ...]] = []
+        for i, entry in enumerate(self.entries):
+            for f in entry.fields:
+                for w in f.unigrams:
+                    self._postings.setdefault(w, set()).add(i)
+            self._field_idf.append(
+                tuple(sum(self._idf[w] for w in f.unigrams) or 1.0 for f in entry.fields)
+            )
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a syllable; unknown syllables weigh the most."""
@@ -147,6 +169,43 @@ class SearchIndex:
         return word in self.df
 
     # -- typo correction -------------------------------------------------
+
+    def _unknown_fix(self, words: Sequence[str], i: int) -> str:
+        word = words[i]
+        if word in self.df or word in self.extra_words or len(word) < 4:
+            return word
+        if any(ch.isdigit() for ch in word):
+            return word
+        found = process.extract(
+            word, self._all_words, scorer=Levenshtein.distance, score_cutoff=1, limit=20
+        )
+        options = [str(w) for w, _, _ in found if _same_onset(word, str(w))]
+        if not options:
+            return word
+
+        def pairs(c: str) -> int:
+            left = f"{words[i - 1]} {c}" if i else ""
+            right = f"{c} {words[i + 1]}" if i + 1 < len(words) else ""
+            known = self.pairs.keys() | self.extra_pairs
+            return (left in known) + (right in known)
+
+        return max(options, key=lambda c: (pairs(c), self.df.get(c, 0)))
+
+    def correct_unknown(self, words: Sequence[str]) -> list[str]:
+        """Fix words known neither to the corpus nor to the question vocabulary.
+
+        Runs before intents are detected, so "bao nhiu" reads as "bao nhieu".
+        Only one edit, only words of four letters or more, never across
+        unrelated onsets.
+
+        Args:
+            words: Folded words of the question.
+
+        Returns:
+            The words, misspellings replaced.
+
+        """
+        return [self._unknown_fix(words, i) for i in range(len(words))]
 
     @lru_cache(maxsize=16384)  # noqa: B019 - the index lives as long as the process
     def neighbours(self, word: str) -> tuple[str, ...]:
@@ -249,26 +308,30 @@ class SearchIndex:
         qpairs = bigrams(list(words))
         pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
         pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
+        # Only entries holding at least one query syllable can score.
+        candidates: set[int] = set()
+        for w in weights:
+            candidates |= self._postings.get(w, set())
         hits: list[Hit] = []
-        for entry in self.entries:
+        for n in sorted(candidates):
+            entry = self.entries[n]
             if kinds is not None and entry.kind not in kinds:
                 continue
             best = 0.0
             matched: set[str] = set()
-            for f in entry.fields:
+            for f, own in zip(entry.fields, self._field_idf[n], strict=True):
                 got = [w for w in weights if w in f.unigrams]
                 if not got:
                     continue
                 uni = sum(weights[w] for w in got) / total
                 if pair_total:
-                    bi = sum(pair_w[p] for p in pair_w if p in f.pairs) / pair_total
+                    bi = sum(pw for p, pw in pair_w.items() if p in f.pairs) / pair_total
                     cov = 0.6 * uni + 0.4 * bi
                 else:
                     cov = uni
                 # Precision: a short title mostly made of the query beats a
                 # long paragraph that merely contains it.
-                own = sum(self.idf(w) for w in f.unigrams) or 1.0
-                precision = sum(self.idf(w) for w in got) / own
+                precision = sum(full[w] for w in got) / own
                 s = f.weight * cov * (0.9 + 0.1 * precision)
                 if s > best:
                     best = s

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from knowledge.text import fold
 
-__all__ = ["ABBREVIATIONS", "SYNONYMS", "abbreviate", "expand", "expand_display"]
+__all__ = ["ABBREVIATIONS", "PROVINCES", "SYNONYMS", "abbreviate", "expand", "expand_display"]
 
 # Abbreviation → expansion, as written in documents of this genre.
 ABBREVIATIONS: dict[str, str] = {
@@ -77,6 +77,75 @@ ABBREVIATIONS: dict[str, str] = {
     "NN": "nông nghiệp",
 }
 
+# Provinces and centrally-run cities: a question about another one is not about this
+# programme ("Bình Định đặt chỉ tiêu tăng trưởng bao nhiêu").
+PROVINCES = (
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bạc Liêu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Dương",
+    "Bình Định",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cao Bằng",
+    "Cần Thơ",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "Hồ Chí Minh",
+    "Sài Gòn",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
+)
+
 # Folded phrase a user may type → folded phrase the document uses.
 SYNONYMS: dict[str, str] = {
     "ti": "ty",
@@ -121,6 +190,15 @@ SYNONYMS: dict[str, str] = {
     "phu trach": "chu tri",
     "dam nhiem": "chu tri",
     "dau moi": "chu tri",
+    "tri tue nhan tao": "tri thong minh nhan tao",
+    # Chat shorthand.
+    "bao h": "bao gio",
+    "bh": "bao gio",
+    "ntn": "nhu the nao",
+    "dc": "duoc",
+    "vs": "voi",
+    "j": "gi",
+    "du lieu lon": "du lieu lon",
     "truong dh": "truong dai hoc",
     "dh khanh hoa": "dai hoc khanh hoa",
     "dh nha trang": "dai hoc nha trang",

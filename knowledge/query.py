@@ -7,10 +7,12 @@ so "Ai chu tri", "AI CHỦ TRÌ" and "ai ct" all read the same.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge.lexicon import expand
+from knowledge.lexicon import PROVINCES, expand
 from knowledge.text import clean, fold, fold_keep_punct
 
 __all__ = ["Intent", "ParsedQuery", "parse_query"]
@@ -71,7 +73,8 @@ _LEAD = re.compile(
     r"(?:do|la) (?:ai|co quan nao|ban nao|don vi nao)"
     r"(?: chu tri| tham muu| lam| xay dung| thuc hien)?|"
     r"(?:ai|ban nao|co quan nao|don vi nao|do ai|do ban nao|do co quan nao) tham muu|"
-    r"co quan chu tri(?: tham muu)?|don vi chu tri|chu tri boi|chu tri(?: tham muu)?|ai lo|ai\b)"
+    r"co quan chu tri(?: tham muu)?|don vi chu tri|chu tri boi|chu tri(?: tham muu)?|ai lo|"
+    r"^ ?ai\b|\bla ai\b|\bai ?$)"
 )
 _LIST_TASKS = re.compile(
     r"\b(?:(?:nhung|cac|bao nhieu|may) (?:nhiem vu|de an|viec|cong viec|chuong trinh|ke hoach|"
@@ -110,48 +113,15 @@ _AREA_WORDS = {
     "xay dung dang": ("xay dung dang", "dang", "cong tac dang"),
 }
 # Question and filler words: they say nothing about the topic.
+# Question and filler syllables that never carry the topic. Syllables that are
+# also content words once folded stay out: "bao" (bảo hiểm), "cho" (chợ), "thi"
+# (thí điểm), "minh" (thông minh), "nha" (Nha Trang).
 STOPWORDS = frozenset(
     [
-        "ai",
-        "gi",
-        "nao",
-        "la",
-        "cua",
-        "cho",
-        "minh",
-        "xin",
-        "oi",
-        "a",
-        "ah",
-        "nhe",
-        "nha",
-        "vay",
-        "thi",
-        "khong",
-        "ko",
-        "k",
-        "duoc",
-        "bao",
-        "nhieu",
-        "may",
-        "hay",
-        "phai",
-        "voi",
-        "sao",
-        "nhi",
-        "em",
-        "anh",
-        "toi",
-        "tui",
-        "nhung",
-        "cai",
-        "biet",
-        "xem",
-        "muon",
-        "ok",
-        "oki",
-        "please",
-        "pls",
+        *("ai", "gi", "nao", "la", "cua", "xin", "oi", "a", "vay", "v", "khong"),
+        *("ko", "k", "duoc", "may", "hay", "phai", "voi", "sao", "nhi", "em", "anh", "toi"),
+        *("tui", "nhung", "cai", "biet", "xem", "muon", "ok", "oki", "please", "pls", "e"),
+        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen"),
     ]
 )
 # Filler phrases removed before the topic is searched.
@@ -161,7 +131,7 @@ _FILLER = re.compile(
     r"thong tin (?:ve|cua)|noi dung (?:ve|cua)|(?:thuoc |la |o )?muc nao(?: trong phu luc)?|"
     r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"
     r"de cap (?:den|toi)|huong toi gi|la gi|gom (?:nhung )?(?:gi|nhung gi)|nhung gi|"
-    r"(?:la )?nhung (?:vung|gi|ai|cai) nao|"
+    r"(?:la )?nhung (?:vung|gi|ai|cai) nao|lien quan(?: den| toi)?|thuoc (?:du an|muc|phan) nao|"
     r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien))\b"
 )
 
@@ -200,17 +170,71 @@ class ParsedQuery:
     wants_indicator: bool = False
     wants_task: bool = False
 
+    def mentions_other_place(self, ambiguous: Callable[[str], bool]) -> str:
+        """The first province named in the question that is not this programme's.
+
+        Args:
+            ambiguous: Tells whether a folded name is also ordinary text of
+                the programme ("hòa bình" = peace, and the province); those
+                never count.
+
+        Returns:
+            The province as written in :data:`knowledge.lexicon.PROVINCES`, or "".
+
+        """
+        hay = f" {self.folded} "
+        for name in PROVINCES:
+            key = fold(name)
+            if len(key.split()) >= 2 and f" {key} " in hay and not ambiguous(key):
+                return name
+        return ""
+
+
+_PATTERNS = (
+    _ISSUER,
+    _APPROVAL,
+    _PERIOD,
+    _DUE,
+    _LEAD,
+    _LIST_TASKS,
+    _DUTIES,
+    _INDICATOR_MARKERS,
+    _INDICATOR_WORDS,
+    _TASK_WORDS,
+    _FILLER,
+    _GREETING,
+)
+
+
+def intent_vocabulary() -> frozenset[str]:
+    """Every word the intent patterns and filler lists know, for typo correction."""
+    words = {w for p in _PATTERNS for w in re.findall(r"[a-z]{2,}", p.pattern)}
+    return frozenset(words | STOPWORDS)
+
+
+def intent_pairs() -> frozenset[str]:
+    """Adjacent word pairs of the intent phrases ("bao nhieu", "khi nao")."""
+    pairs: set[str] = set()
+    for p in _PATTERNS:
+        for phrase in re.findall(r"[a-z]{2,}(?: [a-z]{2,})+", p.pattern):
+            words = phrase.split()
+            pairs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return frozenset(pairs)
+
 
 def _strip(pattern: re.Pattern[str], text: str) -> tuple[bool, str]:
     found = bool(pattern.search(text))
     return found, pattern.sub(" ", text) if found else text
 
 
-def parse_query(raw: str) -> ParsedQuery:
+def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -> ParsedQuery:
     """Parse a question.
 
     Args:
         raw: Any text a user may send.
+        fix: Corrects misspelt words of the folded question before intents are
+            detected ("bao nhiu" → "bao nhieu"); see
+            :meth:`knowledge.index.SearchIndex.correct_unknown`.
 
     Returns:
         The parsed query; ``intent`` is :attr:`Intent.EMPTY` when nothing
@@ -220,6 +244,8 @@ def parse_query(raw: str) -> ParsedQuery:
     text = clean(raw)[:1000]
     punct = fold_keep_punct(text)
     folded = expand(fold(text))
+    if fix is not None:
+        folded = " ".join(fix(folded.split()))
     q = ParsedQuery(raw=raw, text=text, folded=folded, intent=Intent.PASSAGE)
     code = _CODE.search(punct)
     if code:
@@ -256,7 +282,7 @@ def parse_query(raw: str) -> ParsedQuery:
         if any(re.search(rf"\b{w}\b", folded) for w in names) and "chi tieu" in folded:
             q.area = area
             break
-    words = [w for w in rest.split() if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    words = [w for w in rest.split() if w not in STOPWORDS]
     q.topic = words
     if not words and not q.code and not q.quarter and q.intent == Intent.PASSAGE:
         q.intent = Intent.EMPTY

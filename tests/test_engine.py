@@ -256,3 +256,23 @@ def test_second_programme_answers_its_own_questions(engine_b):
     answer = engine_b.ask("ai chủ trì đề án năng lượng tái tạo")
     assert answer.found and "Ban CSĐ UBND tỉnh" in answer.text
     assert "Quý II/2026" in engine_b.ask("han trinh de an nang luong tai tao").text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Bình Định đặt chỉ tiêu tăng trưởng GRDP bao nhiêu", "chỉ tiêu che phủ rừng của Gia Lai"],
+)
+def test_another_province_is_not_this_programme(engine, question):
+    answer = engine.ask(question)
+    assert not answer.found
+    assert "không có nội dung về" in answer.text
+
+
+def test_province_names_that_are_ordinary_words_do_not_trip(engine):
+    # "hòa bình" (peace) is also a province; the programme uses the words.
+    assert engine.ask("diễn biến hòa bình trên không gian mạng").found
+
+
+def test_misspelt_question_words_are_understood(engine):
+    answer = engine.ask("moi nam phat trien bao nhiu dang vien")
+    assert answer.found and "1.700" in answer.text

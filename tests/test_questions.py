@@ -24,6 +24,7 @@ def _report(failures):
     [
         (DATA / "questions.jsonl", "engine", 0.97),
         (FIXTURES / "programme_b_questions.jsonl", "engine_b", 0.97),
+        (DATA / "questions_holdout.jsonl", "engine", 0.95),
     ],
 )
 def test_question_set_accuracy(request, path, engine_name, bar):
