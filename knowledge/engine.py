@@ -50,9 +50,9 @@ KIND_PRIOR = {
     "section": 0.93,
     "passage": 0.9,
 }
-# A passage this close to a task's score is shown under the task card: part C
-# usually says more about what the appendix only names.
-RELATED_RATIO = 0.85
+# A passage covering this much of a task's content is shown under its card:
+# part C usually says more about what the appendix only names.
+RELATED_THRESHOLD = 0.6
 # Words that say "a task/target in general" and no topic.
 _GENERIC = frozenset(
     [
@@ -224,6 +224,7 @@ class Engine:
         self.responsibilities = {r.number: r for r in programme.responsibilities}
         self.passages = {str(p.id): p for p in programme.passages}
         self.sections = {x.ref: x for x in programme.sections}
+        self._related: dict[str, Passage | None] = {}
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
@@ -423,7 +424,18 @@ class Engine:
         if place:
             return self._other_place(q, place, m)
         if q.intent == Intent.EMPTY:
+            if q.wants_indicator:
+                return self._area_answer(q, "", m) or self._help(q, m)
+            if q.wants_task:
+                return self._all_tasks(q, m)
             return self._help(q, m)
+        only_generic = all(w in _GENERIC for w in q.topic)
+        if only_generic and not q.code and not q.quarter and q.intent == Intent.PASSAGE:
+            # "nhiệm vụ", "các đề án", "chỉ tiêu": the whole list.
+            if q.wants_task:
+                return self._all_tasks(q, m)
+            if q.wants_indicator:
+                return self._area_answer(q, "", m) or self._help(q, m)
         words, changed = self.index.correct(q.topic)
         q.topic = words
         corrected_folded = " ".join(words)
@@ -447,6 +459,22 @@ class Engine:
             "Mình chỉ trả lời theo chương trình này."
         )
         return Answer(q.raw, q.intent, False, text)
+
+    def _all_tasks(self, q: ParsedQuery, m: Markup) -> Answer:
+        """Every appendix task, one short line each, by part."""
+        lines = [m.bold(f"Phụ lục có {plural_tasks(len(self.programme.tasks))}:")]
+        part = None
+        for t in self.programme.tasks:
+            if t.part != part:
+                part = t.part
+                lines.append(m.bold(f"{t.part}. {t.part_title}"))
+            lines.append(f"• {m.bold(t.code)} {m.text(_short(t.content, 80))}")
+        lines.append(m.italic("Hỏi “nhiệm vụ 5.3” để xem chi tiết một nhiệm vụ."))
+        results = [
+            Result("task", t.code, 1.0, self.title_of("task", t.code))
+            for t in self.programme.tasks
+        ]
+        return Answer(q.raw, Intent.TASK, True, "\n".join(lines), results)
 
     def _help(self, q: ParsedQuery, m: Markup) -> Answer:
         text = "\n".join(
@@ -721,11 +749,21 @@ class Engine:
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
 
-    def _related_passage(self, task_score: float, hits: list[Hit]) -> Passage | None:
-        for h in hits[1:6]:
-            if h.entry.kind == "passage" and h.score >= task_score * RELATED_RATIO:
-                return self.passages[h.entry.key]
-        return None
+    def related_passage(self, code: str) -> Passage | None:
+        """The bullet of the body that describes an appendix task, if one clearly does.
+
+        Args:
+            code: The task's code.
+
+        Returns:
+            The best-matching passage when it covers most of the task's words.
+
+        """
+        if code not in self._related:
+            hits = self.index.score(_words(self.tasks[code].content), {"passage"})
+            good = hits[0] if hits and hits[0].score >= RELATED_THRESHOLD else None
+            self._related[code] = self.passages[good.entry.key] if good else None
+        return self._related[code]
 
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], words: list[str], penalised: list[str], m: Markup
@@ -738,12 +776,15 @@ class Engine:
         ]
         kind, key = best.entry.kind, best.entry.key
         if kind == "task":
-            every = (
-                hits
-                if len({h.entry.kind for h in hits}) > 1
-                else self._weigh(q, self.index.score(words, None, penalised))
-            )
-            related = self._related_passage(best.score, every)
+            # A card question gets the part C bullet that describes the task;
+            # a question about one column gets just the answer and the card.
+            related = self.related_passage(key)
+            if q.intent in Intent.TASK_FIELDS:
+                # ... unless a bullet answers the question better than the task
+                # itself ("theo phê duyệt của Thủ tướng" is only in part C).
+                passages = self.index.score(words, {"passage"}, penalised)
+                better = passages[0] if passages and passages[0].score > best.score else None
+                related = self.passages[better.entry.key] if better else None
             return self._task_answer(q, self.tasks[key], best.score, others, m, related)
         result = [self._result(best)]
         if kind == "indicator":

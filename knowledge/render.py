@@ -137,9 +137,14 @@ def task_line(task: Task, m: Markup = PLAIN, *, show: Sequence[str] = ("due",)) 
 
 
 def indicator_line(ind: Indicator, m: Markup = PLAIN) -> str:
-    """One line: name and value as written."""
+    """One line: name and value as written.
+
+    A later target of a bullet ("tốc độ tăng bình quân hàng năm" after "Tổng
+    vốn đầu tư ...") is marked as continuing the line above it.
+    """
     detail = f" ({ind.detail})" if ind.detail else ""
-    return f"• {m.text(_sentence_case(ind.name))}: {m.bold(ind.value)}{m.text(detail)}"
+    mark = "  ↳" if ind.name != ind.subject else "•"
+    return f"{mark} {m.text(_sentence_case(ind.name))}: {m.bold(ind.value)}{m.text(detail)}"
 
 
 def indicator_card(ind: Indicator, siblings: Iterable[Indicator], m: Markup = PLAIN) -> str:
