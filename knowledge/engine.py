@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from knowledge.agencies import AgencyIndex, agency_key, split_names
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
@@ -38,6 +40,8 @@ __all__ = ["Answer", "Engine", "Result"]
 
 # A hit below this coverage of the question is not an answer.
 FOUND_THRESHOLD = 0.5
+# Inline results and pickers show weaker matches too.
+SUGGEST_THRESHOLD = 0.3
 # Filtering a body's own tasks by topic needs less evidence.
 FILTER_THRESHOLD = 0.3
 # Hits within this ratio of the best are offered as alternatives.
@@ -436,8 +440,11 @@ class Engine:
                 return self._all_tasks(q, m)
             if q.wants_indicator:
                 return self._area_answer(q, "", m) or self._help(q, m)
-        words, changed = self.index.correct(q.topic)
+        original = list(q.topic)
+        words, _ = self.index.correct(q.topic)
         q.topic = words
+        # Syllables that typo correction produced are guesses; they count for less.
+        guessed = [new for new, old in zip(words, original, strict=True) if new != old]
         corrected_folded = " ".join(words)
         if q.code:
             task = self.task(q.code)
@@ -447,7 +454,7 @@ class Engine:
             answer = handler(q, corrected_folded, m)
             if answer is not None:
                 return answer
-        return self._search_answer(q, words, changed, m)
+        return self._search_answer(q, words, guessed, m)
 
     def _known_phrase(self, folded: str) -> bool:
         """Whether every adjacent pair of a folded phrase occurs in the programme."""
@@ -459,6 +466,130 @@ class Engine:
             "Mình chỉ trả lời theo chương trình này."
         )
         return Answer(q.raw, q.intent, False, text)
+
+    # -- browsing (bot commands) ----------------------------------------------
+
+    def _topic(self, q: ParsedQuery) -> tuple[list[str], list[str]]:
+        original = list(q.topic)
+        words, _ = self.index.correct(q.topic)
+        q.topic = words
+        return words, [n for n, o in zip(words, original, strict=True) if n != o]
+
+    def browse_indicators(self, keyword: str, m: Markup = PLAIN) -> Answer:
+        """Targets: all of them by area, an area's, or those matching ``keyword``.
+
+        Args:
+            keyword: Empty, an area ("môi trường") or words of a target.
+            m: Markup for the answer text.
+
+        Returns:
+            The answer.
+
+        """
+        q = parse_query(f"chỉ tiêu {keyword}", self.index.correct_unknown)
+        if not [w for w in q.topic if w not in _GENERIC]:
+            q.wants_list = True
+            return self._area_answer(q, "", m) or self._help(q, m)
+        area = self._area_answer(q, "", m)
+        if area is not None:
+            return area
+        words, guessed = self._topic(q)
+        return self._search_answer(q, words, guessed, m, kinds={"indicator"})
+
+    def browse_tasks(self, keyword: str, m: Markup = PLAIN) -> Answer:
+        """Appendix tasks: all of them, one by code, a quarter's, or those matching ``keyword``.
+
+        Args:
+            keyword: Empty, a code ("5.3", "II.8"), a quarter or words of a task.
+            m: Markup for the answer text.
+
+        Returns:
+            The answer.
+
+        """
+        q = parse_query(keyword, self.index.correct_unknown)
+        if q.code and self.task(q.code):
+            task = self.task(q.code)
+            assert task is not None
+            return self._task_answer(q, task, 1.0, [], m, self.related_passage(task.code))
+        if not [w for w in q.topic if w not in _GENERIC] and not q.quarter:
+            return self._all_tasks(q, m)
+        words, guessed = self._topic(q)
+        quarter = self._quarter_answer(q, " ".join(words), m)
+        if quarter is not None:
+            return quarter
+        return self._search_answer(q, words, guessed, m, kinds={"task"})
+
+    def browse_agency(self, name: str, m: Markup = PLAIN) -> Answer:
+        """What a body leads in the appendix and its duties in the implementation part.
+
+        Args:
+            name: The body, in any spelling ("Ban Tuyên giáo", "UBND tỉnh", "MTTQ").
+            m: Markup for the answer text.
+
+        Returns:
+            The answer; without a name, the list of bodies.
+
+        """
+        q = parse_query(name, self.index.correct_unknown)
+        q.intent = Intent.AGENCY
+        if not q.folded:
+            lines = [m.bold("Các cơ quan, tổ chức được nêu trong chương trình:")]
+            lines.extend(f"• {m.text(a)}" for a in self.agency_names)
+            return Answer(q.raw, Intent.AGENCY, True, "\n".join(lines))
+        spans = self.agencies.spans(q.folded)
+        if spans:
+            found = spans[0][2]
+        else:
+            choice = process.extractOne(
+                q.folded,
+                {a: agency_key(a) for a in self.agency_names},
+                scorer=fuzz.partial_ratio,
+                score_cutoff=85,
+            )
+            if choice is None:
+                return self._not_found(q, [], m)
+            found = choice[2]
+        led, duties = self.tasks_led_by(found), self.duties_of(found)
+        if not led and not duties:
+            text = m.text(f"{agency_display(found)} không chủ trì nhiệm vụ nào trong Phụ lục.")
+            return Answer(q.raw, Intent.AGENCY, True, text)
+        parts = []
+        if led:
+            parts.append(self._agency_tasks_answer(q, found, led, duties, m).text)
+        if duties:
+            parts.append(self._duties_answer(q, found, duties, [], m).text)
+        return Answer(q.raw, Intent.AGENCY, True, "\n\n".join(parts))
+
+    def suggest(self, text: str, limit: int = 20) -> list[Result]:
+        """Records matching ``text``, best first, for inline mode and pickers.
+
+        Args:
+            text: What the user typed so far.
+            limit: At most this many.
+
+        Returns:
+            Tasks, targets, responsibilities, sections and passages that match,
+            weaker matches included; the first targets and tasks when ``text``
+            is empty.
+
+        """
+        q = parse_query(text, self.index.correct_unknown)
+        results: list[Result] = []
+        if q.code and self.task(q.code):
+            task = self.task(q.code)
+            assert task is not None
+            results.append(Result("task", task.code, 1.0, self.title_of("task", task.code)))
+        if not q.topic:
+            if results:
+                return results
+            defaults = [("indicator", str(i.id)) for i in self.programme.indicators[:10]]
+            defaults += [("task", t.code) for t in self.programme.tasks[:10]]
+            return [Result(k, key, 0.0, self.title_of(k, key)) for k, key in defaults][:limit]
+        words, guessed = self._topic(q)
+        hits = self._weigh(q, self.index.score(words, None, guessed))
+        results += [self._result(h) for h in hits if h.score >= SUGGEST_THRESHOLD]
+        return results[:limit]
 
     def _all_tasks(self, q: ParsedQuery, m: Markup) -> Answer:
         """Every appendix task, one short line each, by part."""
@@ -720,14 +851,18 @@ class Engine:
 
     # Everything else: search the topic.
     def _search_answer(
-        self, q: ParsedQuery, words: list[str], changed: list[str], m: Markup
+        self,
+        q: ParsedQuery,
+        words: list[str],
+        penalised: list[str],
+        m: Markup,
+        kinds: set[str] | None = None,
     ) -> Answer:
-        penalised = [w for w, o in zip(words, q.topic, strict=False) if w != o] + changed
-        if q.intent in Intent.TASK_FIELDS:
+        if q.intent in Intent.TASK_FIELDS and kinds is None:
             hits = self._weigh(q, self.index.score(words, {"task"}, penalised))
             if hits and self._confident(hits[0], penalised):
                 return self._answer_hits(q, hits, words, penalised, m)
-        hits = self._weigh(q, self.index.score(words, None, penalised))
+        hits = self._weigh(q, self.index.score(words, kinds, penalised))
         if not hits or not self._confident(hits[0], penalised):
             return self._not_found(q, hits, m)
         return self._answer_hits(q, hits, words, penalised, m)
