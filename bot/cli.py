@@ -1,4 +1,4 @@
-"""The ``ctbot`` command line: load, stats, ask, chat (and run, once the bot exists).
+"""The ``ctbot`` command line: load, stats, ask, chat and run (the Telegram bot).
 
 Every command takes ``--db`` (default ``$CTBOT_DB`` or ``./ctbot.sqlite3``).
 """
@@ -24,6 +24,7 @@ COMMANDS = {
     "stats": "print counts of indicators, tasks, responsibilities, passages, agencies",
     "ask": "answer a question, or one question per line from stdin with '-'",
     "chat": "interactive console over the same engine",
+    "run": "run the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN",
 }
 
 
@@ -51,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help=COMMANDS["chat"])
     chat.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    run = sub.add_parser("run", help=COMMANDS["run"])
+    run.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
 
 
@@ -131,6 +135,26 @@ def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
+    import dataclasses
+
+    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.logs import setup_logging
+    from bot.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"ctbot run: {exc}", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings, db_path=db_path)
+    setup_logging(settings.token)
+    open_database(db_path).close()  # create and load before going online
+    application = build_application(settings)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line.
 
@@ -144,7 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     db_path = database_path(getattr(args, "sub_db", None) or args.db)
-    handlers = {"load": _cmd_load, "stats": _cmd_stats, "ask": _cmd_ask, "chat": _cmd_chat}
+    handlers = {
+        "load": _cmd_load,
+        "stats": _cmd_stats,
+        "ask": _cmd_ask,
+        "chat": _cmd_chat,
+        "run": _cmd_run,
+    }
     try:
         return handlers[args.command](args, db_path)
     except KnowledgeError as exc:

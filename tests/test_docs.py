@@ -18,3 +18,10 @@ def test_every_cli_command_is_documented():
 def test_readme_starts_with_the_two_setup_commands():
     setup = README.split("## ", 2)[1]
     assert "make test" in setup and "make run" in setup
+
+
+def test_every_environment_variable_is_documented():
+    from bot.settings import ENVIRONMENT
+
+    for name in ENVIRONMENT:
+        assert f"`{name}`" in README, f"README does not document {name}"

@@ -1,0 +1,149 @@
+"""Build the Telegram application: engine once in post_init, handlers in a fixed order."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode, UpdateType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.settings import Settings
+from handlers import ask, browse, buttons, errors, gate, inline, other, start
+from handlers.commands import COMMANDS
+from handlers.context import ENGINE
+from knowledge.engine import Engine
+from knowledge.store import open_database
+
+__all__ = ["ALLOWED_UPDATES", "DB", "build_application"]
+
+log = logging.getLogger(__name__)
+
+# Only what the bot handles: no channel posts, no chat-member churn.
+ALLOWED_UPDATES = [
+    UpdateType.MESSAGE,
+    UpdateType.EDITED_MESSAGE,
+    UpdateType.CALLBACK_QUERY,
+    UpdateType.INLINE_QUERY,
+]
+DB = "db"
+
+
+def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        """Open the database, build the engine once, publish the command menu."""
+        db = open_database(settings.db_path)
+        application.bot_data[DB] = db
+        application.bot_data[ENGINE] = Engine.from_database(db)
+        application.bot_data[gate.ALLOWED_CHATS] = settings.allowed_chats
+        private = [BotCommand(c.name, c.description) for c in COMMANDS]
+        groups = [BotCommand(c.name, c.description) for c in COMMANDS if c.groups]
+        await application.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
+        await application.bot.set_my_commands(groups, scope=BotCommandScopeAllGroupChats())
+        log.info("ctbot ready as @%s", application.bot.username)
+
+    return post_init
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    db = application.bot_data.get(DB)
+    if db is not None:
+        db.close()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Build the application for ``settings``; nothing touches the network until it starts.
+
+    Args:
+        settings: Token, endpoints, database, time zone, allow-list, limits.
+        request: Request backend for Bot API calls (tests pass an in-process fake).
+        get_updates_request: Request backend for ``getUpdates``.
+
+    Returns:
+        The application with every handler registered.
+
+    """
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        # Bounded: unbounded concurrency collapses throughput on httpx's pool.
+        .concurrent_updates(settings.concurrency if settings.concurrency > 1 else False)
+        .post_init(_post_init(settings))
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url)
+    if settings.base_file_url:
+        builder = builder.base_file_url(settings.base_file_url)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if settings.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    application = builder.build()
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler, in the order that matters."""
+    new = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+
+    # 0. Before anything: other bots, channels, anonymous senders, chats not allowed.
+    application.add_handler(TypeHandler(Update, gate.gate), group=-1)
+    # 1. Commands (in groups also /cmd@botname; PTB ignores /cmd@otherbot).
+    application.add_handler(CommandHandler("start", start.start, filters=new))
+    application.add_handler(CommandHandler("help", start.help_command, filters=new))
+    application.add_handler(CommandHandler("hoi", ask.ask_command, filters=new))
+    application.add_handler(CommandHandler("chitieu", browse.indicators_command, filters=new))
+    application.add_handler(CommandHandler("nhiemvu", browse.tasks_command, filters=new))
+    application.add_handler(CommandHandler("coquan", browse.agency_command, filters=new))
+    # 2. Buttons and inline mode.
+    application.add_handler(
+        CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
+    )
+    application.add_handler(InlineQueryHandler(inline.inline_query))
+    # 3. Plain text: every message in private chats; in groups only when addressed.
+    text = filters.TEXT & ~filters.COMMAND & new
+    application.add_handler(MessageHandler(private & text, ask.private_message))
+    application.add_handler(MessageHandler(groups & text, ask.group_message))
+    # 4. Media in private chats get a hint; everything else is ignored quietly.
+    media = (
+        filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
+    )
+    application.add_handler(MessageHandler(private & media & new, other.media_hint))
+    # 5. Errors.
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,72 @@
+"""Questions: /hoi, any text in a private chat, and group messages addressed to the bot."""
+
+from __future__ import annotations
+
+from telegram import Message, MessageEntity, Update
+from telegram.ext import ContextTypes
+
+from handlers.context import engine
+from handlers.markup import HTML
+from handlers.replies import send_answer
+
+__all__ = ["addressed_text", "ask_command", "group_message", "private_message"]
+
+USAGE = "Gõ câu hỏi sau lệnh, ví dụ: <code>/hoi ai chủ trì đề án chuyển đổi số</code>"
+
+
+def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """The question in a group message addressed to the bot, or None if not addressed.
+
+    A message is addressed when it mentions ``@username`` or replies to one of
+    the bot's own messages.
+
+    Args:
+        message: A group message.
+        username: The bot's username.
+        bot_id: The bot's user id.
+
+    Returns:
+        The text without the mention, or None.
+
+    """
+    text = message.text or ""
+    handle = f"@{username}".casefold()
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value.casefold() == handle:
+            return text.replace(value, " ", 1).strip(" ,:;")
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    return None
+
+
+async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not question.strip():
+        await message.reply_text(USAGE)
+        return
+    await send_answer(message, engine(context).ask(question, HTML))
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer /hoi <câu hỏi> (also /hoi@botname in groups)."""
+    if update.message is None:
+        return
+    await _answer(update.message, " ".join(context.args or []), context)
+
+
+async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer any text in a private chat."""
+    if update.message is None or update.message.text is None:
+        return
+    await _answer(update.message, update.message.text, context)
+
+
+async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a group message only when it mentions the bot or replies to it."""
+    message = update.message
+    if message is None or message.text is None:
+        return
+    question = addressed_text(message, context.bot.username, context.bot.id)
+    if question is None:
+        return
+    await _answer(message, question, context)

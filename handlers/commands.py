@@ -1,0 +1,39 @@
+"""The bot's commands: one table for handlers, the Telegram menu, /help and the docs test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["COMMANDS", "BotCommandSpec"]
+
+
+@dataclass(frozen=True)
+class BotCommandSpec:
+    """A command as users see it.
+
+    Attributes:
+        name: ASCII command name without the slash.
+        description: Vietnamese menu description (≤ 256 characters).
+        example: An example for /help.
+        groups: Whether it is offered in group chats' menu too.
+
+    """
+
+    name: str
+    description: str
+    example: str
+    groups: bool = True
+
+
+COMMANDS: tuple[BotCommandSpec, ...] = (
+    BotCommandSpec("hoi", "Hỏi về Chương trình hành động", "/hoi ai chủ trì đề án chuyển đổi số"),
+    BotCommandSpec(
+        "chitieu", "Chỉ tiêu chủ yếu (theo lĩnh vực hoặc từ khóa)", "/chitieu che phủ rừng"
+    ),
+    BotCommandSpec("nhiemvu", "Nhiệm vụ trong Phụ lục (theo mã hoặc từ khóa)", "/nhiemvu 5.3"),
+    BotCommandSpec(
+        "coquan", "Cơ quan chủ trì những gì, trách nhiệm ra sao", "/coquan Ban Tuyên giáo"
+    ),
+    BotCommandSpec("help", "Hướng dẫn sử dụng", "/help"),
+    BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
+)

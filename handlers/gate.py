@@ -1,0 +1,31 @@
+"""First look at every update: drop what the bot must not answer, before any handler runs."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+__all__ = ["ALLOWED_CHATS", "gate"]
+
+log = logging.getLogger(__name__)
+
+# bot_data key: frozenset of chat ids served (empty = every chat).
+ALLOWED_CHATS = "allowed_chats"
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from other bots, channels, anonymous senders and chats not allowed."""
+    user = update.effective_user
+    chat = update.effective_chat
+    message = update.effective_message
+    if user is not None and user.is_bot:
+        raise ApplicationHandlerStop
+    if message is not None and message.sender_chat is not None:
+        # Channel posts and messages sent on behalf of a chat (anonymous admins).
+        raise ApplicationHandlerStop
+    allowed = context.bot_data.get(ALLOWED_CHATS) or frozenset()
+    if allowed and chat is not None and chat.id not in allowed:
+        log.info("ignored update from chat %s (not in CTBOT_ALLOWED_CHATS)", chat.id)
+        raise ApplicationHandlerStop

@@ -1,0 +1,64 @@
+"""Send an engine answer: split to Telegram's size, quote in groups, buttons for alternatives."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import ChatType, InlineKeyboardButtonLimit
+
+from handlers.chunks import split_message
+from knowledge.engine import Answer, Result
+
+__all__ = ["SHOW", "keyboard", "send_answer"]
+
+# Callback data of "show this record" buttons: "show|<kind>|<id>".
+SHOW = "show"
+_MAX_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+
+
+def keyboard(results: list[Result]) -> InlineKeyboardMarkup | None:
+    """One button per alternative record, for disambiguation.
+
+    Args:
+        results: Alternatives, best first; at most 3 become buttons.
+
+    Returns:
+        The keyboard, or None when there is nothing to offer.
+
+    """
+    rows = []
+    for r in results[:3]:
+        data = f"{SHOW}|{r.kind}|{r.id}"
+        if len(data.encode()) > _MAX_DATA:
+            continue
+        label = r.title if len(r.title) <= 60 else r.title[:59] + "…"
+        rows.append([InlineKeyboardButton(f"🔎 {label}", callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def send_answer(message: Message, answer: Answer) -> list[Message]:
+    """Reply to ``message`` with ``answer`` (HTML), in as many messages as needed.
+
+    In groups the first piece quotes the question so the thread stays readable.
+
+    Args:
+        message: The user's message.
+        answer: The engine's answer, rendered with HTML markup.
+
+    Returns:
+        The messages sent.
+
+    """
+    pieces = split_message(answer.text)
+    markup = keyboard(answer.alternatives) if answer.found else None
+    quote = message.chat.type != ChatType.PRIVATE
+    sent = []
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        sent.append(
+            await message.reply_text(
+                piece,
+                do_quote=quote and i == 0,
+                reply_markup=markup if last else None,
+            )
+        )
+    return sent
