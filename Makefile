@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 # TELEGRAM_BOT_TOKEN is set, otherwise the console chat.
 run: $(STAMP)
 	$(BIN)/ctbot stats >/dev/null
-	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] && $(BIN)/ctbot --help | grep -q " run "; then \
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then \
 		exec $(BIN)/ctbot run; \
 	else \
 		exec $(BIN)/ctbot chat; \
