@@ -228,6 +228,8 @@ class Engine:
         self.responsibilities = {r.number: r for r in programme.responsibilities}
         self.passages = {str(p.id): p for p in programme.passages}
         self.sections = {x.ref: x for x in programme.sections}
+        # Set by the bot when progress is tracked: a line such as "Tiến độ: 60% ...".
+        self.status_of: Callable[[Task], str] | None = None
         self._related: dict[str, Passage | None] = {}
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
@@ -305,7 +307,7 @@ class Engine:
     def card(self, kind: str, key: str, m: Markup = PLAIN) -> str | None:
         """Render one record by kind and key (for buttons and commands), or None."""
         if kind == "task" and key in self.tasks:
-            return task_card(self.tasks[key], m)
+            return task_card(self.tasks[key], m, status=self._status(self.tasks[key]))
         if kind == "indicator" and key in self.indicators:
             ind = self.indicators[key]
             return indicator_card(ind, self.siblings(ind), m)
@@ -352,6 +354,9 @@ class Engine:
                     f"• {m.text(x.ref.rsplit('.', 1)[-1])}) {m.text(x.title)}" for x in children
                 )
         return text
+
+    def _status(self, task: Task) -> str:
+        return self.status_of(task) if self.status_of is not None else ""
 
     def siblings(self, ind: Indicator) -> list[Indicator]:
         """Targets from the same bullet as ``ind`` (including it)."""
@@ -537,19 +542,9 @@ class Engine:
             lines = [m.bold("Các cơ quan, tổ chức được nêu trong chương trình:")]
             lines.extend(f"• {m.text(a)}" for a in self.agency_names)
             return Answer(q.raw, Intent.AGENCY, True, "\n".join(lines))
-        spans = self.agencies.spans(q.folded)
-        if spans:
-            found = spans[0][2]
-        else:
-            choice = process.extractOne(
-                q.folded,
-                {a: agency_key(a) for a in self.agency_names},
-                scorer=fuzz.partial_ratio,
-                score_cutoff=85,
-            )
-            if choice is None:
-                return self._not_found(q, [], m)
-            found = choice[2]
+        found = self.resolve_agency(name)
+        if found is None:
+            return self._not_found(q, [], m)
         led, duties = self.tasks_led_by(found), self.duties_of(found)
         if not led and not duties:
             text = m.text(f"{agency_display(found)} không chủ trì nhiệm vụ nào trong Phụ lục.")
@@ -561,12 +556,29 @@ class Engine:
             parts.append(self._duties_answer(q, found, duties, [], m).text)
         return Answer(q.raw, Intent.AGENCY, True, "\n\n".join(parts))
 
-    def suggest(self, text: str, limit: int = 20) -> list[Result]:
+    def resolve_agency(self, name: str) -> str | None:
+        """The canonical name of the body ``name`` refers to (any spelling, typos), or None."""
+        folded = expand(fold(name), agency=True)
+        if not folded:
+            return None
+        spans = self.agencies.spans(folded)
+        if spans:
+            return spans[0][2]
+        choice = process.extractOne(
+            folded,
+            {a: agency_key(a) for a in self.agency_names},
+            scorer=fuzz.partial_ratio,
+            score_cutoff=85,
+        )
+        return None if choice is None else str(choice[2])
+
+    def suggest(self, text: str, limit: int = 20, kinds: set[str] | None = None) -> list[Result]:
         """Records matching ``text``, best first, for inline mode and pickers.
 
         Args:
             text: What the user typed so far.
             limit: At most this many.
+            kinds: Only these kinds of record (all when None).
 
         Returns:
             Tasks, targets, responsibilities, sections and passages that match,
@@ -576,7 +588,7 @@ class Engine:
         """
         q = parse_query(text, self.index.correct_unknown)
         results: list[Result] = []
-        if q.code and self.task(q.code):
+        if q.code and self.task(q.code) and (kinds is None or "task" in kinds):
             task = self.task(q.code)
             assert task is not None
             results.append(Result("task", task.code, 1.0, self.title_of("task", task.code)))
@@ -587,7 +599,7 @@ class Engine:
             defaults += [("task", t.code) for t in self.programme.tasks[:10]]
             return [Result(k, key, 0.0, self.title_of(k, key)) for k, key in defaults][:limit]
         words, guessed = self._topic(q)
-        hits = self._weigh(q, self.index.score(words, None, guessed))
+        hits = self._weigh(q, self.index.score(words, kinds, guessed))
         results += [self._result(h) for h in hits if h.score >= SUGGEST_THRESHOLD]
         return results[:limit]
 
@@ -660,7 +672,7 @@ class Engine:
                 )
             else:
                 lines.append(m.bold(FIELD_MISSING[intent].format(code=task.code)))
-        lines.append(task_card(task, m))
+        lines.append(task_card(task, m, status=self._status(task)))
         if related is not None:
             lines.append(m.text(f"Trong phần nhiệm vụ, giải pháp (mục {related.ref}):"))
             lines.append(m.text(related.text))

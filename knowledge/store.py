@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from knowledge.errors import KnowledgeError
 from knowledge.lexicon import expand
+from knowledge.migrations import migrations
 from knowledge.model import (
     Agency,
     Indicator,
@@ -51,86 +51,8 @@ __all__ = [
 DEFAULT_DB = "ctbot.sqlite3"
 BUNDLED_PROGRAMME = "ctr-08-khanh-hoa-2020-2025.txt"
 PROGRAMME_TABLES = ("indicators", "tasks", "responsibilities", "passages", "agencies")
-_FTS_TABLES = ("indicators", "tasks", "responsibilities", "passages", "sections")
 # Loaded with the programme and replaced by `ctbot load`, but not counted by stats.
 _DERIVED_TABLES = ("sections", "agency_tasks")
-
-migrations = Migrations("ctbot")
-
-
-@migrations(name="m001_programme")
-def m001_programme(db: Database) -> None:
-    """Tables for the parsed programme."""
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("indicators").create(
-        {
-            "id": int,
-            "area": str,
-            "name": str,
-            "subject": str,
-            "value": str,
-            "comparator": str,
-            "low": float,
-            "high": float,
-            "unit": str,
-            "year": int,
-            "detail": str,
-            "sentence": str,
-            "ref": str,
-            "search": str,
-        },
-        pk="id",
-    )
-    db.table("tasks").create(
-        {
-            "code": str,
-            "position": int,
-            "part": str,
-            "part_title": str,
-            "grp": str,
-            "content": str,
-            "lead": str,
-            "approval": str,
-            "issuer": str,
-            "due": str,
-            "period": str,
-            "coordinating": str,
-            "extra": str,
-            "search": str,
-        },
-        pk="code",
-    )
-    db.table("responsibilities").create(
-        {
-            "number": str,
-            "position": int,
-            "subject": str,
-            "bodies": str,
-            "text": str,
-            "ref": str,
-            "search": str,
-        },
-        pk="number",
-    )
-    db.table("passages").create(
-        {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str}, pk="id"
-    )
-    db.table("sections").create(
-        {"ref": str, "position": int, "path": str, "title": str, "search": str}, pk="ref"
-    )
-    db.table("agencies").create({"name": str, "key": str, "aliases": str}, pk="name")
-    db.table("agency_tasks").create(
-        {"agency": str, "task_code": str, "role": str},
-        pk=("agency", "task_code", "role"),
-        foreign_keys=[("agency", "agencies", "name"), ("task_code", "tasks", "code")],
-    )
-
-
-@migrations(name="m002_fts")
-def m002_fts(db: Database) -> None:
-    """FTS5 indexes over the folded ``search`` columns, kept in sync by triggers."""
-    for table in _FTS_TABLES:
-        db.table(table).enable_fts(["search"], fts_version="FTS5", create_triggers=True)
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:

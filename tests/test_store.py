@@ -16,7 +16,11 @@ from knowledge.store import (
 
 
 def test_new_database_is_migrated_and_loaded(db):
-    assert [m.name for m in migrations.applied(db)] == ["m001_programme", "m002_fts"]
+    assert [m.name for m in migrations.applied(db)] == [
+        "m001_programme",
+        "m002_fts",
+        "m003_progress",
+    ]
     assert stats(db) == {
         "indicators": 40,
         "tasks": 29,

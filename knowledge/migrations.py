@@ -1,0 +1,146 @@
+"""The database schema, as named migrations recorded in the database.
+
+sqlite-utils applies each migration once, in order, and records it in the
+``_sqlite_migrations`` table. Never edit a migration that has shipped: add a
+new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+__all__ = ["FTS_TABLES", "migrations"]
+
+FTS_TABLES = ("indicators", "tasks", "responsibilities", "passages", "sections")
+
+migrations = Migrations("ctbot")
+
+
+@migrations(name="m001_programme")
+def m001_programme(db: Database) -> None:
+    """Tables for the parsed programme."""
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("indicators").create(
+        {
+            "id": int,
+            "area": str,
+            "name": str,
+            "subject": str,
+            "value": str,
+            "comparator": str,
+            "low": float,
+            "high": float,
+            "unit": str,
+            "year": int,
+            "detail": str,
+            "sentence": str,
+            "ref": str,
+            "search": str,
+        },
+        pk="id",
+    )
+    db.table("tasks").create(
+        {
+            "code": str,
+            "position": int,
+            "part": str,
+            "part_title": str,
+            "grp": str,
+            "content": str,
+            "lead": str,
+            "approval": str,
+            "issuer": str,
+            "due": str,
+            "period": str,
+            "coordinating": str,
+            "extra": str,
+            "search": str,
+        },
+        pk="code",
+    )
+    db.table("responsibilities").create(
+        {
+            "number": str,
+            "position": int,
+            "subject": str,
+            "bodies": str,
+            "text": str,
+            "ref": str,
+            "search": str,
+        },
+        pk="number",
+    )
+    db.table("passages").create(
+        {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str}, pk="id"
+    )
+    db.table("sections").create(
+        {"ref": str, "position": int, "path": str, "title": str, "search": str}, pk="ref"
+    )
+    db.table("agencies").create({"name": str, "key": str, "aliases": str}, pk="name")
+    db.table("agency_tasks").create(
+        {"agency": str, "task_code": str, "role": str},
+        pk=("agency", "task_code", "role"),
+        foreign_keys=[("agency", "agencies", "name"), ("task_code", "tasks", "code")],
+    )
+
+
+@migrations(name="m002_fts")
+def m002_fts(db: Database) -> None:
+    """FTS5 indexes over the folded ``search`` columns, kept in sync by triggers."""
+    for table in FTS_TABLES:
+        db.table(table).enable_fts(["search"], fts_version="FTS5", create_triggers=True)
+
+
+@migrations(name="m003_progress")
+def m003_progress(db: Database) -> None:
+    """Users, roles, the append-only report log and the audit of refusals."""
+    db.table("users").create(
+        {"user_id": int, "role": str, "name": str, "added_by": int, "added_at": str},
+        pk="user_id",
+    )
+    db.table("user_agencies").create({"user_id": int, "agency": str}, pk=("user_id", "agency"))
+    db.table("user_indicators").create(
+        {"user_id": int, "indicator": str}, pk=("user_id", "indicator")
+    )
+    db.table("reports").create(
+        {
+            "id": int,
+            "at": str,
+            "user_id": int,
+            "user_name": str,
+            "chat_id": int,
+            "message_id": int,
+            "kind": str,
+            "target": str,
+            "target_key": str,
+            "title": str,
+            "action": str,
+            "ref_report": int,
+            "old_progress": float,
+            "new_progress": float,
+            "old_status": str,
+            "new_status": str,
+            "value": float,
+            "value_text": str,
+            "year": int,
+            "note": str,
+        },
+        pk="id",
+    )
+    db.table("reports").create_index(["kind", "target_key"])
+    db.table("reports").create_index(["chat_id", "message_id"])
+    db.table("audit").create(
+        {
+            "id": int,
+            "at": str,
+            "user_id": int,
+            "chat_id": int,
+            "message_id": int,
+            "action": str,
+            "allowed": int,
+            "reason": str,
+            "text": str,
+        },
+        pk="id",
+    )
