@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import (
     BotCommand,
@@ -27,10 +28,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.settings import Settings
-from handlers import ask, browse, buttons, errors, gate, inline, other, start
+from handlers import ask, browse, buttons, errors, gate, inline, other, progress, roles, start
 from handlers.commands import COMMANDS
-from handlers.context import ENGINE
+from handlers.context import ENGINE, REPORTING
 from knowledge.engine import Engine
+from knowledge.progress import ProgressStore
+from knowledge.reporting import Reporting
 from knowledge.store import open_database
 
 __all__ = ["ALLOWED_UPDATES", "DB", "build_application"]
@@ -52,7 +55,14 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         """Open the database, build the engine once, publish the command menu."""
         db = open_database(settings.db_path)
         application.bot_data[DB] = db
-        application.bot_data[ENGINE] = Engine.from_database(db)
+        engine = Engine.from_database(db)
+        service = Reporting(engine, ProgressStore(db, settings.admin_ids))
+        # Task cards show where the task stands.
+        engine.status_of = lambda task: service.state_line(
+            task, datetime.now(settings.timezone).date()
+        )
+        application.bot_data[ENGINE] = engine
+        application.bot_data[REPORTING] = service
         application.bot_data[gate.ALLOWED_CHATS] = settings.allowed_chats
         private = [BotCommand(c.name, c.description) for c in COMMANDS]
         groups = [BotCommand(c.name, c.description) for c in COMMANDS if c.groups]
@@ -131,13 +141,24 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("chitieu", browse.indicators_command, filters=new))
     application.add_handler(CommandHandler("nhiemvu", browse.tasks_command, filters=new))
     application.add_handler(CommandHandler("coquan", browse.agency_command, filters=new))
+    application.add_handler(CommandHandler("capnhat", progress.report_command, filters=new))
+    application.add_handler(CommandHandler("tiendo", progress.progress_command, filters=new))
+    application.add_handler(CommandHandler("quyen", roles.roles_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(progress.undo_button, pattern=progress.UNDO_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(progress.pick_button, pattern=progress.PICK_PATTERN)
+    )
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # 3. Plain text: every message in private chats; in groups only when addressed.
     text = filters.TEXT & ~filters.COMMAND & new
+    #    A reply to a task card that reads as a report is a report, not a question.
+    application.add_handler(MessageHandler(text & progress.TaskCardReply(), progress.reply_report))
     application.add_handler(MessageHandler(private & text, ask.private_message))
     application.add_handler(MessageHandler(groups & text, ask.group_message))
     # 4. Media in private chats get a hint; everything else is ignored quietly.
@@ -145,5 +166,9 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
     )
     application.add_handler(MessageHandler(private & media & new, other.media_hint))
-    # 5. Errors.
+    # 5. An edited report amends it; other edits are ignored.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, progress.edited_report)
+    )
+    # 6. Errors.
     application.add_error_handler(errors.on_error)

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
+from knowledge.progress import ProgressStore
 from knowledge.store import database_path, load_programme, open_database, stats
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -25,6 +26,9 @@ COMMANDS = {
     "ask": "answer a question, or one question per line from stdin with '-'",
     "chat": "interactive console over the same engine",
     "run": "run the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN",
+    "users": "list, add or remove members who may report progress",
+    "export": "export tasks with status and the full report history (csv or xlsx)",
+    "backup": "copy the database safely while the bot runs (SQLite online backup)",
 }
 
 
@@ -55,6 +59,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help=COMMANDS["run"])
     run.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    users = sub.add_parser("users", help=COMMANDS["users"])
+    users.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+    users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    users_sub.add_parser("list", help="list members")
+    add = users_sub.add_parser("add", help="add a member or change their role")
+    add.add_argument("user_id", type=int, help="Telegram numeric user id")
+    add.add_argument("--role", choices=["admin", "reporter"], required=True)
+    add.add_argument("--agency", action="append", default=[], help="agency (repeatable)")
+    add.add_argument("--indicator", action="append", default=[], help="target words (repeatable)")
+    add.add_argument("--name", default="", help="display name")
+    remove = users_sub.add_parser("remove", help="remove a member")
+    remove.add_argument("user_id", type=int)
+
+    export = sub.add_parser("export", help=COMMANDS["export"])
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--out", help="output file (default: stdout for csv, ctbot-export.xlsx)")
+    export.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    backup = sub.add_parser("backup", help=COMMANDS["backup"])
+    backup.add_argument("file", help="backup file to write")
+    backup.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
 
 
@@ -135,6 +161,83 @@ def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def _services(db_path: Path) -> tuple[Engine, ProgressStore]:
+    from bot.settings import Settings
+
+    db = open_database(db_path)
+    settings = Settings.from_env(require_token=False)
+    return Engine.from_database(db), ProgressStore(db, settings.admin_ids)
+
+
+def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
+    engine, store = _services(db_path)
+    if args.users_command == "list":
+        for m in store.members():
+            where = ", ".join(m.agencies) or ("(mọi nhiệm vụ)" if m.role == "admin" else "-")
+            origin = " [CTBOT_ADMIN_IDS]" if m.from_env else ""
+            print(f"{m.user_id}\t{m.role}{origin}\t{m.name}\t{where}")
+        return 0
+    if args.users_command == "remove":
+        if not store.remove_user(args.user_id):
+            print(f"ctbot users: {args.user_id} is not a member", file=sys.stderr)
+            return 1
+        print(f"removed {args.user_id}")
+        return 0
+    agencies = []
+    for name in args.agency:
+        found = engine.resolve_agency(name)
+        if found is None:
+            known = "; ".join(engine.agency_names)
+            print(f"ctbot users: unknown agency {name!r}; known: {known}", file=sys.stderr)
+            return 2
+        agencies.append(found)
+    member = store.add_user(args.user_id, args.role, agencies, name=args.name)
+    for words in args.indicator:
+        hits = engine.suggest(words, limit=1, kinds={"indicator"})
+        if not hits:
+            print(f"ctbot users: no target matches {words!r}", file=sys.stderr)
+            return 2
+        from knowledge.progress import indicator_key
+
+        store.assign_indicator(args.user_id, indicator_key(engine.indicators[hits[0].id]))
+        print(f"assigned target: {hits[0].title}")
+    print(f"{member.user_id}\t{member.role}\t{', '.join(member.agencies)}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
+    from datetime import datetime
+
+    from bot.settings import Settings
+    from knowledge.export import export_csv, export_xlsx
+
+    engine, store = _services(db_path)
+    today = datetime.now(Settings.from_env(require_token=False).timezone).date()
+    if args.format == "csv":
+        text = export_csv(engine, store, today)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    out = Path(args.out or "ctbot-export.xlsx")
+    export_xlsx(engine, store, today, out)
+    print(f"wrote {out}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
+    import sqlite3
+
+    source = open_database(db_path)
+    target = sqlite3.connect(args.file)
+    with target:
+        source.conn.backup(target)
+    target.close()
+    print(f"backed up {db_path} to {args.file}")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
     import dataclasses
 
@@ -174,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _cmd_ask,
         "chat": _cmd_chat,
         "run": _cmd_run,
+        "users": _cmd_users,
+        "export": _cmd_export,
+        "backup": _cmd_backup,
     }
     try:
         return handlers[args.command](args, db_path)

@@ -24,6 +24,7 @@ ENVIRONMENT = {
     "CTBOT_DB": "SQLite database path (default ./ctbot.sqlite3)",
     "CTBOT_TIMEZONE": "time zone for dates and schedules (default Asia/Ho_Chi_Minh)",
     "CTBOT_ALLOWED_CHATS": "comma-separated chat ids the bot serves (default: every chat)",
+    "CTBOT_ADMIN_IDS": "comma-separated Telegram user ids that are always admins",
     "CTBOT_CONCURRENCY": "updates handled at once (default 16; 1 = one at a time)",
     "CTBOT_RATE_LIMIT": "'on' (default) keeps to Telegram's flood limits; 'off' for local tests",
 }
@@ -44,6 +45,7 @@ class Settings:
         db_path: SQLite database.
         timezone: Time zone for dates and schedules.
         allowed_chats: Chat ids served; empty means every chat.
+        admin_ids: Telegram user ids that are always admins.
         concurrency: How many updates are handled at once.
         rate_limit: Whether PTB's AIORateLimiter guards outgoing requests.
 
@@ -55,6 +57,7 @@ class Settings:
     db_path: Path = field(default_factory=lambda: database_path())
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     allowed_chats: frozenset[int] = frozenset()
+    admin_ids: frozenset[int] = frozenset()
     concurrency: int = 16
     rate_limit: bool = True
 
@@ -89,16 +92,8 @@ class Settings:
             raise SettingsError(
                 f"CTBOT_TIMEZONE={tz_name!r} is not a time zone; use e.g. Asia/Ho_Chi_Minh"
             ) from exc
-        chats: set[int] = set()
-        for part in env.get("CTBOT_ALLOWED_CHATS", "").replace(";", ",").split(","):
-            if part.strip():
-                try:
-                    chats.add(int(part.strip()))
-                except ValueError as exc:
-                    raise SettingsError(
-                        f"CTBOT_ALLOWED_CHATS: {part.strip()!r} is not a chat id; give numeric "
-                        "ids separated by commas, e.g. -1001234567890,123456789"
-                    ) from exc
+        chats = _ids(env, "CTBOT_ALLOWED_CHATS", "-1001234567890,123456789")
+        admins = _ids(env, "CTBOT_ADMIN_IDS", "123456789,987654321")
         raw_concurrency = env.get("CTBOT_CONCURRENCY", "").strip() or "16"
         if not raw_concurrency.isdigit() or not 1 <= int(raw_concurrency) <= 256:
             raise SettingsError(
@@ -113,7 +108,22 @@ class Settings:
             base_file_url=env.get("TELEGRAM_BASE_FILE_URL", "").strip() or None,
             db_path=Path(env.get("CTBOT_DB") or DEFAULT_DB),
             timezone=timezone,
-            allowed_chats=frozenset(chats),
+            allowed_chats=chats,
+            admin_ids=admins,
             concurrency=int(raw_concurrency),
             rate_limit=rate in {"on", "1", "true", "yes"},
         )
+
+
+def _ids(env: Mapping[str, str], name: str, example: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in env.get(name, "").replace(";", ",").split(","):
+        if part.strip():
+            try:
+                ids.add(int(part.strip()))
+            except ValueError as exc:
+                raise SettingsError(
+                    f"{name}: {part.strip()!r} is not a numeric id; give ids separated by "
+                    f"commas, e.g. {example}"
+                ) from exc
+    return frozenset(ids)

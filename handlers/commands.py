@@ -34,6 +34,11 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec(
         "coquan", "Cơ quan chủ trì những gì, trách nhiệm ra sao", "/coquan Ban Tuyên giáo"
     ),
+    BotCommandSpec(
+        "capnhat", "Cập nhật tiến độ nhiệm vụ, chỉ tiêu", "/capnhat 5.3 60% đã ban hành"
+    ),
+    BotCommandSpec("tiendo", "Xem tiến độ (tổng hợp, theo mã, theo cơ quan)", "/tiendo 5.3"),
+    BotCommandSpec("quyen", "Phân quyền cập nhật (quản trị viên)", "/quyen", groups=False),
     BotCommandSpec("help", "Hướng dẫn sử dụng", "/help"),
     BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
 )

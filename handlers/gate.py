@@ -22,8 +22,13 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if user is not None and user.is_bot:
         raise ApplicationHandlerStop
-    if message is not None and message.sender_chat is not None:
-        # Channel posts and messages sent on behalf of a chat (anonymous admins).
+    if (
+        message is not None
+        and message.sender_chat is not None
+        and not (message.text or "").startswith("/")
+    ):
+        # Channel posts and messages sent on behalf of a chat (anonymous admins);
+        # their commands go on, so that a write can be refused with a reason.
         raise ApplicationHandlerStop
     allowed = context.bot_data.get(ALLOWED_CHATS) or frozenset()
     if allowed and chat is not None and chat.id not in allowed:
