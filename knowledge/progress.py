@@ -365,12 +365,23 @@ class ProgressStore:
 
     # -- reports --------------------------------------------------------------
 
+    def bind(self, tasks: Iterable[Task], indicators: Iterable[Indicator] = ()) -> None:
+        """Tell the store which tasks and targets the loaded programme has.
+
+        A report belongs to the task with the same content key. Only a report
+        whose key matches no current task (its wording was corrected in a new
+        version of the programme) falls back to the task with its code.
+        """
+        self._keys = {"task": {task_key(t) for t in tasks}}
+        self._keys["indicator"] = {indicator_key(i) for i in indicators}
+
     def _rows(self, kind: str, key: str, code: str) -> list[Report]:
+        known = sorted(getattr(self, "_keys", {}).get(kind, set()))
+        marks = ",".join("?" for _ in known)
+        orphan = f"(target = ? AND target_key NOT IN ({marks}))" if known else "0"
         rows = self.db.execute(
-            "SELECT * FROM reports WHERE kind = ? AND (target_key = ? OR "
-            "(target = ? AND target_key NOT IN (SELECT DISTINCT target_key FROM reports "
-            "WHERE kind = ? AND target = ? AND target_key = ?))) ORDER BY id",
-            [kind, key, code, kind, code, key],
+            f"SELECT * FROM reports WHERE kind = ? AND (target_key = ? OR {orphan}) ORDER BY id",
+            [kind, key, *([code, *known] if known else [])],
         ).fetchall()
         return [Report(*row) for row in rows]
 

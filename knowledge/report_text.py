@@ -31,7 +31,7 @@ _STATUS_WORDS = [
 ]
 _CODE = re.compile(r"^\s*((?:i{1,3}|iv|v)\.\s?\d{1,2}|\d{1,2}\.\d{1,2})(?=\s|$|[,:;])", re.I)
 _PERCENT = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*(?:%|phan tram\b|phần trăm\b|pt\b)", re.IGNORECASE
+    r"(?<![\d.,])(-?\d{1,4}(?:[.,]\d+)?)\s*(?:%|phan tram\b|phần trăm\b|pt\b)", re.IGNORECASE
 )
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])")
 _YEAR = re.compile(r"\b(?:nam|năm)\s*((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b", re.IGNORECASE)

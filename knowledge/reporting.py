@@ -86,6 +86,7 @@ class Reporting:
         """Use ``engine`` to resolve tasks and targets and ``store`` to keep reports."""
         self.engine = engine
         self.store = store
+        store.bind(engine.programme.tasks, engine.programme.indicators)
 
     # -- helpers -------------------------------------------------------------
 
