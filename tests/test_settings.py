@@ -16,6 +16,7 @@ def test_defaults():
         db_path=Path("ctbot.sqlite3"),
         timezone=ZoneInfo("Asia/Ho_Chi_Minh"),
         allowed_chats=frozenset(),
+        admin_ids=frozenset(),
         concurrency=16,
         rate_limit=True,
     )
@@ -49,7 +50,8 @@ def test_everything_set():
     [
         ({}, "TELEGRAM_BOT_TOKEN is not set"),
         ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_TIMEZONE": "Mars/Base"}, "not a time zone"),
-        ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_ALLOWED_CHATS": "abc"}, "not a chat id"),
+        ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_ALLOWED_CHATS": "abc"}, "not a numeric id"),
+        ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_ADMIN_IDS": "@lan"}, "CTBOT_ADMIN_IDS"),
         ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_CONCURRENCY": "0"}, "from 1 to 256"),
         ({"TELEGRAM_BOT_TOKEN": "x", "CTBOT_RATE_LIMIT": "maybe"}, "'on' or 'off'"),
     ],
