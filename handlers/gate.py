@@ -20,15 +20,13 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     chat = update.effective_chat
     message = update.effective_message
-    if user is not None and user.is_bot:
-        raise ApplicationHandlerStop
-    if (
-        message is not None
-        and message.sender_chat is not None
-        and not (message.text or "").startswith("/")
-    ):
-        # Channel posts and messages sent on behalf of a chat (anonymous admins);
-        # their commands go on, so that a write can be refused with a reason.
+    if message is not None and message.sender_chat is not None:
+        # Channel posts and messages sent on behalf of a chat (anonymous admins,
+        # whose sender is the GroupAnonymousBot); their commands go on, so that
+        # a write can be refused with a reason.
+        if not (message.text or "").startswith("/"):
+            raise ApplicationHandlerStop
+    elif user is not None and user.is_bot:
         raise ApplicationHandlerStop
     allowed = context.bot_data.get(ALLOWED_CHATS) or frozenset()
     if allowed and chat is not None and chat.id not in allowed:

@@ -108,23 +108,18 @@ class Reporting:
         return Outcome("refused", f"⛔ Không ghi nhận: {reason}.")
 
     def _gatekeep(self, sender: Sender, text: str, action: str) -> Outcome | None:
+        # On behalf of a chat first: an anonymous admin's sender is a bot account.
+        if sender.on_behalf_of_chat:
+            reason = (
+                "tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh) không cho "
+                "biết ai báo cáo; hãy tắt chế độ ẩn danh rồi gửi lại"
+            )
+            return self._refuse(sender, reason, text, action)
         if sender.is_bot:
             return self._refuse(sender, "tin nhắn của bot khác", text, action)
         if sender.forwarded:
-            return self._refuse(
-                sender,
-                "tin nhắn chuyển tiếp không dùng để cập nhật, hãy tự gõ báo cáo",
-                text,
-                action,
-            )
-        if sender.on_behalf_of_chat:
-            return self._refuse(
-                sender,
-                "tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh) không cho "
-                "biết ai báo cáo; hãy tắt chế độ ẩn danh rồi gửi lại",
-                text,
-                action,
-            )
+            reason = "tin nhắn chuyển tiếp không dùng để cập nhật, hãy tự gõ báo cáo"
+            return self._refuse(sender, reason, text, action)
         if self.store.member(sender.user_id) is None:
             return self._refuse(
                 sender,

@@ -88,3 +88,97 @@ def test_help(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 0
+
+
+def test_users_add_list_remove(tmp_path, capsys):
+    db = str(tmp_path / "u.sqlite3")
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "users",
+                "add",
+                "42",
+                "--role",
+                "reporter",
+                "--agency",
+                "ban tuyen giao",
+                "--name",
+                "Lan",
+            ]
+        )
+        == 0
+    )
+    assert main(["--db", db, "users", "add", "7", "--role", "admin"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "users", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed == ["7\tadmin\t\t(mọi nhiệm vụ)", "42\treporter\tLan\tBan Tuyên giáo Tỉnh ủy"]
+    assert (
+        main(["--db", db, "users", "add", "9", "--role", "reporter", "--agency", "Sở Ngoại vụ"])
+        == 2
+    )
+    assert "unknown agency" in capsys.readouterr().err
+    assert main(["--db", db, "users", "remove", "42"]) == 0
+    assert main(["--db", db, "users", "remove", "42"]) == 1
+
+
+def _with_reports(db_path):
+    from datetime import date
+
+    from knowledge.engine import Engine
+    from knowledge.progress import ProgressStore
+    from knowledge.reporting import Reporting, Sender
+    from knowledge.store import open_database
+
+    db = open_database(db_path)
+    service = Reporting(Engine.from_database(db), ProgressStore(db, [1]))
+    service.submit("5.3 60% đã ban hành kế hoạch", Sender(1, "Hùng", -1, 1), date(2026, 11, 28))
+    service.submit("II.3 hoàn thành", Sender(1, "Hùng", -1, 2), date(2026, 11, 28))
+    db.close()
+
+
+def test_export_xlsx_opens_with_openpyxl(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    db = tmp_path / "x.sqlite3"
+    _with_reports(db)
+    out = tmp_path / "out.xlsx"
+    assert main(["--db", str(db), "export", "--format", "xlsx", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["Nhiệm vụ", "Lịch sử"]
+    tasks = list(book["Nhiệm vụ"].iter_rows(values_only=True))
+    assert len(tasks) == 30 and tasks[0][0] == "Mã"
+    row53 = next(r for r in tasks if r[0] == "5.3")
+    assert row53[5] == "Quá hạn chưa hoàn thành" and row53[6] == 60
+    history = list(book["Lịch sử"].iter_rows(values_only=True))
+    assert [r[7] for r in history[1:]] == ["5.3", "II.3"]
+    assert history[1][17] == "đã ban hành kế hoạch"
+
+
+def test_export_csv_keeps_vietnamese_for_excel(tmp_path):
+    import csv
+
+    db = tmp_path / "c.sqlite3"
+    _with_reports(db)
+    out = tmp_path / "out.csv"
+    assert main(["--db", str(db), "export", "--format", "csv", "--out", str(out)]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["Nhiệm vụ"]
+    assert any(r[:1] == ["II.3"] and "Hoàn thành quá hạn" in r for r in rows)
+
+
+def test_backup_is_a_consistent_copy(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "b.sqlite3"
+    _with_reports(db)
+    copy = tmp_path / "copy.sqlite3"
+    assert main(["--db", str(db), "backup", str(copy)]) == 0
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == 2
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()

@@ -238,6 +238,7 @@ class FakeTelegram:
         self._commands: dict[str, list[JsonDict]] = {}
         self._webhook: JsonDict = {}
         self._generation = 0
+        self._listeners: list[Callable[[], None]] = []
         self._methods: dict[str, Callable[[JsonDict, dict[str, UploadedFile]], Any]] = {
             name[len("_m_") :]: getattr(self, name) for name in dir(self) if name.startswith("_m_")
         }
@@ -330,7 +331,7 @@ class FakeTelegram:
                         files=all_files,
                     )
                 )
-            self._cond.notify_all()
+            self._changed()
             return status, copy.deepcopy(body)
 
     def poll(
@@ -340,18 +341,11 @@ class FakeTelegram:
         max_timeout: float = 10.0,
         cancelled: Callable[[], bool] | None = None,
     ) -> tuple[int, JsonDict]:
-        """``getUpdates`` with long polling (blocks up to ``params['timeout']`` seconds)."""
-        decoded = _decode_params(dict(params or {}))
-        timeout = decoded.get("timeout") or 0
-        timeout = max(
-            0.0, min(float(timeout) if isinstance(timeout, int | float) else 0.0, max_timeout)
-        )
-        offset = decoded.get("offset")
-        offset = offset if isinstance(offset, int) else 0
-        with self._cond:
-            if timeout and not self._faults.get("getUpdates") and not self._webhook.get("url"):
-                self._confirm(offset)
-                self.wait_updates(offset, timeout, cancelled=cancelled)
+        """``getUpdates`` with long polling, blocking the calling thread up to ``timeout`` s."""
+        offset, timeout = self.poll_arguments(params or {}, max_timeout)
+        if timeout and not self.poll_ready(offset):
+            self.confirm_updates(offset)
+            self.wait_updates(offset, timeout, cancelled=cancelled)
         return self.handle("getUpdates", params)
 
     # ------------------------------------------------------------------ recording
@@ -502,7 +496,7 @@ class FakeTelegram:
             self._register_entities(update)
             self._updates.append(update)
             self._updates.sort(key=lambda u: u["update_id"])
-            self._cond.notify_all()
+            self._changed()
             return update_id
 
     def push_updates(self, updates: Iterable[JsonDict]) -> list[int]:
@@ -542,7 +536,45 @@ class FakeTelegram:
         """Release every blocked :meth:`wait_updates` (used when a server stops)."""
         with self._cond:
             self._generation += 1
-            self._cond.notify_all()
+            self._changed()
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` (from any thread, lock held: keep it tiny) on every change."""
+        with self._cond:
+            self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[], None]) -> None:
+        with self._cond:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    def _changed(self) -> None:
+        self._cond.notify_all()
+        for callback in self._listeners:
+            callback()
+
+    def poll_ready(self, offset: int) -> bool:
+        """Whether ``getUpdates(offset)`` would answer at once (updates, fault or webhook)."""
+        with self._cond:
+            return bool(
+                self._faults.get("getUpdates")
+                or self._webhook.get("url")
+                or self._available(offset)
+            )
+
+    @staticmethod
+    def poll_arguments(params: dict[str, Any], max_timeout: float) -> tuple[int, float]:
+        """``(offset, timeout)`` of a getUpdates request, timeout capped at ``max_timeout``."""
+        decoded = _decode_params(dict(params))
+        offset = decoded.get("offset")
+        timeout = decoded.get("timeout")
+        timeout = float(timeout) if isinstance(timeout, int | float) else 0.0
+        return (offset if isinstance(offset, int) else 0), max(0.0, min(timeout, max_timeout))
+
+    def confirm_updates(self, offset: int) -> None:
+        """Forget updates below ``offset`` (what a getUpdates with that offset does first)."""
+        with self._cond:
+            self._confirm(offset)
 
     def _confirm(self, offset: int) -> None:
         if offset < 0:
@@ -1199,17 +1231,10 @@ class FakeRequest(BaseRequest):
         return _encode(*self.fake.handle(method_name, params, files))
 
     async def _long_poll(self, params: dict[str, Any]) -> None:
-        decoded = _decode_params(params)
-        timeout = decoded.get("timeout")
-        if not isinstance(timeout, int | float) or timeout <= 0:
-            return
-        offset = decoded.get("offset") if isinstance(decoded.get("offset"), int) else 0
+        offset, timeout = self.fake.poll_arguments(params, self.max_poll)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + min(float(timeout), self.max_poll)
-        while loop.time() < deadline:
-            with self.fake._cond:
-                if self.fake._faults.get("getUpdates") or self.fake._available(offset):
-                    return
+        deadline = loop.time() + timeout
+        while loop.time() < deadline and not self.fake.poll_ready(offset):
             await asyncio.sleep(0.005)
 
 

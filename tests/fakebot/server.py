@@ -1,21 +1,23 @@
 """Real HTTP front-end for :class:`FakeTelegram` on 127.0.0.1 (standard library only).
 
-One daemon thread accepts connections and every connection gets its own daemon thread
-(``ThreadingHTTPServer``), so long polls never block other requests.  HTTP/1.1 keep-alive,
-``Content-Length`` bodies, GET query strings and POST JSON / urlencoded / multipart bodies
-are supported, as PTB's httpx backend uses them.
+The server runs an asyncio event loop (asyncio streams) in one daemon thread, so it works from
+synchronous tests and from async tests whose loop runs PTB alike.  Every connection is a task:
+long polls wait on an :class:`asyncio.Event` bumped by a FakeTelegram listener and never block
+other requests.  HTTP/1.1 keep-alive, ``Content-Length`` and chunked request bodies, GET query
+strings and POST JSON / urlencoded / multipart bodies are supported (PTB's httpx backend posts
+form data, multipart when uploading).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import re
 import socket
-import socketserver
-import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.utils import formatdate
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -27,15 +29,18 @@ __all__ = ["FakeBotApiServer", "parse_multipart"]
 _API_PATH = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[^/]+)/?")
 _FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 _PARAM_RE = re.compile(r';\s*([\w*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))')
+_MAX_HEAD = 64 * 1024
+
+
+class _BadRequest(Exception):
+    pass
 
 
 def _header_params(value: str) -> tuple[str, dict[str, str]]:
     main, _, rest = value.partition(";")
     params = {}
     for match in _PARAM_RE.finditer(";" + rest):
-        raw = match[2] if match[2] is not None else match[3].strip()
-        if match[2] is not None:
-            raw = re.sub(r"\\(.)", r"\1", raw)
+        raw = re.sub(r"\\(.)", r"\1", match[2]) if match[2] is not None else match[3].strip()
         params[match[1].lower()] = raw
     return main.strip().lower(), params
 
@@ -69,148 +74,12 @@ def parse_multipart(body: bytes, boundary: str) -> tuple[dict[str, str], dict[st
     return fields, files
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "FakeBotApi/1.0"
-    sys_version = ""
-    disable_nagle_algorithm = True
-    server: _HTTPServer
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.owner._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.owner._track(self.connection, add=False)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
-        self._dispatch()
-
-    def do_POST(self) -> None:
-        self._dispatch()
-
-    # ------------------------------------------------------------------ body parsing
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            parts = []
-            while True:
-                size_line = self.rfile.readline(65537)
-                size = int(size_line.split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    break
-                parts.append(self.rfile.read(size))
-                self.rfile.readline(65537)
-            return b"".join(parts)
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
-
-    def _params(self, query: str, body: bytes) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
-        params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-        files: dict[str, UploadedFile] = {}
-        if not body:
-            return params, files
-        content_type, ctype_params = _header_params(self.headers.get("Content-Type", ""))
-        if content_type == "application/json":
-            decoded = json.loads(body.decode("utf-8"))
-            if not isinstance(decoded, dict):
-                raise ValueError("JSON body must be an object")
-            params.update(decoded)
-        elif content_type == "multipart/form-data":
-            fields, files = parse_multipart(body, ctype_params.get("boundary", ""))
-            params.update(fields)
-        else:
-            params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        return params, files
-
-    # ------------------------------------------------------------------ dispatch
-    def _dispatch(self) -> None:
-        owner = self.server.owner
-        owner._count_request()
-        split = urlsplit(self.path)
-        path = unquote(split.path)
-        body = self._read_body()
-        fake = owner.fake
-
-        file_match = _FILE_PATH.fullmatch(path)
-        if file_match and self.command == "GET":
-            if file_match["token"] != fake.token:
-                self._send_json(401, _error(401, "Unauthorized"))
-                return
-            content = fake.file_content(file_match["path"])
-            if content is None:
-                self._send_json(404, _error(404, "Not Found"))
-            else:
-                self._send(200, content, "application/octet-stream")
-            return
-
-        match = _API_PATH.fullmatch(path)
-        if match is None:
-            self._send_json(404, _error(404, "Not Found"))
-            return
-        if match["token"] != fake.token:
-            self._send_json(401, _error(401, "Unauthorized"))
-            return
-        try:
-            params, files = self._params(split.query, body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            self._send_json(400, _error(400, f"Bad Request: can't parse request body: {exc}"))
-            return
-        method = match["method"]
-        if method.lower() == "getupdates":
-            status, answer = fake.poll(
-                params, max_timeout=owner.max_poll, cancelled=owner._stopping.is_set
-            )
-        else:
-            status, answer = fake.handle(method, params, files)
-        self._send_json(status, answer)
-
-    def _send_json(self, status: int, body: dict[str, Any]) -> None:
-        self._send(status, json.dumps(body, ensure_ascii=False).encode("utf-8"))
-
-    def _send(self, status: int, payload: bytes, content_type: str = "application/json") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(payload)
-
-
 def _error(code: int, description: str) -> dict[str, Any]:
     return {"ok": False, "error_code": code, "description": description}
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def __init__(self, owner: FakeBotApiServer):
-        self.owner = owner
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def server_bind(self) -> None:
-        # Skip HTTPServer.server_bind's socket.getfqdn(): a reverse DNS lookup we don't need.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = "127.0.0.1"
-        self.server_port = self.server_address[1]
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if self.owner._stopping.is_set():
-            return
-        exc = sys.exc_info()[1]
-        if isinstance(exc, ConnectionError | TimeoutError | BrokenPipeError):
-            return
-        super().handle_error(request, client_address)
+def _json(status: int, body: dict[str, Any]) -> tuple[int, bytes, str]:
+    return status, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
 
 
 class FakeBotApiServer:
@@ -226,12 +95,14 @@ class FakeBotApiServer:
         self.max_poll = max_poll
         self.port = 0
         self.request_count = 0
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._connections: set[socket.socket] = set()
-        self._httpd: _HTTPServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._server: asyncio.AbstractServer | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._changed: asyncio.Event | None = None
+        self._stopping = False
 
+    # ------------------------------------------------------------------ public
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
@@ -250,49 +121,38 @@ class FakeBotApiServer:
         return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> FakeBotApiServer:
-        if self._httpd is not None:
+        if self._thread is not None:
             return self
-        self._stopping.clear()
-        self._httpd = _HTTPServer(self)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"fake-bot-api:{self.port}",
-            daemon=True,
+        self._stopping = False
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        thread = threading.Thread(
+            target=self._run, args=(loop, ready, failure), name="fake-bot-api", daemon=True
         )
-        self._thread.start()
+        self._loop, self._thread = loop, thread
+        thread.start()
+        if not ready.wait(10) or failure:
+            self.stop()
+            raise RuntimeError("fake Bot API server failed to start") from (
+                failure[0] if failure else None
+            )
         return self
 
     def stop(self) -> None:
-        """Stop serving, release pending long polls and close open keep-alive connections."""
-        httpd, thread = self._httpd, self._thread
-        if httpd is None:
+        """Close the listener and every connection (pending long polls included)."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
             return
-        self._stopping.set()
-        self.fake.wake_waiters()
-        httpd.shutdown()
-        httpd.server_close()
-        with self._lock:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        if thread is not None:
-            thread.join(timeout=2)
-        self._httpd = None
-        self._thread = None
-
-    def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._connections.add(conn)
-            else:
-                self._connections.discard(conn)
-
-    def _count_request(self) -> None:
-        with self._lock:
-            self.request_count += 1
+        self._stopping = True
+        if thread.is_alive() and not loop.is_closed():
+            future = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+            with contextlib.suppress(Exception):
+                future.result(timeout=5)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        self._loop = self._thread = None
 
     def __enter__(self) -> FakeBotApiServer:
         return self.start()
@@ -304,3 +164,217 @@ class FakeBotApiServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    # ------------------------------------------------------------------ loop thread
+    def _run(
+        self, loop: asyncio.AbstractEventLoop, ready: threading.Event, failure: list[BaseException]
+    ) -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            self._changed = asyncio.Event()
+            self._server = loop.run_until_complete(
+                asyncio.start_server(self._connection, "127.0.0.1", 0, backlog=512)
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+            self.fake.add_listener(self._on_fake_change)
+        except BaseException as exc:  # reported to start()
+            failure.append(exc)
+            ready.set()
+            loop.close()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            self.fake.remove_listener(self._on_fake_change)
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(self._shutdown())
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    async def _shutdown(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _on_fake_change(self) -> None:
+        # Called from any thread while the fake holds its lock: only schedule.
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._bump)
+
+    def _bump(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            while not self._stopping:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    break
+                try:
+                    keep_alive = await self._exchange(head, reader, writer)
+                except _BadRequest as exc:
+                    await self._write(writer, *_json(400, _error(400, str(exc))), close=True)
+                    break
+                if not keep_alive:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _exchange(
+        self, head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> bool:
+        lines = head.decode("latin-1").split("\r\n")
+        try:
+            verb, target, version = lines[0].split(" ", 2)
+        except ValueError:
+            raise _BadRequest(f"Bad Request: malformed request line {lines[0]!r}") from None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            key, sep, value = line.partition(":")
+            if sep:
+                headers[key.strip().lower()] = value.strip()
+        body = await self._read_body(headers, reader)
+        connection = headers.get("connection", "").lower()
+        keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+        self.request_count += 1
+        status, payload, content_type = await self._respond(verb, target, headers, body)
+        await self._write(writer, status, payload, content_type, close=not keep_alive)
+        return keep_alive
+
+    @staticmethod
+    async def _read_body(headers: dict[str, str], reader: asyncio.StreamReader) -> bytes:
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            parts = []
+            while True:
+                size_line = await reader.readuntil(b"\r\n")
+                try:
+                    size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                except ValueError:
+                    raise _BadRequest("Bad Request: malformed chunk size") from None
+                if size == 0:
+                    while await reader.readuntil(b"\r\n") != b"\r\n":
+                        pass
+                    return b"".join(parts)
+                parts.append(await reader.readexactly(size))
+                await reader.readexactly(2)
+        try:
+            length = int(headers.get("content-length") or 0)
+        except ValueError:
+            raise _BadRequest("Bad Request: malformed Content-Length") from None
+        return await reader.readexactly(length) if length > 0 else b""
+
+    @staticmethod
+    async def _write(
+        writer: asyncio.StreamWriter,
+        status: int,
+        payload: bytes,
+        content_type: str,
+        *,
+        close: bool,
+    ) -> None:
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Unknown"
+        head = (
+            f"HTTP/1.1 {status} {phrase}\r\n"
+            "Server: FakeBotApi/1.0\r\n"
+            f"Date: {formatdate(usegmt=True)}\r\n"
+            f"Content-Type: {content_type}\r\n"
+            f"Content-Length: {len(payload)}\r\n"
+            f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n"
+        )
+        writer.write(head.encode("latin-1") + payload)
+        await writer.drain()
+
+    # ------------------------------------------------------------------ Bot API
+    async def _respond(
+        self, verb: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, str]:
+        split = urlsplit(target)
+        path = unquote(split.path)
+        fake = self.fake
+
+        file_match = _FILE_PATH.fullmatch(path)
+        if file_match and verb == "GET":
+            if file_match["token"] != fake.token:
+                return _json(401, _error(401, "Unauthorized"))
+            content = fake.file_content(file_match["path"])
+            if content is None:
+                return _json(404, _error(404, "Not Found"))
+            return 200, content, "application/octet-stream"
+
+        match = _API_PATH.fullmatch(path)
+        if match is None or verb not in ("GET", "POST"):
+            return _json(404, _error(404, "Not Found"))
+        if match["token"] != fake.token:
+            return _json(401, _error(401, "Unauthorized"))
+        try:
+            params, files = self._params(split.query, headers, body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return _json(400, _error(400, f"Bad Request: can't parse request body: {exc}"))
+        method = match["method"]
+        if method.lower() == "getupdates":
+            await self._long_poll(params)
+        return _json(*fake.handle(method, params, files))
+
+    @staticmethod
+    def _params(
+        query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
+        params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+        files: dict[str, UploadedFile] = {}
+        if not body:
+            return params, files
+        content_type, ctype_params = _header_params(headers.get("content-type", ""))
+        if content_type == "application/json":
+            decoded = json.loads(body.decode("utf-8"))
+            if not isinstance(decoded, dict):
+                raise ValueError("JSON body must be an object")
+            params.update(decoded)
+        elif content_type == "multipart/form-data":
+            fields, files = parse_multipart(body, ctype_params.get("boundary", ""))
+            params.update(fields)
+        else:
+            params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        return params, files
+
+    async def _long_poll(self, params: dict[str, Any]) -> None:
+        """Wait (without blocking the loop) until getUpdates has something to answer."""
+        offset, timeout = self.fake.poll_arguments(params, self.max_poll)
+        if not timeout:
+            return
+        self.fake.confirm_updates(offset)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self._stopping and not self.fake.poll_ready(offset):
+            remaining = deadline - loop.time()
+            changed = self._changed
+            if remaining <= 0 or changed is None:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), remaining)
