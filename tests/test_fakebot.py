@@ -105,10 +105,23 @@ def local_app(fake: FakeTelegram, **builder_kwargs) -> Application:
     return builder.build()
 
 
+async def initialize(app: Application) -> None:
+    """app.initialize(); if it fails (e.g. InvalidToken) close the bot's httpx clients anyway.
+
+    Application.shutdown() is a no-op for an app that never finished initializing, so the
+    request objects Bot.initialize() already opened would leak.
+    """
+    try:
+        await app.initialize()
+    except BaseException:
+        await app.bot.shutdown()
+        raise
+
+
 @contextlib.asynccontextmanager
 async def polling(app: Application) -> AsyncIterator[Application]:
     """initialize/start/start_polling, and always undo them (even when the test fails)."""
-    await app.initialize()
+    await initialize(app)
     try:
         await app.start()
         await app.updater.start_polling(poll_interval=0, timeout=1)
@@ -123,7 +136,7 @@ async def polling(app: Application) -> AsyncIterator[Application]:
 
 @contextlib.asynccontextmanager
 async def initialized(app: Application) -> AsyncIterator[Application]:
-    await app.initialize()
+    await initialize(app)
     try:
         yield app
     finally:
@@ -470,6 +483,43 @@ def test_member_status(fake: FakeTelegram) -> None:
         fake.set_member_status(GROUP["id"], 9, status)
         _, body = fake.handle("getChatMember", {"chat_id": GROUP["id"], "user_id": 9})
         assert ChatMember.de_json(body["result"], None).status == status
+
+
+@pytest.mark.parametrize(
+    ("mode", "text"),
+    [
+        ("HTML", 'Chào 👋 <b>đậm <i>nghiêng</i></b> và <a href="https://vnexpress.net/">link</a>'),
+        ("HTML", "<blockquote>trích dẫn 😀</blockquote> cuối <code>x &lt; y</code> &amp;"),
+        ("MarkdownV2", "*đậm* _nghiêng_ __chân__ ~gạch~ ||ẩn|| `mã` 👋 [l](https://e.vn/a\\)b)"),
+        ("MarkdownV2", ">trích dẫn\n>dòng hai\nSố 1\\. Chỉ tiêu \\- 100% 🇻🇳"),
+    ],
+)
+def test_parse_mode_entities_round_trip_through_ptb(
+    fake: FakeTelegram, mode: str, text: str
+) -> None:
+    status, body = fake.handle("sendMessage", {"chat_id": "1", "text": text, "parse_mode": mode})
+    assert status == 200, body
+    sent = Message.de_json(body["result"], None)
+    assert (sent.text_html if mode == "HTML" else sent.text_markdown_v2) == text
+
+
+@pytest.mark.parametrize(
+    ("mode", "text", "error"),
+    [
+        ("HTML", "a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("HTML", "dòng 1<br>dòng 2", 'Unsupported start tag "br" at byte offset 7'),
+        ("HTML", "<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("HTML", "<b>x", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("MarkdownV2", "Hết.", "Character '.' is reserved and must be escaped"),
+        ("MarkdownV2", "*đậm", "Can't find end of Bold entity at byte offset 0"),
+        ("Markdown", "_x", "Can't find end of the entity starting at byte offset 0"),
+    ],
+)
+def test_parse_mode_errors(fake: FakeTelegram, mode: str, text: str, error: str) -> None:
+    status, body = fake.handle("sendMessage", {"chat_id": "1", "text": text, "parse_mode": mode})
+    assert status == 400
+    assert body["description"].startswith("Bad Request: can't parse entities: " + error)
+    assert fake.sent_texts() == []
 
 
 # -------------------------------------------------------------------------------- builders

@@ -20,6 +20,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m001_programme",
         "m002_fts",
         "m003_progress",
+        "m004_digests",
     ]
     assert stats(db) == {
         "indicators": 40,

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
-from .markup import MarkupError, parse_text, utf16_len
+from .markup import MarkupError, parse_text
+from .updates import utf16_len
 
 __all__ = [
     "ApiError",
@@ -899,7 +900,7 @@ class FakeTelegram:
 
     def _m_editMessageCaption(self, params: JsonDict, files: dict[str, UploadedFile]) -> Any:
         caption = params.get("caption")
-        plain, entities = ("", [])
+        plain, entities = "", list[JsonDict]()
         if caption:
             plain, entities = self._formatted(
                 caption,
@@ -1221,9 +1222,9 @@ class FakeRequest(BaseRequest):
         params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
         files: dict[str, UploadedFile] = {}
         if request_data is not None and request_data.contains_files:
-            for name, (filename, content, mimetype) in request_data.multipart_data.items():
-                data = content if isinstance(content, bytes) else content.read()
-                files[name] = UploadedFile(filename, bytes(data), mimetype)
+            for name, (filename, payload, mimetype) in request_data.multipart_data.items():
+                data = payload if isinstance(payload, bytes) else payload.read()
+                files[name] = UploadedFile(filename, bytes(data or b""), mimetype)
 
         method_name = match["rest"]
         if method_name.lower() == "getupdates":

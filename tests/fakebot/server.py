@@ -268,7 +268,7 @@ class FakeBotApiServer:
     @staticmethod
     async def _read_body(headers: dict[str, str], reader: asyncio.StreamReader) -> bytes:
         if headers.get("transfer-encoding", "").lower() == "chunked":
-            parts = []
+            parts: list[bytes] = []
             while True:
                 size_line = await reader.readuntil(b"\r\n")
                 try:
