@@ -28,9 +28,22 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.settings import Settings
-from handlers import ask, browse, buttons, errors, gate, inline, other, progress, roles, start
+from handlers import (
+    ask,
+    browse,
+    buttons,
+    digest,
+    errors,
+    gate,
+    inline,
+    other,
+    progress,
+    roles,
+    start,
+)
 from handlers.commands import COMMANDS
-from handlers.context import ENGINE, REPORTING
+from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
+from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress import ProgressStore
 from knowledge.reporting import Reporting
@@ -63,6 +76,8 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         )
         application.bot_data[ENGINE] = engine
         application.bot_data[REPORTING] = service
+        application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
+        digest.schedule_all(application)
         application.bot_data[gate.ALLOWED_CHATS] = settings.allowed_chats
         private = [BotCommand(c.name, c.description) for c in COMMANDS]
         groups = [BotCommand(c.name, c.description) for c in COMMANDS if c.groups]
@@ -144,6 +159,10 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("capnhat", progress.report_command, filters=new))
     application.add_handler(CommandHandler("tiendo", progress.progress_command, filters=new))
     application.add_handler(CommandHandler("quyen", roles.roles_command, filters=new))
+    application.add_handler(CommandHandler("dangky", digest.subscribe_command, filters=new))
+    application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
+    application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
+    application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)

@@ -29,6 +29,7 @@ COMMANDS = {
     "users": "list, add or remove members who may report progress",
     "export": "export tasks with status and the full report history (csv or xlsx)",
     "backup": "copy the database safely while the bot runs (SQLite online backup)",
+    "digest": "print the daily digest as it would be sent, or list subscriptions",
 }
 
 
@@ -77,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", help="output file (default: stdout for csv, ctbot-export.xlsx)")
     export.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    digest = sub.add_parser("digest", help=COMMANDS["digest"])
+    what = digest.add_mutually_exclusive_group(required=True)
+    what.add_argument("--print", action="store_true", help="print the digest")
+    what.add_argument("--list", action="store_true", help="list subscriptions")
+    digest.add_argument("--chat", type=int, help="the chat whose settings apply")
+    digest.add_argument("--at", help='local time, e.g. "2026-12-01 07:30" (default: now)')
+    digest.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
     backup = sub.add_parser("backup", help=COMMANDS["backup"])
     backup.add_argument("file", help="backup file to write")
@@ -226,6 +235,35 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def _cmd_digest(args: argparse.Namespace, db_path: Path) -> int:
+    from datetime import datetime
+
+    from bot.settings import Settings
+    from knowledge.digest import SubscriptionStore, build_digest
+    from knowledge.reporting import Reporting
+
+    engine, store = _services(db_path)
+    subs = SubscriptionStore(store.db)
+    tz = Settings.from_env(require_token=False).timezone
+    if args.list:
+        for sub in subs.all():
+            quiet = " (im lặng khi không có thay đổi)" if sub.quiet else ""
+            print(f"{sub.chat_id}\t{sub.describe()}{quiet}")
+        return 0
+    try:
+        now = datetime.fromisoformat(args.at).replace(tzinfo=tz) if args.at else datetime.now(tz)
+    except ValueError:
+        print(f'ctbot digest: --at {args.at!r}: use "YYYY-MM-DD HH:MM"', file=sys.stderr)
+        return 2
+    text, changed = build_digest(Reporting(engine, store), now)
+    chosen = subs.get(args.chat) if args.chat is not None else None
+    if chosen is not None and chosen.quiet and not changed:
+        print("(nothing changed: this chat's digest stays silent)")
+        return 0
+    print(text)
+    return 0
+
+
 def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
     import sqlite3
 
@@ -280,6 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "users": _cmd_users,
         "export": _cmd_export,
         "backup": _cmd_backup,
+        "digest": _cmd_digest,
     }
     try:
         return handlers[args.command](args, db_path)

@@ -39,6 +39,12 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     ),
     BotCommandSpec("tiendo", "Xem tiến độ (tổng hợp, theo mã, theo cơ quan)", "/tiendo 5.3"),
     BotCommandSpec("quyen", "Phân quyền cập nhật (quản trị viên)", "/quyen", groups=False),
+    BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
+    BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
+    BotCommandSpec(
+        "dangky", "Đăng ký nhận tóm tắt hằng ngày (quản trị viên)", "/dangky 07:30 T2-T6"
+    ),
+    BotCommandSpec("huydangky", "Hủy nhận tóm tắt", "/huydangky"),
     BotCommandSpec("help", "Hướng dẫn sử dụng", "/help"),
     BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
 )

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from telegram.ext import ContextTypes
+from collections.abc import Callable
+from datetime import datetime
 
+from telegram.ext import Application, ContextTypes
+
+from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.reporting import Reporting
 
-__all__ = ["ENGINE", "REPORTING", "engine", "reporting"]
+__all__ = [
+    "CLOCK",
+    "ENGINE",
+    "REPORTING",
+    "SUBSCRIPTIONS",
+    "engine",
+    "now",
+    "reporting",
+    "subscriptions",
+]
+
+# bot_data key of an optional clock (tests): a callable returning an aware datetime.
+CLOCK = "clock"
 
 ENGINE = "engine"
 REPORTING = "reporting"
+SUBSCRIPTIONS = "subscriptions"
 
 
 def engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
@@ -27,3 +44,20 @@ def reporting(context: ContextTypes.DEFAULT_TYPE) -> Reporting:
     if not isinstance(found, Reporting):
         raise RuntimeError("the reporting service is not in bot_data: build the app with bot.app")
     return found
+
+
+def subscriptions(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore:
+    """The digest subscriptions created at start-up."""
+    found = context.bot_data.get(SUBSCRIPTIONS)
+    if not isinstance(found, SubscriptionStore):
+        raise RuntimeError("subscriptions are not in bot_data: build the app with bot.app")
+    return found
+
+
+def now(context: ContextTypes.DEFAULT_TYPE | Application) -> datetime:  # type: ignore[type-arg]
+    """The current time in the bot's time zone (or the test clock in ``bot_data``)."""
+    clock: Callable[[], datetime] | None = context.bot_data.get(CLOCK)
+    if clock is not None:
+        return clock()
+    tz = context.bot.defaults.tzinfo if context.bot.defaults else None
+    return datetime.now(tz)

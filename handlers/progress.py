@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from handlers.chunks import split_message
-from handlers.context import engine, reporting
+from handlers.context import engine, now, reporting
 from handlers.markup import HTML
 from knowledge.report_text import parse_report
 from knowledge.reporting import Outcome, Sender
@@ -51,8 +51,7 @@ def _sender(message: Message) -> Sender:
 
 
 def _today(context: ContextTypes.DEFAULT_TYPE) -> datetime:
-    tz = context.bot.defaults.tzinfo if context.bot.defaults else UTC
-    return datetime.now(tz)
+    return now(context)
 
 
 async def _send(message: Message, outcome: Outcome, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.commands import COMMANDS
-from handlers.context import engine
+from handlers.context import engine, now, subscriptions
 from handlers.markup import HTML
 
 __all__ = ["help_command", "help_text", "start"]
@@ -47,9 +47,15 @@ def help_text(title: str, username: str) -> str:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the user and show the guide."""
+    """Greet the user and show the guide (and remember they may get private reminders)."""
     if update.effective_message is None:
         return
+    if (
+        update.effective_user is not None
+        and update.effective_chat is not None
+        and (update.effective_chat.type == "private")
+    ):
+        subscriptions(context).started(update.effective_user.id, now(context))
     name = update.effective_user.first_name if update.effective_user else ""
     greeting = f"Chào {HTML.text(name)}! " if name else "Xin chào! "
     text = greeting + help_text(engine(context).programme.title, context.bot.username)

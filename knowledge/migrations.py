@@ -144,3 +144,24 @@ def m003_progress(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations(name="m004_digests")
+def m004_digests(db: Database) -> None:
+    """Digest subscriptions, the log of digests sent, who started the bot, reminders sent."""
+    db.table("subscriptions").create(
+        {
+            "chat_id": int,
+            "time": str,
+            "days": str,
+            "quiet": int,
+            "created_by": int,
+            "created_at": str,
+        },
+        pk="chat_id",
+    )
+    db.table("digests_sent").create(
+        {"chat_id": int, "day": str, "state": str, "at": str}, pk=("chat_id", "day")
+    )
+    db.table("bot_users").create({"user_id": int, "started_at": str}, pk="user_id")
+    db.table("reminders_sent").create({"user_id": int, "at": str}, pk=("user_id", "at"))

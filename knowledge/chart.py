@@ -1,0 +1,534 @@
+"""Render the programme's progress as a PNG chart for the Telegram bot.
+
+One figure, two panels: task statuses per part of the programme as horizontal
+stacked bars, then (when there are any) the targets as bars of the latest value
+in percent of the target. Every text is Vietnamese and drawn with matplotlib's
+bundled DejaVu Sans, loaded from matplotlib's own data directory, so the output
+never depends on the fonts installed on the server.
+
+Figures are built with :class:`matplotlib.figure.Figure` and the Agg canvas,
+never through pyplot's global figure manager, and fonts are passed to every
+text as :class:`~matplotlib.font_manager.FontProperties` instead of through
+the global ``rcParams``: concurrent calls share no mutable state and every
+figure is garbage once its bytes are returned.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from babel.numbers import format_decimal
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Transform
+
+__all__ = ["STATUS_COLOURS", "TargetProgress", "progress_chart"]
+
+#: The five computed task statuses, in display order, with their colours.
+STATUS_COLOURS: Mapping[str, str] = {
+    "Hoàn thành đúng hạn": "#2e7d32",  # green
+    "Hoàn thành quá hạn": "#9e9d24",  # olive, yellow-green
+    "Đang thực hiện trong hạn": "#1565c0",  # blue
+    "Quá hạn chưa hoàn thành": "#c62828",  # red
+    "Chưa có báo cáo": "#9e9e9e",  # grey
+}
+# Statuses the chart does not know, in order of appearance: neutral, but not the grey above.
+_OTHER_COLOURS = ("#bcaaa4", "#90a4ae", "#d7ccc8", "#b0bec5")
+_REACHED = "#2e7d32"
+_NOT_REACHED = "#ef8f00"
+_INK = "#212121"
+_MUTED = "#616161"
+
+NO_DATA = "Chưa có dữ liệu"
+PANEL_STATUS = "Tình hình thực hiện nhiệm vụ"
+PANEL_TARGETS = "Chỉ tiêu chủ yếu (% so với mục tiêu)"
+
+_WIDTH_IN = 8.0  # 1200 px at _DPI
+_DPI = 150
+_MARGIN = 0.25  # inches around everything
+_RIGHT_ROOM = 0.45  # inches right of the bars, for totals and labels past a bar's end
+_BAR = 0.32  # bar thickness in inches
+_NAME_SIZE = 10.5
+_COUNT_SIZE = 11.0
+_LABEL_SIZE = 10.5
+_DASHED = (0, (4, 3))
+_LEGEND: dict[str, Any] = {
+    "frameon": False,
+    "handlelength": 1.2,
+    "columnspacing": 1.6,
+    "borderaxespad": 0.0,
+    "borderpad": 0.0,
+}
+_WRAP = 38  # characters per line of a part or target name
+_MAX_LINES = 3  # a longer name is cut with an ellipsis
+_RATIO_CAP = 150.0  # bars of targets beyond this percent are drawn cut at the edge
+
+_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_REGULAR = _FONT_DIR / "DejaVuSans.ttf"
+_BOLD = _FONT_DIR / "DejaVuSans-Bold.ttf"
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """A target of the programme and its latest reported value.
+
+    Attributes:
+        name: The target's name, e.g. ``"Tỷ lệ che phủ rừng"``.
+        target: The value to reach, e.g. ``46.5``.
+        latest: The latest reported value, e.g. ``46.2``.
+        unit: The unit of both values, e.g. ``"%"`` or ``"USD"``; may be empty.
+        lower_is_better: True for a "dưới" target (e.g. unemployment below 3,8%).
+
+    """
+
+    name: str
+    target: float
+    latest: float
+    unit: str
+    lower_is_better: bool = False
+
+
+def progress_chart(
+    status_by_part: Mapping[str, Mapping[str, int]],
+    targets: Sequence[TargetProgress] = (),
+    *,
+    title: str = "Tiến độ thực hiện Chương trình hành động",
+    subtitle: str = "",
+) -> bytes:
+    """Render task statuses per part, and targets if any, as a PNG image.
+
+    Args:
+        status_by_part: Part name (e.g. ``"I. Về phát triển kinh tế - xã hội"``) → status
+            label → number of tasks. Known labels are drawn in :data:`STATUS_COLOURS`
+            order and colours, unknown ones after them in neutral colours. Parts whose
+            counts are all zero are skipped; if every count is zero the panel says
+            "Chưa có dữ liệu".
+        targets: Targets to draw in a second panel, in the given order; no panel when
+            empty.
+        title: Bold heading at the top.
+        subtitle: Smaller line under the title (e.g. the date of the data); none if empty.
+
+    Returns:
+        The PNG file's bytes: 1200 pixels wide, as tall as the content needs.
+
+    """
+    fig = _figure(status_by_part, targets, title=title, subtitle=subtitle)
+    buf = BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None})
+    fig.clear()
+    return buf.getvalue()
+
+
+def _figure(
+    status_by_part: Mapping[str, Mapping[str, int]],
+    targets: Sequence[TargetProgress] = (),
+    *,
+    title: str = "Tiến độ thực hiện Chương trình hành động",
+    subtitle: str = "",
+) -> Figure:
+    """Build the chart's figure (see :func:`progress_chart`), laid out and ready to save.
+
+    The layout is computed by hand, in inches from the top, from the measured widths of
+    the names: the figure is exactly as tall as its content and nothing depends on a
+    layout engine's heuristics.
+    """
+    parts = {
+        name: {label: n for label, n in counts.items() if n > 0}
+        for name, counts in status_by_part.items()
+    }
+    parts = {name: counts for name, counts in parts.items() if counts}
+    part_names = [_wrap_name(name) for name in parts]
+    target_names = [_wrap_name(t.name) for t in targets]
+
+    fig = Figure(figsize=(_WIDTH_IN, 1.0), dpi=_DPI)
+    FigureCanvasAgg(fig)
+    measure = _Measure()
+
+    name_w = max((measure(s, _NAME_SIZE)[0] for s in part_names + target_names), default=0.0)
+    left = _MARGIN + name_w + 0.12
+    width = _WIDTH_IN - _MARGIN - _RIGHT_ROOM - left
+
+    # Vertical layout: the top of each element in inches, then the figure's height.
+    title_lines = _wrap(title, 50, 3) if title.strip() else []
+    subtitle_lines = _wrap(subtitle, 82, 3) if subtitle.strip() else []
+    y = _MARGIN
+    y_title = y
+    y += 0.3 * len(title_lines)
+    y_subtitle = y + 0.04
+    y += (0.04 + 0.23 * len(subtitle_lines)) if subtitle_lines else 0.0
+    y += 0.28 if title_lines or subtitle_lines else 0.0
+
+    y_status_title = y
+    y += 0.4
+    status_h = _rows_height(part_names) if parts else 0.7
+    y_status = y
+    y += status_h
+    labels = _ordered_labels(parts)
+    y_status_legend = y + 0.18
+    if parts:
+        y += 0.18 + 0.245 * math.ceil(len(labels) / 2)
+
+    if targets:
+        y += 0.3
+        y_target_title = y
+        y += 0.4
+        y_targets = y
+        targets_h = _rows_height(target_names)
+        y += targets_h + 0.3  # tick labels
+        y_target_legend = y + 0.05
+        y += 0.22
+    height = y + _MARGIN
+    fig.set_size_inches(_WIDTH_IN, height)
+
+    def place(x: float, top: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return (x / _WIDTH_IN, 1 - (top + h) / height, w / _WIDTH_IN, h / height)
+
+    def at(x: float, top: float) -> tuple[float, float]:
+        return x / _WIDTH_IN, 1 - top / height
+
+    for i, line in enumerate(title_lines):
+        _fig_text(fig, *at(_MARGIN, y_title + 0.3 * i), line, size=15, bold=True)
+    for i, line in enumerate(subtitle_lines):
+        _fig_text(fig, *at(_MARGIN, y_subtitle + 0.23 * i), line, size=11, colour=_MUTED)
+
+    _fig_text(fig, *at(_MARGIN, y_status_title), PANEL_STATUS, size=12.5, bold=True)
+    if parts:
+        status_ax = fig.add_axes(place(left, y_status, width, status_h))
+        colours = _colours(labels)
+        _status_panel(status_ax, parts, part_names, labels, colours, width, measure)
+        legend = fig.legend(
+            handles=[Patch(facecolor=colours[label], label=label) for label in labels],
+            loc="upper left",
+            bbox_to_anchor=at(_MARGIN, y_status_legend),
+            ncols=2,
+            prop=_font(_NAME_SIZE),
+            **_LEGEND,
+        )
+        _plain_legend(legend)
+    else:  # the whole width, so that "Chưa có dữ liệu" is centred on the image
+        _no_data(fig.add_axes(place(_MARGIN, y_status, _WIDTH_IN - 2 * _MARGIN, status_h)))
+
+    if targets:
+        _fig_text(fig, *at(_MARGIN, y_target_title), PANEL_TARGETS, size=12.5, bold=True)
+        target_ax = fig.add_axes(place(left, y_targets, width, targets_h))
+        _target_panel(target_ax, targets, target_names, width, measure)
+        legend = fig.legend(
+            handles=[
+                Patch(facecolor=_REACHED, label="Đạt, vượt mục tiêu"),
+                Patch(facecolor=_NOT_REACHED, label="Chưa đạt"),
+                Line2D([], [], color=_INK, linestyle=_DASHED, label="Mức mục tiêu (100%)"),
+            ],
+            loc="upper left",
+            bbox_to_anchor=at(_MARGIN, y_target_legend),
+            ncols=3,
+            prop=_font(_NAME_SIZE),
+            **_LEGEND,
+        )
+        _plain_legend(legend)
+    return fig
+
+
+class _Measure:
+    """Size in inches of a (multi-line) text in DejaVu Sans, from the font's own metrics."""
+
+    def __init__(self) -> None:
+        self._text_to_path = TextToPath()
+
+    def __call__(self, s: str, size: float, *, bold: bool = False) -> tuple[float, float]:
+        prop = _font(size, bold=bold)
+        sizes = [
+            self._text_to_path.get_text_width_height_descent(line, prop, ismath=False)
+            for line in s.split("\n")
+        ]
+        points = max(w for w, _, _ in sizes), sum(h for _, h, _ in sizes)
+        return points[0] / 72, points[1] / 72
+
+
+def _status_panel(
+    ax: Axes,
+    parts: Mapping[str, Mapping[str, int]],
+    names: Sequence[str],
+    labels: Sequence[str],
+    colours: Mapping[str, str],
+    width: float,
+    measure: _Measure,
+) -> None:
+    """Horizontal stacked bars of task counts, one per part; a count where it fits."""
+    positions = _positions(names)
+    largest = max(sum(counts.values()) for counts in parts.values())
+    right = largest * 1.02
+    inch = right / width  # data units per inch
+    for y, counts in zip(positions, parts.values(), strict=True):
+        start = 0
+        for label in labels:
+            n = counts.get(label, 0)
+            if not n:
+                continue
+            colour = colours[label]
+            ax.barh(y, n, left=start, height=_BAR, color=colour, edgecolor="white", linewidth=1.5)
+            text = _number(n)
+            if measure(text, _COUNT_SIZE, bold=True)[0] + 0.05 <= n / inch:
+                _text(
+                    ax,
+                    start + n / 2,
+                    y,
+                    text,
+                    size=_COUNT_SIZE,
+                    bold=True,
+                    colour=_contrast(colour),
+                    ha="center",
+                )
+            start += n
+        _text(ax, start + 0.08 * inch, y, _number(start), size=_COUNT_SIZE, bold=True)
+    ax.set_xlim(0, right)
+    ax.set_xticks([])
+    _name_axis(ax, positions, names)
+    ax.spines[["top", "right", "bottom"]].set_visible(False)
+
+
+def _target_panel(
+    ax: Axes,
+    targets: Sequence[TargetProgress],
+    names: Sequence[str],
+    width: float,
+    measure: _Measure,
+) -> None:
+    """Horizontal bars of each target's latest value in percent of the target."""
+    positions = _positions(names)
+    ratios = [min(_ratio(t), _RATIO_CAP) for t in targets]
+    right = max(110.0, max(ratios) + 5)
+    inch = right / width  # data units per inch
+    for y, t, ratio in zip(positions, targets, ratios, strict=True):
+        colour = _REACHED if _ratio(t) >= 100 else _NOT_REACHED
+        ax.barh(y, ratio, height=_BAR, color=colour, zorder=2)
+        label = _target_label(t)
+        if measure(label, _LABEL_SIZE)[0] + 0.2 <= ratio / inch:
+            _text(ax, 0.1 * inch, y, label, size=_LABEL_SIZE, colour=_contrast(colour))
+        else:
+            text = _text(ax, ratio + 0.08 * inch, y, label, size=_LABEL_SIZE)
+            # The 100% line and the grid stop at the text rather than strike through it.
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    ax.axvline(100, color=_INK, linewidth=1.2, linestyle=_DASHED, zorder=3)
+    ax.set_xlim(0, right)
+    ticks = list(range(0, int(right) + 1, 25))
+    ax.set_xticks(ticks, [f"{x}%" for x in ticks], fontproperties=_font(10), color=_MUTED)
+    ax.tick_params(axis="x", length=0, pad=4)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.8, zorder=0)
+    ax.set_axisbelow(True)
+    _name_axis(ax, positions, names)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines["bottom"].set_color("#bdbdbd")
+
+
+def _no_data(ax: Axes) -> None:
+    """An empty status panel that says so."""
+    ax.set_axis_off()
+    _text(
+        ax,
+        0.5,
+        0.5,
+        NO_DATA,
+        size=14,
+        colour=_MUTED,
+        ha="center",
+        transform=ax.transAxes,
+    )
+
+
+def _name_axis(ax: Axes, positions: Sequence[float], names: Sequence[str]) -> None:
+    """Wrapped names as y tick labels, top to bottom; y data units are inches."""
+    ax.set_yticks(list(positions), list(names), fontproperties=_font(_NAME_SIZE))
+    for label in ax.get_yticklabels():
+        label.set_parse_math(False)
+    ax.tick_params(axis="y", length=0, pad=8, labelcolor=_INK)
+    ax.set_ylim(_rows_height(names), 0)
+    ax.spines["left"].set_color("#9e9e9e")
+
+
+def _plain_legend(legend: Legend) -> None:
+    """Legend texts without mathtext, in the ink colour."""
+    for t in legend.get_texts():
+        t.set_parse_math(False)
+        t.set_color(_INK)
+
+
+def _positions(names: Sequence[str]) -> list[float]:
+    """Centre of each row in inches from the top of its panel."""
+    positions: list[float] = []
+    top = 0.0
+    for name in names:
+        h = _row_height(name)
+        positions.append(top + h / 2)
+        top += h
+    return positions
+
+
+def _rows_height(names: Sequence[str]) -> float:
+    """Height in inches of a panel's rows."""
+    return sum(_row_height(name) for name in names)
+
+
+def _row_height(name: str) -> float:
+    """Height in inches of a row whose wrapped name is ``name``."""
+    return max(0.5, 0.2 * (name.count("\n") + 1) + 0.18)
+
+
+def _wrap_name(name: str) -> str:
+    """A part or target name wrapped to lines of about 38 characters, at most 3 lines."""
+    return "\n".join(_wrap(name, _WRAP, _MAX_LINES))
+
+
+def _wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """Lines of at most ``width`` characters, balanced, the last cut with an ellipsis if need be.
+
+    Balanced: the narrowest width that needs no more lines, so a name does not end in an
+    orphan word.
+
+    >>> _wrap("Tỷ lệ hộ nghèo theo chuẩn nghèo đa chiều", 38, 3)
+    ['Tỷ lệ hộ nghèo theo', 'chuẩn nghèo đa chiều']
+    """
+    text = " ".join(text.split())
+    lines = textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …")
+    if len(lines) < 2 or (len(lines) == max_lines and lines[-1].endswith("…")):
+        return lines or [""]
+    longest_word = max(len(word) for word in text.split())
+    for narrower in range(max(math.ceil(len(text) / len(lines)), longest_word), width):
+        balanced = textwrap.wrap(text, narrower)
+        if len(balanced) == len(lines):
+            return balanced
+    return lines
+
+
+def _ordered_labels(parts: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """The five known statuses in order, then unknown ones in order of appearance."""
+    unknown = [
+        label for counts in parts.values() for label in counts if label not in STATUS_COLOURS
+    ]
+    return list(STATUS_COLOURS) + list(dict.fromkeys(unknown))
+
+
+def _colours(labels: Sequence[str]) -> dict[str, str]:
+    """Colour of each status label: its own if known, a neutral one otherwise."""
+    unknown = [label for label in labels if label not in STATUS_COLOURS]
+    colours = dict(STATUS_COLOURS)
+    for i, label in enumerate(unknown):
+        colours[label] = _OTHER_COLOURS[i % len(_OTHER_COLOURS)]
+    return colours
+
+
+def _ratio(t: TargetProgress) -> float:
+    """Latest value in percent of the target (the inverse for a "dưới" target), ≥ 0.
+
+    >>> _ratio(TargetProgress("Tỷ lệ che phủ rừng", 50, 40, "%"))
+    80.0
+    >>> _ratio(TargetProgress("Tỷ lệ thất nghiệp", 3.8, 1.9, "%", lower_is_better=True))
+    200.0
+    """
+    num, den = (t.target, t.latest) if t.lower_is_better else (t.latest, t.target)
+    if not (math.isfinite(num) and math.isfinite(den)):
+        return 0.0
+    if den <= 0:
+        reached = t.latest <= t.target if t.lower_is_better else t.latest >= t.target
+        return 100.0 if reached else 0.0
+    return max(0.0, 100 * num / den)
+
+
+def _target_label(t: TargetProgress) -> str:
+    """``"46,2% / mục tiêu 46,5%"``; ``"3,5% / mục tiêu dưới 3,8%"`` for a "dưới" target.
+
+    >>> _target_label(TargetProgress("GRDP bình quân đầu người", 5685, 4800, "USD"))
+    '4.800 USD / mục tiêu 5.685 USD'
+    """
+    unit = t.unit.strip()
+    sep = "" if unit in ("", "%", "‰") else " "
+
+    def value(x: float) -> str:
+        return f"{_number(x)}{sep}{unit}" if math.isfinite(x) else "chưa có số liệu"
+
+    below = "dưới " if t.lower_is_better else ""
+    return f"{value(t.latest)} / mục tiêu {below}{value(t.target)}"
+
+
+def _number(x: float) -> str:
+    """Vietnamese decimal: ``5685`` → ``"5.685"``, ``46.2`` → ``"46,2"`` (as formatting.number)."""
+    return str(format_decimal(x, format="#,##0.##", locale="vi"))
+
+
+def _contrast(colour: str) -> str:
+    """White or near-black, whichever reads better on ``colour``."""
+    r, g, b = to_rgb(colour)
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return _INK if luminance > 0.55 else "white"
+
+
+def _font(size: float, *, bold: bool = False) -> FontProperties:
+    """Bundled DejaVu Sans (regular or bold) at ``size`` points."""
+    return FontProperties(fname=_BOLD if bold else _REGULAR, size=size)
+
+
+def _text(
+    ax: Axes,
+    x: float,
+    y: float,
+    s: str,
+    *,
+    size: float,
+    bold: bool = False,
+    colour: str = _INK,
+    ha: str = "left",
+    transform: Transform | None = None,
+) -> Text:
+    """Plain (no mathtext) text in DejaVu Sans, vertically centred on ``y``."""
+    return ax.text(
+        x,
+        y,
+        s,
+        fontproperties=_font(size, bold=bold),
+        color=colour,
+        ha=ha,
+        va="center_baseline",
+        parse_math=False,
+        transform=ax.transData if transform is None else transform,
+        zorder=4,
+    )
+
+
+def _fig_text(
+    fig: Figure,
+    x: float,
+    y: float,
+    s: str,
+    *,
+    size: float,
+    bold: bool = False,
+    colour: str = _INK,
+) -> Text:
+    """Plain text in DejaVu Sans hanging from ``(x, y)`` in figure coordinates."""
+    return fig.text(
+        x,
+        y,
+        s,
+        fontproperties=_font(size, bold=bold),
+        color=colour,
+        ha="left",
+        va="top",
+        parse_math=False,
+    )
