@@ -210,7 +210,7 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.message
     if message is None:
         return
-    text, _ = build_digest(reporting(context), now(context), HTML)
+    text, _ = build_digest(reporting(context), now(context), HTML, full=True)
     for piece in split_message(text):
         await message.reply_text(piece)
 

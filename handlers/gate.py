@@ -7,12 +7,16 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from handlers.context import REPORTING
+
 __all__ = ["ALLOWED_CHATS", "gate"]
 
 log = logging.getLogger(__name__)
 
 # bot_data key: frozenset of chat ids served (empty = every chat).
 ALLOWED_CHATS = "allowed_chats"
+# Commands that write; other bots' attempts at them are audited, then dropped.
+WRITE_COMMANDS = ("/capnhat", "/quyen", "/dangky", "/huydangky")
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -27,6 +31,18 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not (message.text or "").startswith("/"):
             raise ApplicationHandlerStop
     elif user is not None and user.is_bot:
+        if message is not None and (message.text or "").startswith(WRITE_COMMANDS):
+            service = context.bot_data.get(REPORTING)
+            if service is not None:
+                service.store.log_attempt(
+                    user_id=user.id,
+                    chat_id=message.chat_id,
+                    message_id=message.message_id,
+                    action="report",
+                    allowed=False,
+                    reason="sent by a bot",
+                    text=message.text or "",
+                )
         raise ApplicationHandlerStop
     allowed = context.bot_data.get(ALLOWED_CHATS) or frozenset()
     if allowed and chat is not None and chat.id not in allowed:

@@ -5,6 +5,7 @@ Usage (admins only):
   /quyen <id> reporter <cơ quan>          (or reply to the person's message)
   /quyen <id> admin
   /quyen <id> xoa
+  /quyen <id> chitieu <tên chỉ tiêu>     let a member check in on a target
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from telegram.ext import ContextTypes
 from handlers.context import engine, reporting
 from handlers.markup import HTML
 from knowledge.errors import KnowledgeError
-from knowledge.progress import ADMIN, REPORTER
+from knowledge.progress import ADMIN, REPORTER, indicator_key
 
 __all__ = ["roles_command"]
 
 USAGE = (
     "Cú pháp (quản trị viên): <code>/quyen</code> xem danh sách; "
     "<code>/quyen 123456789 reporter Ban Tuyên giáo Tỉnh ủy</code>; "
-    "<code>/quyen 123456789 admin</code>; <code>/quyen 123456789 xoa</code>. "
+    "<code>/quyen 123456789 admin</code>; <code>/quyen 123456789 xoa</code>; "
+    "<code>/quyen 123456789 chitieu che phủ rừng</code> (giao chỉ tiêu). "
     "Có thể trả lời (reply) tin nhắn của người đó thay cho số id."
 )
 
@@ -74,6 +76,19 @@ async def roles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         removed = store.remove_user(user_id)
         text = "Đã xóa quyền." if removed else "Người này chưa có quyền."
         await message.reply_text(text)
+        return
+    if action in {"chitieu", "chỉtiêu", "ct"}:
+        hits = engine(context).suggest(" ".join(args), limit=1, kinds={"indicator"})
+        if not args or not hits or hits[0].score < 0.5 or store.member(user_id) is None:
+            await message.reply_text(
+                "Cần người đã có quyền và tên chỉ tiêu, ví dụ: "
+                "<code>/quyen 123456789 chitieu che phủ rừng</code>"
+            )
+            return
+        store.assign_indicator(user_id, indicator_key(engine(context).indicators[hits[0].id]))
+        await message.reply_text(
+            f"✅ <code>{user_id}</code> được cập nhật chỉ tiêu: {HTML.text(hits[0].title)}"
+        )
         return
     if action not in {ADMIN, REPORTER}:
         await message.reply_text(USAGE)

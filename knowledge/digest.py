@@ -286,8 +286,16 @@ def _recent(store: ProgressStore, since: datetime) -> list[Report]:
     return [r for r in store.all_reports() if datetime.fromisoformat(r.at) >= since]
 
 
-def build_digest(service: Reporting, now: datetime, m: Markup = PLAIN) -> tuple[str, bool]:
+def build_digest(
+    service: Reporting, now: datetime, m: Markup = PLAIN, *, full: bool = False
+) -> tuple[str, bool]:
     """The digest as of ``now`` (aware, in the bot's time zone).
+
+    Args:
+        service: The reporting service (engine and progress store).
+        now: The moment of the digest.
+        m: Markup.
+        full: Give the whole digest even when nothing changed (``/tomtat``).
 
     Returns:
         ``(text, changed)``: ``changed`` is False when nothing happened in the
@@ -356,8 +364,9 @@ def build_digest(service: Reporting, now: datetime, m: Markup = PLAIN) -> tuple[
             lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ ({codes})"))
 
     changed = bool(recent or overdue or soon)
-    if not changed:
-        lines.insert(1, m.italic("Không có thay đổi trong 24 giờ qua."))
+    if not changed and not full:
+        # Nothing new: one line, not the same lists as yesterday.
+        return m.text(f"📰 {day(today)}: không có thay đổi trong 24 giờ qua. Xem: /tiendo"), False
     lines.append(m.italic("Xem chi tiết: /tiendo · Cập nhật: /capnhat"))
     return "\n".join(lines), changed
 

@@ -241,3 +241,31 @@ def test_killed_writer_loses_no_acknowledged_report(tmp_path):
         conn.close()
     assert acknowledged <= stored
     assert len(stored) < 300  # it really was killed mid-way
+
+
+async def test_question_cards_show_the_status_and_targets_can_be_assigned(bot):
+    fake, app = bot
+    await feed(app, message("/capnhat 5.3 60%", private_chat(ADMIN), ADMIN))
+    await feed(app, message("ai chủ trì đề án chuyển đổi số", private_chat(STRANGER), STRANGER))
+    assert "Tình trạng: Quá hạn chưa hoàn thành (60%" in last_text(fake)
+    await feed(
+        app, message("/capnhat chỉ tiêu che phủ rừng 46%", private_chat(REPORTER), REPORTER)
+    )
+    assert "chưa được giao" in last_text(fake)
+    await feed(
+        app, message(f"/quyen {REPORTER['id']} chitieu che phủ rừng", private_chat(ADMIN), ADMIN)
+    )
+    await feed(
+        app, message("/capnhat chỉ tiêu che phủ rừng 46%", private_chat(REPORTER), REPORTER)
+    )
+    assert "✅ Đã ghi nhận chỉ tiêu" in last_text(fake)
+
+
+async def test_other_bots_are_dropped_and_audited(bot):
+    fake, app = bot
+    other = user(9999, "Spam", "spam_bot", is_bot=True)
+    await feed(app, message("/capnhat 5.3 100%", GROUP, other))
+    assert fake.calls_of("sendMessage") == []
+    (audit,) = app.bot_data["db"]["audit"].rows
+    assert (audit["user_id"], audit["reason"]) == (9999, "sent by a bot")
+    assert reports(app) == []
