@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from knowledge.engine import FOUND_THRESHOLD, Engine, Result
 from knowledge.formatting import day, number
@@ -205,10 +206,7 @@ class Reporting:
             return self._refuse(sender, reason, parsed.text, "report")
         report = self.store.record_task(
             task,
-            user_id=sender.user_id,
-            user_name=sender.name,
-            chat_id=sender.chat_id,
-            message_id=sender.message_id,
+            **_author(sender),
             progress=parsed.percent,
             status=parsed.status,
             note=parsed.note,
@@ -252,10 +250,7 @@ class Reporting:
             value=value,
             value_text=parsed.value,
             year=parsed.year,
-            user_id=sender.user_id,
-            user_name=sender.name,
-            chat_id=sender.chat_id,
-            message_id=sender.message_id,
+            **_author(sender),
             note=parsed.note,
         )
         year = f" năm {parsed.year}" if parsed.year else ""
@@ -303,10 +298,7 @@ class Reporting:
                 return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
             report = self.store.record_task(
                 task,
-                user_id=sender.user_id,
-                user_name=sender.name,
-                chat_id=sender.chat_id,
-                message_id=sender.message_id,
+                **_author(sender),
                 progress=parsed.percent,
                 status=parsed.status,
                 note=parsed.note,
@@ -330,10 +322,7 @@ class Reporting:
             value=value,
             value_text=parsed.value,
             year=parsed.year,
-            user_id=sender.user_id,
-            user_name=sender.name,
-            chat_id=sender.chat_id,
-            message_id=sender.message_id,
+            **_author(sender),
             note=parsed.note,
             action="amend",
             ref_report=original.id,
@@ -395,6 +384,16 @@ class Reporting:
                 + m.text(_state_line(t, state, today).removeprefix("Tình trạng: "))
             )
         return "\n".join(lines)
+
+
+def _author(sender: Sender) -> dict[str, Any]:
+    """Who and where, as the store's record_* methods take them."""
+    return {
+        "user_id": sender.user_id,
+        "user_name": sender.name,
+        "chat_id": sender.chat_id,
+        "message_id": sender.message_id,
+    }
 
 
 def compare(ind: Indicator, value: float) -> str:
