@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest_asyncio
 
-from bot.app import build_application
-from bot.settings import Settings
 from handlers.commands import COMMANDS
 from handlers.markup import HTML
 from knowledge.store import bundled_text, load_programme, open_database
+from tests.botkit import feed, obj, started_app
 from tests.fakebot import (
-    FakeRequest,
     FakeTelegram,
     callback_query,
     channel,
@@ -25,7 +22,6 @@ from tests.fakebot import (
     photo_message,
     private_chat,
     sticker_message,
-    to_ptb_update,
     user,
 )
 
@@ -37,25 +33,9 @@ GROUP = group_chat(-1001234567890, "Tổ công tác Tỉnh ủy")
 async def bot(tmp_path):
     """(fake Telegram, application) with the engine built in post_init."""
     fake = FakeTelegram()
-    settings = Settings(
-        token=fake.token, db_path=tmp_path / "bot.sqlite3", rate_limit=False, concurrency=1
-    )
-    app = build_application(
-        settings, request=FakeRequest(fake), get_updates_request=FakeRequest(fake)
-    )
-    await app.initialize()
-    await app.post_init(app)
+    app = await started_app(fake, db_path=tmp_path / "bot.sqlite3", concurrency=1)
     yield fake, app
     await app.shutdown()
-
-
-async def feed(app, update: dict) -> None:
-    await app.process_update(to_ptb_update(update, app.bot))
-
-
-def obj(value):
-    """Bot API parameters may arrive JSON-encoded or decoded."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def sent(fake, chat_id=None):
@@ -210,15 +190,9 @@ async def test_media_gets_a_hint_in_private_only(bot):
 
 async def test_allow_list(tmp_path):
     fake = FakeTelegram()
-    settings = Settings(
-        token=fake.token,
-        db_path=tmp_path / "a.sqlite3",
-        rate_limit=False,
-        allowed_chats=frozenset({GROUP["id"]}),
+    app = await started_app(
+        fake, db_path=tmp_path / "a.sqlite3", allowed_chats=frozenset({GROUP["id"]})
     )
-    app = build_application(settings, request=FakeRequest(fake))
-    await app.initialize()
-    await app.post_init(app)
     try:
         await feed(app, message("che phu rung", private_chat(LAN), LAN))
         await feed(app, message("/hoi che phu rung", GROUP, LAN))
@@ -254,10 +228,7 @@ async def test_long_answers_are_split_under_the_limit(tmp_path):
     db_path = tmp_path / "long.sqlite3"
     load_programme(open_database(db_path), text.rstrip("\n") + "\n" + rows)
     fake = FakeTelegram()
-    settings = Settings(token=fake.token, db_path=db_path, rate_limit=False)
-    app = build_application(settings, request=FakeRequest(fake))
-    await app.initialize()
-    await app.post_init(app)
+    app = await started_app(fake, db_path=db_path)
     try:
         await feed(app, message("/coquan Ban Dân vận", private_chat(LAN), LAN))
         pieces = [r["text"] for r in sent(fake)]

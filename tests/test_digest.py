@@ -9,9 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
-from bot.app import build_application
-from bot.settings import Settings
-from handlers.context import CLOCK
 from knowledge.digest import (
     DEFAULT_DAYS,
     Subscription,
@@ -24,7 +21,8 @@ from knowledge.digest import (
 from knowledge.engine import Engine
 from knowledge.progress import ProgressStore
 from knowledge.reporting import Reporting
-from tests.fakebot import FakeRequest, FakeTelegram, group_chat, message, to_ptb_update, user
+from tests.botkit import feed, started_app
+from tests.fakebot import FakeTelegram, group_chat, message, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = user(8001, "Hùng", "hung")
@@ -119,16 +117,13 @@ async def app_factory(tmp_path):
     apps = []
 
     async def make(fake: FakeTelegram, clock: datetime, *, rate_limit: bool = False):
-        settings = Settings(
-            token=fake.token,
+        app = await started_app(
+            fake,
             db_path=tmp_path / "digest.sqlite3",
             rate_limit=rate_limit,
             admin_ids=frozenset({ADMIN["id"]}),
+            clock=clock,
         )
-        app = build_application(settings, request=FakeRequest(fake))
-        app.bot_data[CLOCK] = lambda: clock
-        await app.initialize()
-        await app.post_init(app)
         await app.start()
         apps.append(app)
         return app
@@ -138,10 +133,6 @@ async def app_factory(tmp_path):
         if app.running:
             await app.stop()
         await app.shutdown()
-
-
-async def feed(app, update):
-    await app.process_update(to_ptb_update(update, app.bot))
 
 
 def sent(fake, chat_id):

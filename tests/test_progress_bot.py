@@ -3,7 +3,6 @@ killed mid-burst (`ctbot run` over HTTP) that loses no acknowledged report."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -14,18 +13,15 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.app import build_application
-from bot.settings import Settings
+from tests.botkit import feed, obj, started_app
 from tests.fakebot import (
     FakeBotApiServer,
-    FakeRequest,
     FakeTelegram,
     callback_query,
     edited_message,
     group_chat,
     message,
     private_chat,
-    to_ptb_update,
     user,
 )
 
@@ -36,31 +32,17 @@ STRANGER = user(9003, "Khách", "khach")
 GROUP = group_chat(-1005555555555, "Tổ theo dõi CTr 08")
 
 
-def obj(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
 @pytest_asyncio.fixture
 async def bot(tmp_path):
     fake = FakeTelegram()
-    settings = Settings(
-        token=fake.token,
-        db_path=tmp_path / "p.sqlite3",
-        rate_limit=False,
-        admin_ids=frozenset({ADMIN["id"]}),
+    app = await started_app(
+        fake, db_path=tmp_path / "p.sqlite3", admin_ids=frozenset({ADMIN["id"]})
     )
-    app = build_application(settings, request=FakeRequest(fake))
-    await app.initialize()
-    await app.post_init(app)
     app.bot_data["reporting"].store.add_user(
         REPORTER["id"], "reporter", ["Ban Tuyên giáo Tỉnh ủy"], name="Lan"
     )
     yield fake, app
     await app.shutdown()
-
-
-async def feed(app, update):
-    await app.process_update(to_ptb_update(update, app.bot))
 
 
 def last_text(fake):
