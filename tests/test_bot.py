@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest_asyncio
 
+from bot.app import build_application
+from bot.settings import Settings
 from handlers.commands import COMMANDS
 from handlers.markup import HTML
 from knowledge.store import bundled_text, load_programme, open_database
@@ -240,7 +242,18 @@ async def test_long_answers_are_split_under_the_limit(tmp_path):
         await app.shutdown()
 
 
-def test_every_command_is_documented():
+def test_every_registered_command_is_documented_and_in_the_menu(tmp_path):
+    from telegram.ext import CommandHandler
+
+    app = build_application(Settings(token="1:x", db_path=tmp_path / "d.sqlite3"))
+    registered = {
+        command
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    assert registered == {spec.name for spec in COMMANDS}
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    for spec in COMMANDS:
-        assert f"`/{spec.name}" in readme, f"README does not document /{spec.name}"
+    for name in registered:
+        assert f"`/{name}" in readme, f"README does not document /{name}"
