@@ -1,7 +1,8 @@
 """Telegram throughput benchmark: questions through the real HTTP stack on loopback.
 
-The real Application (long polling over httpx) talks to the fake Bot API server
-of the test suite on 127.0.0.1. 500 private-chat questions from 50 users are
+`ctbot run` (the real Application, long polling over httpx) runs in its own
+process and talks to the fake Bot API server of the test suite on 127.0.0.1 in
+this one, as it would to Telegram. 500 private-chat questions from 50 users are
 pushed as one burst; throughput is replies per second from the first push to
 the last reply. A second, paced run (50 updates/s) measures round trip (push →
 sendMessage received). Run: ``python -m benchmarks.telegram``; writes
@@ -13,13 +14,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.settings import Settings
 from tests.fakebot import FakeBotApiServer, FakeTelegram, message, private_chat, user
 from tests.scoring import load_cases
 
@@ -34,52 +37,52 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 async def run(concurrency: int, rate_limit: bool, paced: float | None, n: int = N) -> dict:
+    """Run `ctbot run` in its own process (as in production) against the fake server."""
     questions = [c["q"] for c in load_cases(ROOT / "tests" / "data" / "questions.jsonl")]
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
-        settings = Settings(
-            token=fake.token,
-            base_url=server.base_url,
-            base_file_url=server.base_file_url,
-            db_path=Path(tmp) / "bench.sqlite3",
-            concurrency=concurrency,
-            rate_limit=rate_limit,
-        )
-        app = build_application(settings)
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": server.base_url,
+            "CTBOT_DB": str(Path(tmp) / "bench.sqlite3"),
+            "CTBOT_CONCURRENCY": str(concurrency),
+            "CTBOT_RATE_LIMIT": "on" if rate_limit else "off",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
+            await fake.wait_for_async("setMyCommands", 2, timeout=120)
             users = [user(5000 + i, f"User{i}", f"user{i}") for i in range(50)]
-            pushed: dict[int, float] = {}  # message id -> push time
+            pushed: list[float] = []
             start = time.time()
             for i in range(n):
                 u = users[i % len(users)]
                 text = questions[i % len(questions)] or "che phu rung"
-                update = message(text, private_chat(u), u)
-                pushed[update["message"]["message_id"]] = time.time()
-                fake.push_update(update)
+                pushed.append(time.time())
+                fake.push_update(message(text, private_chat(u), u))
                 if paced:
                     await asyncio.sleep(1 / paced)
             calls = await fake.wait_for_async("sendMessage", n, timeout=300)
         finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=60)
     # Private replies do not quote the question, so pair pushes and replies in
     # arrival order: the k-th reply answers (at the latest) the k-th question.
-    end = max(c.time for c in calls)
     replies = sorted(c.time for c in calls)[:n]
-    rtts = [(t - p) * 1000 for t, p in zip(replies, sorted(pushed.values()), strict=True)]
+    rtts = [(t - p) * 1000 for t, p in zip(replies, pushed, strict=True)]
     return {
         "concurrency": concurrency,
         "rate_limiter": rate_limit,
         "paced_per_s": paced,
         "updates": n,
-        "updates_per_s": round(n / (end - start), 1),
+        "updates_per_s": round(n / (max(replies) - start), 1),
         "rtt_p50_ms": round(statistics.median(rtts), 1),
         "rtt_p99_ms": round(percentile(rtts, 99), 1),
     }
