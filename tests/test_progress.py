@@ -2,6 +2,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from knowledge.engine import Engine
 from knowledge.errors import KnowledgeError
@@ -299,3 +301,24 @@ def test_views(setup):
     assert "Báo cáo gần nhất:" in card and "Lan (báo cáo)" in card
     agency = service.agency_progress("Ban Tuyên giáo", TODAY)
     assert "II.3" in agency and "II.4" in agency and "Chưa có báo cáo" in agency
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_parse_report_never_raises(text):
+    p = parse_report(text)
+    assert p.percent is None or 0 <= p.percent <= 100
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=120))
+def test_submit_never_raises_and_writes_only_valid_reports(setup, text):
+    _, store, service = setup
+    before = len(store.all_reports())
+    outcome = service.submit(text, Sender(ADMIN_ID, chat_id=-1), TODAY)
+    assert outcome.kind in {"saved", "refused", "usage", "choose", "ask"}
+    assert outcome.text
+    written = len(store.all_reports()) - before
+    assert written == (1 if outcome.kind == "saved" else 0)
