@@ -40,6 +40,12 @@ __all__ = ["Answer", "Engine", "Result"]
 
 # A hit below this coverage of the question is not an answer.
 FOUND_THRESHOLD = 0.5
+# Questions about the document itself: its date, its number, who signed it.
+_ABOUT_DOCUMENT = re.compile(
+    r"\b(?:ai ky|nguoi ky|ky ngay|ngay ky|ky (?:vao )?(?:ngay nao|khi nao|luc nao)|"
+    r"ngay ban hanh|ban hanh ngay nao|so hieu|so van ban|ai la bi thu|bi thu tinh uy la ai|"
+    r"(?:chuong trinh|van ban)(?: nay)? (?:ban hanh|ky) (?:khi nao|ngay nao|nam nao))\b"
+)
 # Inline results and pickers show weaker matches too.
 SUGGEST_THRESHOLD = 0.3
 # Filtering a body's own tasks by topic needs less evidence.
@@ -432,6 +438,8 @@ class Engine:
         place = q.mentions_other_place(self._known_phrase)
         if place:
             return self._other_place(q, place, m)
+        if _ABOUT_DOCUMENT.search(q.folded):
+            return self._document_answer(q, m)
         if q.intent == Intent.EMPTY:
             if q.wants_indicator:
                 return self._area_answer(q, "", m) or self._help(q, m)
@@ -618,6 +626,18 @@ class Engine:
             for t in self.programme.tasks
         ]
         return Answer(q.raw, Intent.TASK, True, "\n".join(lines), results)
+
+    def _document_answer(self, q: ParsedQuery, m: Markup) -> Answer:
+        """When the programme was issued and who signed it, from its own header and signature."""
+        p = self.programme
+        lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
+        if p.issued:
+            lines.append(m.text(f"Ngày ban hành: {p.issued}."))
+        if p.signer:
+            title = f" ({p.signer_title})" if p.signer_title else ""
+            lines.append(m.text(f"Người ký: {p.signer}{title}."))
+        lines.append(m.italic("Nguồn: phần đầu và phần ký của văn bản."))
+        return Answer(q.raw, Intent.PASSAGE, bool(p.issued or p.signer), "\n".join(lines))
 
     def _help(self, q: ParsedQuery, m: Markup) -> Answer:
         text = "\n".join(

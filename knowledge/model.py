@@ -187,3 +187,6 @@ class Programme:
     passages: list[Passage]
     agencies: list[Agency]
     sections: list[Section] = field(default_factory=list)
+    issued: str = ""
+    signer: str = ""
+    signer_title: str = ""

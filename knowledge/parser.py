@@ -27,7 +27,10 @@ __all__ = ["parse_programme"]
 
 _AREA_PREFIX = re.compile(r"^(?:(?:các\s+)?chỉ tiêu\s+)?(?:về\s+)?", re.I)
 _NUMBER = re.compile(r"số\s*:?\s*(\d+)\s*-\s*CTr/TU", re.I)
-_DATE = re.compile(r"ngày\s+(\d{1,2}/\d{1,2}/\d{4})", re.I)
+# "Số 08-CTr/TU, ngày 21/12/2020": the date right after the number, not a stamp's.
+_NUMBER_DATE = re.compile(r"\s*,?\s*ngày\s+(\d{1,2}/\d{1,2}/\d{4})", re.I)
+# "Khánh Hòa, ngày 21 tháng 12 năm 2020": the document's own date line.
+_LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _YEAR = re.compile(r"(?:đến |năm )(?:năm )?((?:19|20)\d\d)\b", re.I)
 
 
@@ -53,6 +56,18 @@ def _year(text: str, fallback: int | None) -> int | None:
     return max(years) if years else fallback
 
 
+def _issued(text: str) -> str:
+    """The document's date: after its number, else its dated line, as dd/mm/yyyy."""
+    for number in _NUMBER.finditer(text):
+        date = _NUMBER_DATE.match(text, number.end())
+        if date:
+            return date.group(1)
+    long = _LONG_DATE.search(text)
+    if long:
+        return f"{int(long.group(1)):02d}/{int(long.group(2)):02d}/{long.group(3)}"
+    return ""
+
+
 def _title(preamble: list[str], text: str) -> tuple[str, str]:
     number = _NUMBER.search(text)
     lines = [line for line in preamble if len(line) > 3]
@@ -60,14 +75,34 @@ def _title(preamble: list[str], text: str) -> tuple[str, str]:
     title = heading.capitalize() if heading.isupper() else heading
     if number:
         title = f"Chương trình hành động số {number.group(1).zfill(2)}-CTr/TU"
-        date = _DATE.search(text[number.start() : number.start() + 200])
+        date = _issued(text)
         if date:
-            title += f", ngày {date.group(1)}"
+            title += f", ngày {date}"
     subtitle = ""
     if heading in lines:
         after = lines[lines.index(heading) + 1 :]
         subtitle = after[0] if after else ""
     return title or "Chương trình hành động", subtitle
+
+
+def _signature(body: str) -> tuple[str, str]:
+    """The signer and the signature block ("T/M TỈNH ỦY" / "BÍ THƯ") after "Nơi nhận"."""
+    lines = [clean(x) for x in body.splitlines()]
+    start = next((i for i, x in enumerate(lines) if fold(x).startswith("noi nhan")), None)
+    if start is None:
+        return "", ""
+    block = [x for x in lines[start + 1 :] if x and not x.startswith(("-", "–", "•"))]
+    if not block:
+        return "", ""
+    name = block[-1]
+    titles = [x for x in block[:-1] if x.isupper()]
+    if not (2 <= len(name.split()) <= 5) or name.isupper():
+        return "", ""
+    # "T/M TỈNH ỦY" → "T/M Tỉnh ủy", "BÍ THƯ" → "Bí thư".
+    title = ", ".join(
+        "T/M " + t[4:].capitalize() if t.startswith("T/M ") else t.capitalize() for t in titles
+    )
+    return name, title
 
 
 def parse_programme(text: str) -> Programme:
@@ -173,6 +208,7 @@ def parse_programme(text: str) -> Programme:
         )
         for r in responsibilities
     ]
+    signer, signer_title = _signature(body)
     sections = [
         Section(h.ref, h.path, h.text)
         for h in headings
@@ -187,4 +223,7 @@ def parse_programme(text: str) -> Programme:
         passages=passages,
         agencies=agencies,
         sections=sections,
+        issued=_issued(text),
+        signer=signer,
+        signer_title=signer_title,
     )

@@ -231,6 +231,9 @@ def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
             [
                 {"key": "title", "value": programme.title},
                 {"key": "subtitle", "value": programme.subtitle},
+                {"key": "issued", "value": programme.issued},
+                {"key": "signer", "value": programme.signer},
+                {"key": "signer_title", "value": programme.signer_title},
                 {"key": "source", "value": source},
                 {"key": "sha256", "value": hashlib.sha256(text.encode()).hexdigest()},
                 {"key": "loaded_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
@@ -307,6 +310,9 @@ def read_programme(db: Database) -> Programme:
         passages=passages,
         agencies=agencies,
         sections=sections,
+        issued=meta.get("issued", ""),
+        signer=meta.get("signer", ""),
+        signer_title=meta.get("signer_title", ""),
     )
 
 

@@ -276,3 +276,17 @@ def test_province_names_that_are_ordinary_words_do_not_trip(engine):
 def test_misspelt_question_words_are_understood(engine):
     answer = engine.ask("moi nam phat trien bao nhiu dang vien")
     assert answer.found and "1.700" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question", ["chương trình hành động ký ngày nào", "ai ký văn bản này", "ai là bí thư tỉnh ủy"]
+)
+def test_questions_about_the_document_itself(engine, question):
+    answer = engine.ask(question)
+    assert answer.found
+    assert "Ngày ban hành: 21/12/2020." in answer.text
+    assert "Người ký: Nguyễn Khắc Định (T/M Tỉnh ủy, Bí thư)." in answer.text
+
+
+def test_a_task_issued_when_is_not_about_the_document(engine):
+    assert engine.ask("nghị quyết phát triển đô thị ban hành khi nào").results[0].id == "2.1"

@@ -201,3 +201,13 @@ def test_unknown_column_is_kept_as_extra():
 def test_not_this_genre_names_what_is_missing(text, message):
     with pytest.raises(ProgrammeFormatError, match=message):
         parse_programme(text)
+
+
+def test_date_and_signature(programme, programme_b):
+    assert (programme.issued, programme.signer, programme.signer_title) == (
+        "21/12/2020",
+        "Nguyễn Khắc Định",
+        "T/M Tỉnh ủy, Bí thư",
+    )
+    # The second programme's stamp says 17/11/2025; its own date line says 10 November.
+    assert (programme_b.issued, programme_b.signer) == ("10/11/2025", "Lâm Quang Hiếu")
