@@ -20,8 +20,11 @@ DATA = Path(__file__).parent / "data"
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test touches ./ctbot.sqlite3, a real token or the real Telegram."""
     monkeypatch.setenv("CTBOT_DB", str(tmp_path / "ctbot-test.sqlite3"))
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    from bot.settings import ENVIRONMENT
+
+    for name in ENVIRONMENT:
+        if name != "CTBOT_DB":
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.chdir(tmp_path)
     yield
