@@ -20,6 +20,7 @@ from knowledge.agencies import AgencyIndex, agency_key, split_names
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
 from knowledge.model import Indicator, Passage, Programme, Responsibility, Section, Task
+from knowledge.quarters import quarter_of
 from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
@@ -116,8 +117,6 @@ _GENERIC = frozenset(
         "nam",
     ]
 )
-_DUE_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FIELD_SENTENCES = {
     Intent.LEAD: "{lead} chủ trì tham mưu nhiệm vụ {code}.",
@@ -198,13 +197,6 @@ def _short(text: str, limit: int = 90) -> str:
 
 def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
-
-
-def _due_quarter(due: str) -> tuple[int, int | None] | None:
-    m = _DUE_QUARTER.search(fold(due))
-    if not m:
-        return None
-    return _ROMAN[m.group(1)], int(m.group(2)) if m.group(2) else None
 
 
 class Engine:
@@ -409,7 +401,7 @@ class Engine:
         """Tasks whose submission time falls in a quarter and/or year."""
         out = []
         for t in self.programme.tasks:
-            q = _due_quarter(t.due)
+            q = quarter_of(t.due)
             if q is None:
                 continue
             if quarter is not None and q[0] != quarter:

@@ -15,7 +15,6 @@ Telegram numeric user id only.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,7 @@ from sqlite_utils import Database
 from knowledge.agencies import agency_key, split_names
 from knowledge.errors import KnowledgeError
 from knowledge.model import Indicator, Task
+from knowledge.quarters import deadline_of
 from knowledge.report_text import DONE
 from knowledge.text import fold
 
@@ -65,29 +65,6 @@ def indicator_key(ind: Indicator) -> str:
     """Identity of a target that survives reloading: its section, name and value, folded."""
     raw = f"{ind.ref}|{fold(ind.name)}|{fold(ind.value)}"
     return hashlib.sha1(raw.encode()).hexdigest()[:16]
-
-
-_QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\s*(?:nam|/|-)?\s*((?:19|20)\d\d)")
-_YEARS = re.compile(r"(?:19|20)\d\d")
-_QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def deadline_of(due: str) -> date | None:
-    """The last day to submit: a quarter ends on its last day; a period on 31 December.
-
-    Example:
-        >>> deadline_of("Quý II năm 2021"), deadline_of("Quý IV/2026"), deadline_of("2021 - 2025")
-        (datetime.date(2021, 6, 30), datetime.date(2026, 12, 31), datetime.date(2025, 12, 31))
-
-    """
-    folded = fold(due)
-    m = _QUARTER.search(folded)
-    if m:
-        month, day = _QUARTER_END[_ROMAN[m.group(1)]]
-        return date(int(m.group(2)), month, day)
-    years = _YEARS.findall(folded)
-    return date(int(max(years)), 12, 31) if years else None
 
 
 @dataclass(frozen=True)
