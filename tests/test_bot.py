@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest_asyncio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import build_application
 from bot.settings import Settings
@@ -257,3 +260,22 @@ def test_every_registered_command_is_documented_and_in_the_menu(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
     for name in registered:
         assert f"`/{name}" in readme, f"README does not document /{name}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.text(max_size=300).filter(lambda t: t.strip() and not t.lstrip().startswith("/")))
+def test_any_text_gets_a_proper_answer_never_an_apology(tmp_path, text):
+    """Random phone input through the whole stack: valid HTML replies, no handler errors."""
+
+    async def ask():
+        fake = FakeTelegram()
+        app = await started_app(fake, db_path=tmp_path / "fuzz.sqlite3")
+        try:
+            await feed(app, message(text, private_chat(LAN), LAN))
+        finally:
+            await app.shutdown()
+        return fake.calls_of("sendMessage")
+
+    replies = asyncio.run(ask())
+    assert replies and all(c.ok for c in replies), [c.response for c in replies]
+    assert not any("Xin lỗi" in c.params["text"] for c in replies)
