@@ -377,6 +377,28 @@ class Engine:
             if any(agency_key(n) == key for n in split_names(t.lead))
         ]
 
+    def leading_body(self, agency: str) -> tuple[str, list[Task]]:
+        """The tasks ``agency`` leads; when it leads none, those of the body it stands within.
+
+        "Ủy ban nhân dân tỉnh" leads nothing in the appendix, but "Ban cán sự đảng Ủy ban
+        nhân dân tỉnh" does; "Mặt trận Tổ quốc" is the heart of "Ủy ban Mặt trận Tổ quốc
+        Việt Nam tỉnh". Only names of three syllables or more are looked for inside others.
+
+        Returns:
+            ``(the leading body's name, its tasks)``.
+
+        """
+        led = self.tasks_led_by(agency)
+        key = agency_key(agency)
+        if led or len(key.split()) < 3:
+            return agency, led
+        for other in self.agency_names:
+            if other != agency and f" {key} " in f" {agency_key(other)} ":
+                tasks = self.tasks_led_by(other)
+                if tasks:
+                    return other, tasks
+        return agency, []
+
     def duties_of(self, agency: str) -> list[Responsibility]:
         """Responsibilities that name ``agency``, the ones addressed to it first."""
         key = agency_key(agency)
@@ -545,15 +567,27 @@ class Engine:
         found = self.resolve_agency(name)
         if found is None:
             return self._not_found(q, [], m)
-        led, duties = self.tasks_led_by(found), self.duties_of(found)
-        if not led and not duties:
-            text = m.text(f"{agency_display(found)} không chủ trì nhiệm vụ nào trong Phụ lục.")
-            return Answer(q.raw, Intent.AGENCY, True, text)
+        lead, led = self.leading_body(found)
+        duties = self.duties_of(found)
         parts = []
         if led:
-            parts.append(self._agency_tasks_answer(q, found, led, duties, m).text)
+            parts.append(self._agency_tasks_answer(q, lead, led, duties, m).text)
+        else:
+            parts.append(
+                m.text(f"{agency_display(found)} không chủ trì nhiệm vụ nào trong Phụ lục.")
+            )
         if duties:
             parts.append(self._duties_answer(q, found, duties, [], m).text)
+        # Other roles in the appendix: issuing body, approval level.
+        key = agency_key(found)
+        for column, label in (("issuer", "Ban hành"), ("approval", "Cho ý kiến")):
+            codes = [
+                t.code
+                for t in self.programme.tasks
+                if any(agency_key(n) == key for n in split_names(getattr(t, column)))
+            ]
+            if codes:
+                parts.append(m.text(f"{label} {plural_tasks(len(codes))}: {', '.join(codes)}."))
         return Answer(q.raw, Intent.AGENCY, True, "\n\n".join(parts))
 
     def resolve_agency(self, name: str) -> str | None:
@@ -716,7 +750,7 @@ class Engine:
             topic = topic[:start] + " " + topic[end:]
         left = [w for w in topic.split() if w not in _GENERIC]
         name = spans[0][2]
-        led = self.tasks_led_by(name)
+        lead, led = self.leading_body(name)
         duties = self.duties_of(name)
         asks_tasks = q.wants_list or q.intent == Intent.LEAD or q.wants_task
         if left:
@@ -735,19 +769,19 @@ class Engine:
                 chosen = [h for h in hits if h.score >= max(FILTER_THRESHOLD, top * 0.8)]
                 if chosen:
                     tasks = [self.tasks[h.entry.key] for h in chosen]
-                    return self._agency_tasks_answer(q, name, tasks, duties, m, topic=True)
+                    return self._agency_tasks_answer(q, lead, tasks, duties, m, topic=True)
                 if q.wants_list:
-                    return self._agency_tasks_answer(q, name, led, duties, m)
+                    return self._agency_tasks_answer(q, lead, led, duties, m)
             if not q.wants_duties or len(left) > 2:
                 return None
         if q.wants_duties and not q.wants_list and duties:
             return self._duties_answer(q, name, duties, led, m)
         if asks_tasks and led:
-            return self._agency_tasks_answer(q, name, led, duties, m)
+            return self._agency_tasks_answer(q, lead, led, duties, m)
         if duties:
             return self._duties_answer(q, name, duties, led, m)
         if led:
-            return self._agency_tasks_answer(q, name, led, duties, m)
+            return self._agency_tasks_answer(q, lead, led, duties, m)
         return None
 
     def _agency_tasks_answer(

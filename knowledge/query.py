@@ -46,26 +46,26 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ISSUER = re.compile(
     r"\b(?:(?:ai|co quan nao|cap nao|ben nao|don vi nao|noi nao) (?:se )?ban hanh|"
     r"ban hanh (?:boi|do|la)(?: ai| co quan nao| cap nao)?|do (?:ai|co quan nao|cap nao) ban hanh|"
-    r"co quan ban hanh|cap ban hanh|noi ban hanh|ban hanh o dau|ban hanh\b(?= ?$))"
+    r"co quan ban hanh|cap ban hanh|noi ban hanh|ban hanh o dau|ban hanh\b(?= ?$))(?!\w)"
 )
 _APPROVAL = re.compile(
     r"\b(?:cap trinh(?: cho y kien)?|trinh (?:cho )?(?:ai|cap nao|co quan nao)(?: cho y kien)?|"
     r"(?:ai|cap nao|co quan nao) (?:cho y kien|thong qua)|cho y kien|thong qua o dau|"
-    r"xin y kien (?:ai|cap nao))"
+    r"xin y kien (?:ai|cap nao))(?!\w)"
 )
 _PERIOD = re.compile(
     r"\b(?:thoi gian thuc hien|thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
     r"den khi nao|den bao gio|khi nao|nam nao|tu khi nao|trong may nam)|"
     r"giai doan (?:thuc hien|nao)|"
     r"bao lau|ke dai (?:bao lau|den khi nao)|trien khai (?:trong |vao )?(?:giai doan nao|bao lau|"
-    r"khi nao)|thoi ky thuc hien)"
+    r"khi nao)|thoi ky thuc hien)(?!\w)"
 )
 _DUE = re.compile(
     r"\b(?:thoi gian trinh|han trinh|thoi han(?: trinh)?|han chot|khi nao (?:phai |se )?trinh|"
     r"trinh (?:vao |trong )?(?:khi nao|luc nao|bao gio|quy nao|quy may|nam nao|thang nao)|"
     r"(?:bao gio|luc nao|khi nao|quy nao|quy may)(?: thi)?(?: phai| se)? trinh|"
     r"khi nao|bao gio|luc nao|quy may|quy nao|han (?:nop|hoan thanh)|nop khi nao|"
-    r"tien do trinh|han\b)"
+    r"tien do trinh|han\b)(?!\w)"
 )
 _LEAD = re.compile(
     r"\b(?:(?:ai|co quan nao|don vi nao|ban nao|noi nao|ben nao|cq nao|ai la nguoi) "
@@ -74,18 +74,18 @@ _LEAD = re.compile(
     r"(?: chu tri| tham muu| lam| xay dung| thuc hien)?|"
     r"(?:ai|ban nao|co quan nao|don vi nao|do ai|do ban nao|do co quan nao) tham muu|"
     r"co quan chu tri(?: tham muu)?|don vi chu tri|chu tri boi|chu tri(?: tham muu)?|ai lo|"
-    r"^ ?ai\b|\bla ai\b|\bai ?$)"
+    r"^ ?ai\b|\bla ai\b|\bai ?$)(?!\w)"
 )
 _LIST_TASKS = re.compile(
     r"\b(?:(?:nhung|cac|bao nhieu|may) (?:nhiem vu|de an|viec|cong viec|chuong trinh|ke hoach|"
     r"noi dung|van ban)|(?:nhiem vu|de an|viec) (?:nao|gi)|chu tri (?:nhung |cac )?(?:gi|nao)|"
     r"lam nhung (?:gi|viec gi)|danh sach|liet ke|"
-    r"(?:chu tri|duoc giao) (?:nhung|cac|bao nhieu)|nhung gi)"
+    r"(?:chu tri|duoc giao) (?:nhung|cac|bao nhieu)|nhung gi)(?!\w)"
 )
 _DUTIES = re.compile(
     r"\b(?:trach nhiem|co nhiem vu gi|nhiem vu (?:gi|cua)|phai lam gi|lam gi|can lam gi|"
     r"(?:chi dao|lanh dao) (?:nhung |cac )?(?:gi|viec gi|noi dung gi)|"
-    r"to chuc thuc hien|vai tro|duoc giao (?:gi|lam gi)|giao (?:cho )?(?:gi|viec gi))"
+    r"to chuc thuc hien|vai tro|duoc giao (?:gi|lam gi)|giao (?:cho )?(?:gi|viec gi))(?!\w)"
 )
 _QUARTER = re.compile(
     r"\b(?:quy|qui|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?"

@@ -290,3 +290,26 @@ def test_questions_about_the_document_itself(engine, question):
 
 def test_a_task_issued_when_is_not_about_the_document(engine):
     assert engine.ask("nghị quyết phát triển đô thị ban hành khi nào").results[0].id == "2.1"
+
+
+def test_bodies_that_lead_through_their_party_committee(engine):
+    ubnd = engine.browse_agency("UBND tỉnh")
+    assert ubnd.text.startswith("Ban cán sự đảng Ủy ban nhân dân tỉnh chủ trì tham mưu 21")
+    mttq = engine.browse_agency("MTTQ")
+    assert "II.2" in mttq.text
+    tinh_uy = engine.browse_agency("Tỉnh ủy")
+    assert "không chủ trì nhiệm vụ nào" in tinh_uy.text
+    assert "Ban hành 7 nhiệm vụ: 2.1, 2.2, 2.3, 2.4, 2.5, 3.1, II.4." in tinh_uy.text
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # "đề án gi|ám sát" must not read as "đề án gì" (a list question).
+        ("Đề án giám sát, phản biện của UB MTTQ do ai ban hành?", Intent.ISSUER),
+        ("đề án giáo dục lý tưởng cách mạng trình khi nào", Intent.DUE),
+        ("kế hoạch giải quyết việc làm ai chủ trì", Intent.PASSAGE),
+    ],
+)
+def test_intent_phrases_end_at_word_boundaries(engine, question, intent):
+    assert engine.ask(question).intent == intent
