@@ -6,12 +6,12 @@ what ctbot computes itself (counts, percentages, dates).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["LOCALE", "count", "day", "moment", "number", "percent"]
+__all__ = ["LOCALE", "count", "day", "number"]
 
 LOCALE = "vi"
 
@@ -19,14 +19,6 @@ LOCALE = "vi"
 def number(value: float) -> str:
     """Format a number the Vietnamese way: ``5685`` → ``"5.685"``, ``46.5`` → ``"46,5"``."""
     return format_decimal(value, format="#,##0.##", locale=LOCALE)
-
-
-def percent(value: float) -> str:
-    """Format a percentage given in percent units: ``46.5`` → ``"46,5%"``.
-
-    babel's ``format_percent`` rounds to whole percents, hence the pattern.
-    """
-    return f"{number(value)}%"
 
 
 def count(n: int, noun: str) -> str:
@@ -37,8 +29,3 @@ def count(n: int, noun: str) -> str:
 def day(value: date) -> str:
     """Format a date as ``dd/MM/yyyy`` (babel's short format has a 2-digit year)."""
     return format_date(value, format="dd/MM/yyyy", locale=LOCALE)
-
-
-def moment(value: datetime) -> str:
-    """Format a date and time as ``HH:mm dd/MM/yyyy``."""
-    return format_datetime(value, format="HH:mm dd/MM/yyyy", locale=LOCALE)

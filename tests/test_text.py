@@ -58,3 +58,14 @@ def test_fold_output_has_no_marks_or_uppercase(text):
     assert "  " not in out
     assert not any(unicodedata.combining(ch) for ch in out)
     assert "đ" not in out
+
+
+def test_vietnamese_formatting():
+    from datetime import date
+
+    from knowledge.formatting import count, day, number
+
+    assert number(5685) == "5.685"
+    assert number(46.5) == "46,5"
+    assert count(1700, "đồng chí") == "1.700 đồng chí"
+    assert day(date(2021, 6, 30)) == "30/06/2021"
