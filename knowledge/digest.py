@@ -25,7 +25,7 @@ from knowledge.progress import (
     deadline_of,
     task_status,
 )
-from knowledge.render import PLAIN, Markup
+from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import DONE
 from knowledge.reporting import Reporting, compare
 from knowledge.text import fold_keep_punct
@@ -343,7 +343,7 @@ def build_digest(
     ]
     if overdue:
         lines.append(m.bold("Vừa quá hạn:"))
-        lines.extend(m.text(f"• {t.code} {_short(t.content)} (hạn {t.due})") for t in overdue)
+        lines.extend(m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in overdue)
 
     soon = [
         t
@@ -354,7 +354,7 @@ def build_digest(
     ]
     if soon:
         lines.append(m.bold("Đến hạn trình trong 30 ngày:"))
-        lines.extend(m.text(f"• {t.code} {_short(t.content)} (hạn {t.due})") for t in soon)
+        lines.extend(m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in soon)
 
     stale = stale_by_agency(service, now)
     if stale:
@@ -382,10 +382,6 @@ def _task_change(r: Report) -> str:
         parts.append(f"{r.old_status or '—'} → {r.new_status or '—'}")
     note = f" ({r.note})" if r.note else ""
     return ("; ".join(parts) or "ghi chú") + note
-
-
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def chart_data(

@@ -11,16 +11,14 @@ an unrelated one as the answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from rapidfuzz import fuzz, process
-
-from knowledge.agencies import AgencyIndex, agency_key, split_names
+from knowledge.agencies import agency_key, split_names
+from knowledge.catalog import Catalog
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
-from knowledge.model import Indicator, Passage, Programme, Responsibility, Section, Task
-from knowledge.quarters import quarter_of
+from knowledge.model import Passage, Programme, Responsibility, Task
 from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
@@ -28,10 +26,9 @@ from knowledge.render import (
     agency_display,
     indicator_card,
     indicator_line,
-    passage_card,
     plural_tasks,
     responsibility_card,
-    section_card,
+    shorten,
     task_card,
     task_line,
 )
@@ -191,48 +188,27 @@ class Answer:
         }
 
 
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
 
 
-class Engine:
+class Engine(Catalog):
     """Answers Vietnamese questions about one programme.
 
     Build it once (it indexes the whole programme) and share it: ``ask`` is
     read-only and safe to call from any number of handlers.
     """
 
-    def __init__(
-        self,
-        programme: Programme,
-        *,
-        fts: Callable[[str, Iterable[str]], set[str]] | None = None,
-    ) -> None:
+    def __init__(self, programme: Programme) -> None:
         """Index ``programme``.
 
         Args:
             programme: The parsed (or stored) programme.
-            fts: Optional full-text look-up ``(table, words) -> keys`` used to
-                pre-select passages on large programmes.
 
         """
-        self.programme = programme
-        self.tasks = {t.code: t for t in programme.tasks}
-        self.indicators = {str(i.id): i for i in programme.indicators}
-        self.responsibilities = {r.number: r for r in programme.responsibilities}
-        self.passages = {str(p.id): p for p in programme.passages}
-        self.sections = {x.ref: x for x in programme.sections}
-        # Set by the bot when progress is tracked: a line such as "Tiến độ: 60% ...".
-        self.status_of: Callable[[Task], str] | None = None
+        super().__init__(programme)
         self._related: dict[str, Passage | None] = {}
-        self.agencies = AgencyIndex(programme.agencies)
-        self.agency_names = [a.name for a in programme.agencies]
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
-        self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
 
     @classmethod
     def from_database(cls, db: object) -> Engine:
@@ -242,13 +218,13 @@ class Engine:
             db: A ``sqlite_utils.Database``.
 
         Returns:
-            The engine, using the database's FTS5 index for passages.
+            The engine. It ranks in memory with its own inverted index, which on a
+            programme of this size is faster than a round trip to FTS5.
 
         """
-        from knowledge.store import fts_keys, read_programme
+        from knowledge.store import read_programme
 
-        programme = read_programme(db)  # type: ignore[arg-type]
-        return cls(programme, fts=lambda table, words: fts_keys(db, table, words))  # type: ignore[arg-type]
+        return cls(read_programme(db))  # type: ignore[arg-type]
 
     # -- index -------------------------------------------------------------
 
@@ -284,154 +260,6 @@ class Engine:
             yield Entry("section", x.ref, (Field(1.0, _words(x.title)),))
 
     # -- public look-ups ------------------------------------------------------
-
-    def title_of(self, kind: str, key: str) -> str:
-        """A short title for a record, for lists and buttons."""
-        if kind == "task":
-            return f"{key} {_short(self.tasks[key].content, 60)}"
-        if kind == "indicator":
-            ind = self.indicators[key]
-            return _short(f"{ind.name}: {ind.value}", 70)
-        if kind == "responsibility":
-            return _short(
-                f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70
-            )
-        if kind == "passage":
-            return _short(self.passages[key].text, 70)
-        if kind == "section":
-            return _short(f"Mục {key}: {self.sections[key].title}", 70)
-        return key
-
-    def card(self, kind: str, key: str, m: Markup = PLAIN) -> str | None:
-        """Render one record by kind and key (for buttons and commands), or None."""
-        if kind == "task" and key in self.tasks:
-            return task_card(self.tasks[key], m, status=self._status(self.tasks[key]))
-        if kind == "indicator" and key in self.indicators:
-            ind = self.indicators[key]
-            return indicator_card(ind, self.siblings(ind), m)
-        if kind == "responsibility" and key in self.responsibilities:
-            return responsibility_card(self.responsibilities[key], m)
-        if kind == "passage" and key in self.passages:
-            return self._passage_card(self.passages[key], m)
-        if kind == "section" and key in self.sections:
-            return self._section_card(self.sections[key], m)
-        return None
-
-    def section_content(self, ref: str) -> tuple[list[Section], list[Passage]]:
-        """The direct sub-sections and passages of a section."""
-        depth = ref.count(".") + 1
-        children = [
-            x
-            for x in self.programme.sections
-            if x.ref.startswith(ref + ".") and x.ref.count(".") == depth
-        ]
-        # Its own paragraphs, and numbered items ("A.I.1") that are not sections.
-        passages = [
-            p
-            for p in self.programme.passages
-            if p.ref == ref
-            or (
-                p.ref.startswith(ref + ".")
-                and p.ref.count(".") == depth
-                and p.ref not in self.sections
-            )
-        ]
-        return children, passages
-
-    def _section_card(self, section: Section, m: Markup) -> str:
-        children, passages = self.section_content(section.ref)
-        return section_card(section, children, passages, m)
-
-    def _passage_card(self, p: Passage, m: Markup) -> str:
-        text = passage_card(p, m)
-        # An introduction ("..., gồm:") is answered by what it introduces.
-        if p.text.rstrip().endswith(":"):
-            children, _ = self.section_content(p.ref)
-            if children:
-                text += "\n" + "\n".join(
-                    f"• {m.text(x.ref.rsplit('.', 1)[-1])}) {m.text(x.title)}" for x in children
-                )
-        return text
-
-    def _status(self, task: Task) -> str:
-        return self.status_of(task) if self.status_of is not None else ""
-
-    def siblings(self, ind: Indicator) -> list[Indicator]:
-        """Targets from the same bullet as ``ind`` (including it)."""
-        return [i for i in self.programme.indicators if i.sentence == ind.sentence]
-
-    def task(self, code: str) -> Task | None:
-        """The task with this code; case and a missing part prefix are forgiven ("ii.3", "3")."""
-        code = code.strip().upper().rstrip(".")
-        if code in self.tasks:
-            return self.tasks[code]
-        matches = [c for c in self.tasks if c.split(".", 1)[-1] == code or c.endswith("." + code)]
-        return self.tasks[matches[0]] if len(matches) == 1 else None
-
-    def tasks_led_by(self, agency: str) -> list[Task]:
-        """Tasks whose lead agency is ``agency`` (any spelling)."""
-        key = agency_key(agency)
-        return [
-            t
-            for t in self.programme.tasks
-            if any(agency_key(n) == key for n in split_names(t.lead))
-        ]
-
-    def leading_body(self, agency: str) -> tuple[str, list[Task]]:
-        """The tasks ``agency`` leads; when it leads none, those of the body it stands within.
-
-        "Ủy ban nhân dân tỉnh" leads nothing in the appendix, but "Ban cán sự đảng Ủy ban
-        nhân dân tỉnh" does; "Mặt trận Tổ quốc" is the heart of "Ủy ban Mặt trận Tổ quốc
-        Việt Nam tỉnh". Only names of three syllables or more are looked for inside others.
-
-        Returns:
-            ``(the leading body's name, its tasks)``.
-
-        """
-        led = self.tasks_led_by(agency)
-        key = agency_key(agency)
-        if led or len(key.split()) < 3:
-            return agency, led
-        for other in self.agency_names:
-            if other != agency and f" {key} " in f" {agency_key(other)} ":
-                tasks = self.tasks_led_by(other)
-                if tasks:
-                    return other, tasks
-        return agency, []
-
-    def duties_of(self, agency: str) -> list[Responsibility]:
-        """Responsibilities that name ``agency``, the ones addressed to it first."""
-        key = agency_key(agency)
-        direct = [
-            r
-            for r in self.programme.responsibilities
-            if any(agency_key(b) == key for b in r.bodies[:1])
-        ]
-        named = [
-            r
-            for r in self.programme.responsibilities
-            if r not in direct and any(agency_key(b) == key for b in r.bodies)
-        ]
-        return direct + named
-
-    def indicators_in(self, area: str) -> list[Indicator]:
-        """Targets of an area (folded area words accepted)."""
-        want = fold(area)
-        return [i for i in self.programme.indicators if want in fold(i.area)]
-
-    def tasks_due(self, quarter: int | None, year: int | None) -> list[Task]:
-        """Tasks whose submission time falls in a quarter and/or year."""
-        out = []
-        for t in self.programme.tasks:
-            q = quarter_of(t.due)
-            if q is None:
-                continue
-            if quarter is not None and q[0] != quarter:
-                continue
-            if year is not None and q[1] != year:
-                continue
-            out.append(t)
-        return out
 
     # -- answering -------------------------------------------------------------
 
@@ -590,22 +418,6 @@ class Engine:
                 parts.append(m.text(f"{label} {plural_tasks(len(codes))}: {', '.join(codes)}."))
         return Answer(q.raw, Intent.AGENCY, True, "\n\n".join(parts))
 
-    def resolve_agency(self, name: str) -> str | None:
-        """The canonical name of the body ``name`` refers to (any spelling, typos), or None."""
-        folded = expand(fold(name), agency=True)
-        if not folded:
-            return None
-        spans = self.agencies.spans(folded)
-        if spans:
-            return spans[0][2]
-        choice = process.extractOne(
-            folded,
-            {a: agency_key(a) for a in self.agency_names},
-            scorer=fuzz.partial_ratio,
-            score_cutoff=85,
-        )
-        return None if choice is None else str(choice[2])
-
     def suggest(self, text: str, limit: int = 20, kinds: set[str] | None = None) -> list[Result]:
         """Records matching ``text``, best first, for inline mode and pickers.
 
@@ -645,7 +457,7 @@ class Engine:
             if t.part != part:
                 part = t.part
                 lines.append(m.bold(f"{t.part}. {t.part_title}"))
-            lines.append(f"• {m.bold(t.code)} {m.text(_short(t.content, 80))}")
+            lines.append(f"• {m.bold(t.code)} {m.text(shorten(t.content, 80))}")
         lines.append(m.italic("Hỏi “nhiệm vụ 5.3” để xem chi tiết một nhiệm vụ."))
         results = [
             Result("task", t.code, 1.0, self.title_of("task", t.code))

@@ -25,6 +25,7 @@ __all__ = [
     "passage_card",
     "responsibility_card",
     "section_card",
+    "shorten",
     "task_card",
     "task_line",
 ]
@@ -72,6 +73,11 @@ TASK_FIELD_LABELS = {
     "due": "Thời gian trình",
     "period": "Thời gian thực hiện",
 }
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _sentence_case(s: str) -> str:

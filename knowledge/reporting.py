@@ -23,7 +23,7 @@ from knowledge.progress import (
     TaskState,
     task_status,
 )
-from knowledge.render import PLAIN, Markup
+from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import ParsedReport, parse_report, read_number
 
 __all__ = ["USAGE", "Outcome", "Reporting", "Sender"]
@@ -217,7 +217,7 @@ class Reporting:
         change = _change(report)
         lines = [
             m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(change),
-            m.text(_short(task.content)),
+            m.text(shorten(task.content)),
         ]
         if report.note:
             lines.append(m.italic(f"Ghi chú: {report.note}"))
@@ -380,7 +380,7 @@ class Reporting:
         for t in tasks:
             state = self.store.state(t)
             lines.append(
-                f"• {m.bold(t.code)} {m.text(_short(t.content, 70))} — "
+                f"• {m.bold(t.code)} {m.text(shorten(t.content, 70))} — "
                 + m.text(_state_line(t, state, today).removeprefix("Tình trạng: "))
             )
         return "\n".join(lines)
@@ -416,10 +416,6 @@ def compare(ind: Indicator, value: float) -> str:
     unit = " điểm %" if ind.unit.startswith("%") else f" {ind.unit}".rstrip()
     direction = "vượt" if comp == "dưới" else "còn thiếu"
     return f"⚠️ Chưa đạt {target}: {direction} {number(round(gap, 2))}{unit}."
-
-
-def _short(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _pct(value: float | None) -> str:
