@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from telegram.ext import Application, ContextTypes
 
@@ -20,6 +20,7 @@ __all__ = [
     "now",
     "reporting",
     "subscriptions",
+    "timezone",
 ]
 
 # bot_data key of an optional clock (tests): a callable returning an aware datetime.
@@ -59,5 +60,9 @@ def now(context: ContextTypes.DEFAULT_TYPE | Application) -> datetime:  # type: 
     clock: Callable[[], datetime] | None = context.bot_data.get(CLOCK)
     if clock is not None:
         return clock()
-    tz = context.bot.defaults.tzinfo if context.bot.defaults else None
-    return datetime.now(tz)
+    return datetime.now(timezone(context))
+
+
+def timezone(context: ContextTypes.DEFAULT_TYPE | Application) -> tzinfo | None:  # type: ignore[type-arg]
+    """The bot's time zone (``Defaults(tzinfo=...)``, from ``CTBOT_TIMEZONE``)."""
+    return context.bot.defaults.tzinfo if context.bot.defaults else None

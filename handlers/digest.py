@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers.chunks import split_message
-from handlers.context import now, reporting, subscriptions
+from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
 from handlers.markup import HTML
 from knowledge.digest import (
     Subscription,
@@ -47,10 +47,9 @@ def schedule(application: Application, sub: Subscription) -> None:  # type: igno
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
     for job in queue.get_jobs_by_name(_job_name(sub.chat_id)):
         job.schedule_removal()
-    tz = application.bot.defaults.tzinfo if application.bot.defaults else None
     queue.run_daily(
         send_digest,
-        time=time(sub.at.hour, sub.at.minute, tzinfo=tz),
+        time=time(sub.at.hour, sub.at.minute, tzinfo=timezone(application)),
         # PTB counts days from Sunday = 0; ISO weekdays run Monday = 1 … Sunday = 7.
         days=tuple(sorted(d % 7 for d in sub.days)),
         name=_job_name(sub.chat_id),
@@ -60,13 +59,13 @@ def schedule(application: Application, sub: Subscription) -> None:  # type: igno
 
 def schedule_all(application: Application) -> None:  # type: ignore[type-arg]
     """At start: schedule every subscription, the weekly reminders, and missed digests."""
-    store = application.bot_data["subscriptions"]
+    store = application.bot_data[SUBSCRIPTIONS]
     queue = application.job_queue
     assert queue is not None
     for sub in store.all():
         schedule(application, sub)
-    tz = application.bot.defaults.tzinfo if application.bot.defaults else None
-    queue.run_daily(remind_stale, time=time(8, 0, tzinfo=tz), days=(MONDAY,), name="reminders")
+    reminders_at = time(8, 0, tzinfo=timezone(application))
+    queue.run_daily(remind_stale, time=reminders_at, days=(MONDAY,), name="reminders")
     for sub in store.due_catch_up(now(application)):
         log.info("sending the digest missed while the bot was down to chat %s", sub.chat_id)
         queue.run_once(send_digest, when=1, chat_id=sub.chat_id, name=f"catch-up:{sub.chat_id}")

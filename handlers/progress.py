@@ -12,7 +12,8 @@ from telegram.ext import ContextTypes, filters
 from handlers.chunks import split_message
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
-from knowledge.report_text import parse_report
+from handlers.replies import reply_pieces
+from knowledge.report_text import command_body, parse_report
 from knowledge.reporting import Outcome, Sender
 
 __all__ = [
@@ -50,17 +51,17 @@ def _sender(message: Message) -> Sender:
     )
 
 
-def _today(context: ContextTypes.DEFAULT_TYPE) -> datetime:
-    return now(context)
+def _undo_keyboard(outcome: Outcome) -> InlineKeyboardMarkup | None:
+    """The "Hoàn tác" button under a saved report's confirmation."""
+    if outcome.kind != "saved" or outcome.report is None:
+        return None
+    data = f"{UNDO}|{outcome.report.id}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton("↩️ Hoàn tác", callback_data=data)]])
 
 
 async def _send(message: Message, outcome: Outcome, context: ContextTypes.DEFAULT_TYPE) -> None:
-    markup = None
-    if outcome.kind == "saved" and outcome.report is not None:
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("↩️ Hoàn tác", callback_data=f"{UNDO}|{outcome.report.id}")]]
-        )
-    elif outcome.kind == "choose":
+    markup = _undo_keyboard(outcome)
+    if outcome.kind == "choose":
         token = secrets.token_hex(4)
         pending = (
             context.user_data.setdefault(PENDING, {}) if context.user_data is not None else {}
@@ -72,14 +73,7 @@ async def _send(message: Message, outcome: Outcome, context: ContextTypes.DEFAUL
                 for c in outcome.choices
             ]
         )
-    pieces = split_message(outcome.text)
-    for i, piece in enumerate(pieces):
-        last = i == len(pieces) - 1
-        await message.reply_text(
-            piece,
-            do_quote=i == 0 and message.chat.type != "private",
-            reply_markup=markup if last else None,
-        )
+    await reply_pieces(message, outcome.text, markup)
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,7 +82,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is None:
         return
     text = " ".join(context.args or [])
-    outcome = reporting(context).submit(text, _sender(message), _today(context).date(), m=HTML)
+    outcome = reporting(context).submit(text, _sender(message), now(context).date(), m=HTML)
     await _send(message, outcome, context)
 
 
@@ -121,7 +115,7 @@ async def reply_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     outcome = reporting(context).submit(
         message.text or "",
         _sender(message),
-        _today(context).date(),
+        now(context).date(),
         task_code=card.group(1),
         m=HTML,
     )
@@ -133,9 +127,7 @@ async def edited_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.edited_message
     if message is None or message.text is None:
         return
-    outcome = reporting(context).amend(
-        message.text, _sender(message), _today(context).date(), m=HTML
-    )
+    outcome = reporting(context).amend(message.text, _sender(message), now(context).date(), m=HTML)
     if outcome is not None:
         await message.reply_text(outcome.text, do_quote=True)
 
@@ -176,7 +168,6 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer("Yêu cầu đã hết hạn, hãy gửi lại /capnhat.", show_alert=True)
         return
     text, chat_id, message_id = pending.pop(token)
-    body = text.split(maxsplit=1)[1] if text.startswith("/") and " " in text else text
     sender = Sender(
         user_id=query.from_user.id,
         name=query.from_user.full_name,
@@ -184,16 +175,10 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         message_id=message_id,
     )
     outcome = reporting(context).write_task(
-        task, parse_report(body), sender, _today(context).date(), HTML
+        task, parse_report(command_body(text)), sender, now(context).date(), HTML
     )
     await query.answer()
-    await query.edit_message_text(outcome.text)
-    if outcome.kind == "saved" and outcome.report is not None:
-        await query.edit_message_reply_markup(
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton("↩️ Hoàn tác", callback_data=f"{UNDO}|{outcome.report.id}")]]
-            )
-        )
+    await query.edit_message_text(outcome.text, reply_markup=_undo_keyboard(outcome))
 
 
 async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -202,7 +187,7 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None:
         return
     arg = " ".join(context.args or []).strip()
-    today = _today(context).date()
+    today = now(context).date()
     service = reporting(context)
     if not arg:
         text = service.overview(today, HTML)

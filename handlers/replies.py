@@ -8,7 +8,7 @@ from telegram.constants import ChatType, InlineKeyboardButtonLimit
 from handlers.chunks import split_message
 from knowledge.engine import Answer, Result
 
-__all__ = ["SHOW", "keyboard", "send_answer"]
+__all__ = ["SHOW", "keyboard", "reply_pieces", "send_answer"]
 
 # Callback data of "show this record" buttons: "show|<kind>|<id>".
 SHOW = "show"
@@ -48,8 +48,25 @@ async def send_answer(message: Message, answer: Answer) -> list[Message]:
         The messages sent.
 
     """
-    pieces = split_message(answer.text)
     markup = keyboard(answer.alternatives) if answer.found else None
+    return await reply_pieces(message, answer.text, markup)
+
+
+async def reply_pieces(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> list[Message]:
+    """Reply with ``text`` split to Telegram's size; quote in groups, buttons on the last piece.
+
+    Args:
+        message: The message to reply to.
+        text: Telegram HTML.
+        markup: Buttons for the last piece.
+
+    Returns:
+        The messages sent.
+
+    """
+    pieces = split_message(text)
     quote = message.chat.type != ChatType.PRIVATE
     sent = []
     for i, piece in enumerate(pieces):

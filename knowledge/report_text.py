@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from knowledge.text import clean, fold, fold_keep_punct
 
-__all__ = ["STATUSES", "ParsedReport", "parse_report", "read_number"]
+__all__ = ["STATUSES", "ParsedReport", "command_body", "parse_report", "read_number"]
 
 # Status vocabulary, as stored and shown.
 NOT_STARTED = "chưa thực hiện"
@@ -68,6 +68,11 @@ class ParsedReport:
     indicator: bool = False
     value: str = ""
     year: int | None = None
+
+
+def command_body(text: str) -> str:
+    """The text after a leading "/command", or the text itself."""
+    return text.split(maxsplit=1)[1] if text.startswith("/") and " " in text else text
 
 
 def read_number(raw: str, target: float | None = None) -> tuple[float | None, bool]:
