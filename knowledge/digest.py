@@ -8,7 +8,7 @@ chat never gets the same day's digest twice, even after a restart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -22,12 +22,13 @@ from knowledge.progress import (
     STATUS_LABELS,
     ProgressStore,
     Report,
+    TaskState,
     deadline_of,
     task_status,
 )
 from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import DONE
-from knowledge.reporting import Reporting, compare
+from knowledge.reporting import Reporting, compare, pct_text
 from knowledge.text import fold_keep_punct
 
 __all__ = [
@@ -269,11 +270,16 @@ def _subscription(row: dict[str, object]) -> Subscription:
     )
 
 
-def stale_by_agency(service: Reporting, now: datetime) -> dict[str, list[Task]]:
-    """Unfinished tasks without a report for 30 days (or ever), by lead agency."""
+def stale_by_agency(
+    service: Reporting, now: datetime, states: Mapping[str, TaskState] | None = None
+) -> dict[str, list[Task]]:
+    """Unfinished tasks without a report for 30 days (or ever), by lead agency.
+
+    ``states`` (by task code) saves reading them again when the caller has them.
+    """
     out: dict[str, list[Task]] = {}
     for t in service.engine.programme.tasks:
-        state = service.store.state(t)
+        state = states[t.code] if states is not None else service.store.state(t)
         if state.status == DONE or (state.progress or 0) >= 100:
             continue
         if state.last_at and now - datetime.fromisoformat(state.last_at) < STALE_AFTER:
@@ -306,11 +312,14 @@ def build_digest(
     today = now.date()
     since = now - timedelta(hours=24)
     tasks = engine.programme.tasks
+    # Each task's state, read once: the totals and every list below use them.
+    states = {t.code: store.state(t) for t in tasks}
+    status = {t.code: task_status(t, states[t.code], today) for t in tasks}
     lines = [m.bold(f"📰 Tóm tắt tiến độ {engine.programme.title} — {day(today)}")]
 
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for t in tasks:
-        counts[task_status(t, store.state(t), today)] += 1
+        counts[status[t.code]] += 1
     lines.append(
         m.text("Tổng: " + "; ".join(f"{k.lower()} {v}" for k, v in counts.items() if v) + ".")
     )
@@ -339,7 +348,7 @@ def build_digest(
         if (d := deadline_of(t.due)) is not None
         and since.date() <= d < today
         # Unreported tasks count too: nothing says they were done in time.
-        and task_status(t, store.state(t), today) not in (DONE_ON_TIME, DONE_LATE)
+        and status[t.code] not in (DONE_ON_TIME, DONE_LATE)
     ]
     if overdue:
         lines.append(m.bold("Vừa quá hạn:"))
@@ -350,13 +359,13 @@ def build_digest(
         for t in tasks
         if (d := deadline_of(t.due)) is not None
         and today <= d <= today + DUE_SOON
-        and task_status(t, store.state(t), today) not in (DONE_ON_TIME, DONE_LATE)
+        and status[t.code] not in (DONE_ON_TIME, DONE_LATE)
     ]
     if soon:
         lines.append(m.bold("Đến hạn trình trong 30 ngày:"))
         lines.extend(m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in soon)
 
-    stale = stale_by_agency(service, now)
+    stale = stale_by_agency(service, now, states)
     if stale:
         lines.append(m.bold("Chưa báo cáo 30 ngày qua (cần nhắc):"))
         for agency, items in stale.items():
@@ -372,12 +381,9 @@ def build_digest(
 
 
 def _task_change(r: Report) -> str:
-    def pct(v: float | None) -> str:
-        return "—" if v is None else f"{number(v)}%"
-
     parts = []
     if r.old_progress != r.new_progress:
-        parts.append(f"{pct(r.old_progress)} → {pct(r.new_progress)}")
+        parts.append(f"{pct_text(r.old_progress)} → {pct_text(r.new_progress)}")
     if r.old_status != r.new_status:
         parts.append(f"{r.old_status or '—'} → {r.new_status or '—'}")
     note = f" ({r.note})" if r.note else ""

@@ -295,11 +295,8 @@ class Engine(Catalog):
                 return self._all_tasks(q, m)
             if q.wants_indicator:
                 return self._area_answer(q, "", m) or self._help(q, m)
-        original = list(q.topic)
-        words, _ = self.index.correct(q.topic)
-        q.topic = words
         # Syllables that typo correction produced are guesses; they count for less.
-        guessed = [new for new, old in zip(words, original, strict=True) if new != old]
+        words, guessed = self._topic(q)
         corrected_folded = " ".join(words)
         if q.code:
             task = self.task(q.code)

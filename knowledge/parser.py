@@ -151,8 +151,9 @@ def parse_programme(text: str) -> Programme:
         passages.append(Passage(len(passages) + 1, block.path, block.ref, heading, block.text))
         if in_targets and block.kind == "bullet":
             section_year = _year(" ".join(h.title for h in block.headings), None)
-            for target in extract_targets(block.text):
-                subject = extract_targets(block.text)[0].name
+            targets = extract_targets(block.text)
+            for target in targets:
+                subject = targets[0].name
                 indicators.append(
                     Indicator(
                         id=len(indicators) + 1,

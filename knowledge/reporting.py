@@ -24,7 +24,7 @@ from knowledge.progress import (
     task_status,
 )
 from knowledge.render import PLAIN, Markup, shorten
-from knowledge.report_text import ParsedReport, parse_report, read_number
+from knowledge.report_text import ParsedReport, command_body, parse_report, read_number
 
 __all__ = ["USAGE", "Outcome", "Reporting", "Sender"]
 
@@ -290,8 +290,7 @@ class Reporting:
             return None
         if original.user_id != sender.user_id:
             return self._refuse(sender, "chỉ người gửi được sửa báo cáo", text, "amend")
-        body = text.split(maxsplit=1)[1] if text.startswith("/") and " " in text else text
-        parsed = parse_report(body, indicator=original.kind == "indicator")
+        parsed = parse_report(command_body(text), indicator=original.kind == "indicator")
         if original.kind == "task":
             task = self.engine.task(original.target)
             if task is None or (parsed.percent is None and not parsed.status):
@@ -418,14 +417,15 @@ def compare(ind: Indicator, value: float) -> str:
     return f"⚠️ Chưa đạt {target}: {direction} {number(round(gap, 2))}{unit}."
 
 
-def _pct(value: float | None) -> str:
+def pct_text(value: float | None) -> str:
+    """A progress figure for messages: "60%", or "—" when there is none."""
     return "—" if value is None else f"{number(value)}%"
 
 
 def _change(report: Report) -> str:
     parts = []
     if report.old_progress != report.new_progress:
-        parts.append(f"tiến độ {_pct(report.old_progress)} → {_pct(report.new_progress)}")
+        parts.append(f"tiến độ {pct_text(report.old_progress)} → {pct_text(report.new_progress)}")
     if report.old_status != report.new_status:
         parts.append(f"tình trạng {report.old_status or '—'} → {report.new_status or '—'}")
     return "; ".join(parts) or "không đổi tiến độ, thêm ghi chú"
@@ -436,9 +436,8 @@ def _state_line(task: Task, state: TaskState, today: date) -> str:
     if not state.reports:
         return f"Tình trạng: {label}"
     when = datetime.fromisoformat(state.last_at).date()
-    figures = ", ".join(
-        x for x in (_pct(state.progress) if state.progress is not None else "", state.status) if x
-    )
+    progress = pct_text(state.progress) if state.progress is not None else ""
+    figures = ", ".join(x for x in (progress, state.status) if x)
     return f"Tình trạng: {label} ({figures}; cập nhật {day(when)})"
 
 
