@@ -38,6 +38,7 @@ from handlers import (
     inline,
     other,
     progress,
+    report_buttons,
     roles,
     start,
 )
@@ -168,10 +169,13 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
     )
     application.add_handler(
-        CallbackQueryHandler(progress.undo_button, pattern=progress.UNDO_PATTERN)
+        CallbackQueryHandler(report_buttons.undo_button, pattern=report_buttons.UNDO_PATTERN)
     )
     application.add_handler(
-        CallbackQueryHandler(progress.pick_button, pattern=progress.PICK_PATTERN)
+        CallbackQueryHandler(report_buttons.pick_button, pattern=report_buttons.PICK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(report_buttons.percent_button, pattern=report_buttons.PERCENT_PATTERN)
     )
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # 3. Plain text: every message in private chats; in groups only when addressed.

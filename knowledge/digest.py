@@ -26,9 +26,10 @@ from knowledge.progress import (
     deadline_of,
     task_status,
 )
+from knowledge.progress_views import compare, pct_text
 from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import DONE
-from knowledge.reporting import Reporting, compare, pct_text
+from knowledge.reporting import Reporting
 from knowledge.text import fold_keep_punct
 
 __all__ = [

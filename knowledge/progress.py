@@ -15,9 +15,11 @@ Telegram numeric user id only.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
@@ -25,13 +27,14 @@ from knowledge.agencies import agency_key, split_names
 from knowledge.errors import KnowledgeError
 from knowledge.model import Indicator, Task
 from knowledge.quarters import deadline_of
-from knowledge.report_text import DONE
+from knowledge.report_text import DONE, IN_PROGRESS
 from knowledge.text import fold
 
 __all__ = [
     "ADMIN",
     "REPORTER",
     "STATUS_LABELS",
+    "DatabaseBusy",
     "Member",
     "ProgressStore",
     "Report",
@@ -44,7 +47,6 @@ __all__ = [
 
 ADMIN = "admin"
 REPORTER = "reporter"
-UNDO_WINDOW = timedelta(minutes=10)
 NOT_A_MEMBER = "bạn chưa được cấp quyền cập nhật tiến độ (nhờ quản trị viên dùng /quyen)"
 
 # Computed status of a task, in the government's vocabulary.
@@ -165,6 +167,75 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class DatabaseBusy(KnowledgeError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+
+@contextmanager
+def write_lock(db: Database) -> Iterator[Database]:
+    """One write transaction that takes SQLite's write lock up front.
+
+    ``BEGIN IMMEDIATE`` waits up to the connection's ``busy_timeout`` for another
+    writer (sqlite-utils' ``atomic()`` begins a deferred transaction, which fails at
+    once when its first write meets a lock). Nested sqlite-utils calls inside use
+    savepoints.
+
+    Raises:
+        DatabaseBusy: The lock could not be had within the busy timeout.
+
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise DatabaseBusy(str(error)) from error
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
+def derive_status(
+    progress: float | None, status: str, current: TaskState
+) -> tuple[float | None, str]:
+    """The progress and status a new row stores, from what the report said.
+
+    - A percent given without a status word sets the status from the percent (100 →
+      done, below → in progress), so a later "50%" after "hoàn thành" is in progress.
+    - A status without a percent keeps the current percent, except that "hoàn thành"
+      means 100% and any other status drops a carried-over 100%.
+    - "hoàn thành" with an explicit percent below 100 is not done (in progress).
+    - Neither given: both carry over.
+
+    >>> derive_status(50.0, "", TaskState(progress=100.0, status=DONE, reports=1))
+    (50.0, 'đang thực hiện')
+    >>> derive_status(None, DONE, TaskState())
+    (100.0, 'hoàn thành')
+    """
+    new_progress = progress if progress is not None else current.progress
+    if status:
+        new_status = status
+    elif progress is not None:
+        new_status = DONE if progress >= 100 else IN_PROGRESS
+    else:
+        new_status = current.status
+    if new_status == DONE and progress is not None and progress < 100:
+        new_status = IN_PROGRESS
+    if new_status == DONE:
+        new_progress = 100.0
+    elif progress is None and new_progress is not None and new_progress >= 100:
+        new_progress = None
+    if not new_status and new_progress is not None:
+        new_status = IN_PROGRESS
+    return new_progress, new_status
+
+
 class ProgressStore:
     """Reads and writes progress data; every write is one transaction."""
 
@@ -234,7 +305,7 @@ class ProgressStore:
         if role not in (ADMIN, REPORTER):
             raise KnowledgeError(f"unknown role {role!r}: use 'admin' or 'reporter'")
         agencies = list(agencies)
-        with self.db.atomic():
+        with write_lock(self.db):
             existing = self.member(user_id)
             if role == REPORTER and not agencies and not (existing and existing.agencies):
                 raise KnowledgeError(
@@ -260,14 +331,14 @@ class ProgressStore:
 
     def assign_indicator(self, user_id: int, key: str) -> None:
         """Let a reporter check in on a target."""
-        with self.db.atomic():
+        with write_lock(self.db):
             self.db.table("user_indicators").insert(
                 {"user_id": user_id, "indicator": key}, pk=("user_id", "indicator"), ignore=True
             )
 
     def remove_user(self, user_id: int) -> bool:
         """Remove a member; returns whether there was one."""
-        with self.db.atomic():
+        with write_lock(self.db):
             found = self.db.execute("SELECT 1 FROM users WHERE user_id = ?", [user_id]).fetchone()
             for table in ("user_agencies", "user_indicators", "users"):
                 self.db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [user_id])
@@ -326,7 +397,7 @@ class ProgressStore:
         text: str,
     ) -> None:
         """Record an attempt to write (refusals above all) in the audit table."""
-        with self.db.atomic():
+        with write_lock(self.db):
             self.db.table("audit").insert(
                 {
                     "at": _now(),
@@ -356,11 +427,11 @@ class ProgressStore:
         known = sorted(getattr(self, "_keys", {}).get(kind, set()))
         marks = ",".join("?" for _ in known)
         orphan = f"(target = ? AND target_key NOT IN ({marks}))" if known else "0"
-        rows = self.db.execute(
+        rows = self.db.query(
             f"SELECT * FROM reports WHERE kind = ? AND (target_key = ? OR {orphan}) ORDER BY id",
             [kind, key, *([code, *known] if known else [])],
-        ).fetchall()
-        return [Report(*row) for row in rows]
+        )
+        return [Report(**row) for row in rows]
 
     def history(self, task: Task, limit: int | None = None) -> list[Report]:
         """The task's rows, newest first."""
@@ -396,17 +467,32 @@ class ProgressStore:
 
     def report(self, report_id: int) -> Report | None:
         """One row by id."""
-        row = self.db.execute("SELECT * FROM reports WHERE id = ?", [report_id]).fetchone()
-        return Report(*row) if row else None
+        rows = self.db.query("SELECT * FROM reports WHERE id = ?", [report_id])
+        return next((Report(**row) for row in rows), None)
 
-    def report_for_message(self, chat_id: int, message_id: int) -> Report | None:
-        """The newest row made from a given chat message (to amend it when edited)."""
-        row = self.db.execute(
+    def reports_for_message(self, chat_id: int, message_id: int) -> list[Report]:
+        """The rows made from a given chat message (a report and its amendments), oldest first.
+
+        Undo rows are left out: they are made by a button, not by the message.
+        """
+        rows = self.db.query(
             "SELECT * FROM reports WHERE chat_id = ? AND message_id = ? AND action != 'undo' "
-            "ORDER BY id DESC LIMIT 1",
+            "ORDER BY id",
             [chat_id, message_id],
-        ).fetchone()
-        return Report(*row) if row else None
+        )
+        return [Report(**row) for row in rows]
+
+    def latest(self, report: Report) -> Report:
+        """The newest row on the same task or target as ``report`` (possibly itself)."""
+        rows = self._rows(report.kind, report.target_key, report.target)
+        return rows[-1] if rows else report
+
+    def undone(self, report: Report) -> bool:
+        """Whether an undo row already reverses ``report``."""
+        rows = self.db.query(
+            "SELECT id FROM reports WHERE action = 'undo' AND ref_report = ? LIMIT 1", [report.id]
+        )
+        return next(iter(rows), None) is not None
 
     def record_task(
         self,
@@ -427,14 +513,9 @@ class ProgressStore:
 
         Missing progress or status carry over from the current state.
         """
-        with self.db.atomic():
+        with write_lock(self.db):
             current = self.state(task)
-            new_progress = progress if progress is not None else current.progress
-            new_status = status or current.status
-            if new_status == "" and new_progress is not None:
-                new_status = DONE if new_progress >= 100 else "đang thực hiện"
-            if new_status == DONE and new_progress is None:
-                new_progress = 100.0
+            new_progress, new_status = derive_status(progress, status, current)
             return self._insert(
                 kind="task",
                 target=task.code,
@@ -471,7 +552,7 @@ class ProgressStore:
         at: str | None = None,
     ) -> Report:
         """Append a target check-in (value for a year), in one transaction."""
-        with self.db.atomic():
+        with write_lock(self.db):
             previous = self.indicator_history(ind, 1)
             return self._insert(
                 kind="indicator",
@@ -497,7 +578,7 @@ class ProgressStore:
 
     def undo(self, report: Report, *, user_id: int, user_name: str = "") -> Report:
         """Append a row that restores the values before ``report``."""
-        with self.db.atomic():
+        with write_lock(self.db):
             return self._insert(
                 kind=report.kind,
                 target=report.target,
@@ -516,18 +597,6 @@ class ProgressStore:
                 note=f"hoàn tác báo cáo #{report.id}",
             )
 
-    def undo_allowed(self, report: Report, user_id: int, now: datetime | None = None) -> bool:
-        """Only the author, only within 10 minutes, only once."""
-        if report.user_id != user_id or report.action == "undo":
-            return False
-        now = now or datetime.now(UTC)
-        if now - datetime.fromisoformat(report.at) > UNDO_WINDOW:
-            return False
-        again = self.db.execute(
-            "SELECT 1 FROM reports WHERE action = 'undo' AND ref_report = ?", [report.id]
-        ).fetchone()
-        return again is None
-
     def _insert(self, **row: object) -> Report:
         row.setdefault("value", None)
         row.setdefault("value_text", "")
@@ -541,4 +610,4 @@ class ProgressStore:
 
     def all_reports(self) -> list[Report]:
         """Every row, oldest first (for export)."""
-        return [Report(*r) for r in self.db.execute("SELECT * FROM reports ORDER BY id")]
+        return [Report(**r) for r in self.db.query("SELECT * FROM reports ORDER BY id")]

@@ -68,6 +68,7 @@ class ParsedReport:
     indicator: bool = False
     value: str = ""
     year: int | None = None
+    percents: tuple[float, ...] = ()
 
 
 def command_body(text: str) -> str:

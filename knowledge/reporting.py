@@ -1,40 +1,50 @@
-"""Taking progress reports: resolve the task or target, check permission, write, confirm.
+"""Taking progress reports: resolve the task or target, check rights, write, confirm.
 
 This is the whole write path the bot uses, without Telegram: the handlers pass
 what they know about the message (who, where, forwarded or not) and render the
-:class:`Outcome`. Every refusal says why in one line, writes nothing but an
-audit row, and the bot confirms only what has been committed.
+:class:`Outcome`. Every way of changing the log — a new report, a reply to a task
+card, a button pick, an edited message, an undo — passes one gate,
+:meth:`Reporting.authorise`, which checks the sender's rights *now*; the time and
+ownership rules are in :mod:`knowledge.write_rules`. Every refusal says why in one
+line and writes nothing but an audit row, and the bot confirms only what has been
+committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from knowledge import progress_views as views
 from knowledge.engine import FOUND_THRESHOLD, Engine, Result
-from knowledge.formatting import day, number
+from knowledge.formatting import number
 from knowledge.model import Indicator, Task
-from knowledge.progress import (
-    STATUS_LABELS,
-    ProgressStore,
-    Report,
-    TaskState,
-    task_status,
-)
+from knowledge.progress import NOT_A_MEMBER, DatabaseBusy, ProgressStore, Report, task_key
 from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import ParsedReport, command_body, parse_report, read_number
+from knowledge.write_rules import (
+    NOTE_LIMIT,
+    UNDO_WINDOW,
+    cap_note,
+    edit_refusal,
+    undo_refusal,
+)
 
-__all__ = ["USAGE", "Outcome", "Reporting", "Sender"]
+__all__ = ["BUSY", "USAGE", "Outcome", "Reporting", "Sender", "compare", "pct_text"]
 
 USAGE = (
     "Cú pháp: /capnhat <mã hoặc tên nhiệm vụ> <tiến độ %> <tình trạng> <ghi chú>. "
     "Ví dụ: /capnhat 5.3 60% đã ban hành kế hoạch; /capnhat II.8 hoàn thành; "
     "/capnhat chỉ tiêu che phủ rừng 46,2% năm 2024"
 )
+BUSY = "⏳ Cơ sở dữ liệu đang bận, vui lòng gửi lại sau ít giây. Báo cáo chưa được ghi."
 # A task named by words is written at once only when it is this clear a winner.
 CLEAR_LEAD = 1.1
+compare = views.compare
+pct_text = views.pct_text
 
 
 @dataclass(frozen=True)
@@ -66,11 +76,13 @@ class Outcome:
     """What happened to a report.
 
     Attributes:
-        kind: ``saved``, ``refused``, ``usage``, ``choose`` (several tasks match)
+        kind: ``saved``, ``refused``, ``usage``, ``busy`` (the database stayed locked),
+            ``choose`` (several tasks match), ``choose_percent`` (two different percents)
             or ``ask`` (a number needs confirming).
         text: The message to send.
         report: The committed row, for ``saved``.
         choices: Candidate tasks or targets for ``choose``.
+        percents: Candidate percents for ``choose_percent``.
 
     """
 
@@ -78,6 +90,44 @@ class Outcome:
     text: str
     report: Report | None = None
     choices: list[Result] = field(default_factory=list)
+    percents: tuple[float, ...] = ()
+
+
+def _sender_refusal(sender: Sender) -> str | None:
+    """Why a message cannot stand for its sender at all, or None."""
+    # On behalf of a chat first: an anonymous admin's sender is a bot account.
+    if sender.on_behalf_of_chat:
+        return (
+            "tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh) không cho "
+            "biết ai báo cáo; hãy tắt chế độ ẩn danh rồi gửi lại"
+        )
+    if sender.is_bot:
+        return "tin nhắn của bot khác"
+    if sender.forwarded:
+        return "tin nhắn chuyển tiếp không dùng để cập nhật, hãy tự gõ báo cáo"
+    return None
+
+
+def _problem(parsed: ParsedReport, m: Markup, *, picked: bool = False) -> Outcome | None:
+    """The same bounds for a new report and an edit: a readable percent or a status.
+
+    ``picked``: the percent was chosen by a button among several the line gave.
+    """
+    if picked:
+        return None
+    if parsed.bad_percent:
+        return Outcome(
+            "usage", m.text(f"Tiến độ “{parsed.percent_raw}” phải từ 0 đến 100%. {USAGE}")
+        )
+    if len(set(parsed.percents)) > 1:
+        return Outcome(
+            "choose_percent",
+            m.text("Báo cáo có nhiều con số phần trăm. Tiến độ chung của nhiệm vụ là bao nhiêu?"),
+            percents=tuple(dict.fromkeys(parsed.percents)),
+        )
+    if parsed.percent is None and not parsed.status:
+        return Outcome("usage", m.text(f"Thiếu tiến độ (%) hoặc tình trạng. {USAGE}"))
+    return None
 
 
 class Reporting:
@@ -89,46 +139,48 @@ class Reporting:
         self.store = store
         store.bind(engine.programme.tasks, engine.programme.indicators)
 
-    # -- helpers -------------------------------------------------------------
+    # -- the gate -------------------------------------------------------------
 
-    def state_line(self, task: Task, today: date) -> str:
-        """One line on where a task stands, for task cards."""
-        state = self.store.state(task)
-        return _state_line(task, state, today)
+    def authorise(
+        self, sender: Sender, target: Task | Indicator | None, text: str, action: str
+    ) -> Outcome | None:
+        """The one gate every write passes: the sender's rights on ``target``, checked now.
+
+        Returns:
+            None when the write may go ahead, else the refusal (an audit row is written).
+
+        """
+        reason = _sender_refusal(sender)
+        if reason is None:
+            member = self.store.member(sender.user_id)
+            if member is None:
+                reason = NOT_A_MEMBER
+            elif isinstance(target, Task):
+                reason = self.store.may_report_task(member, target)[1] or None
+            elif isinstance(target, Indicator):
+                reason = self.store.may_report_indicator(member, target)[1] or None
+        return None if reason is None else self._refuse(sender, reason, text, action)
 
     def _refuse(self, sender: Sender, reason: str, text: str, action: str) -> Outcome:
-        self.store.log_attempt(
-            user_id=sender.user_id,
-            chat_id=sender.chat_id,
-            message_id=sender.message_id,
-            action=action,
-            allowed=False,
-            reason=reason,
-            text=text,
-        )
+        # The refusal stands even when the database is too busy for its audit row.
+        with contextlib.suppress(DatabaseBusy):
+            self.store.log_attempt(
+                user_id=sender.user_id,
+                chat_id=sender.chat_id,
+                message_id=sender.message_id,
+                action=action,
+                allowed=False,
+                reason=reason,
+                text=text,
+            )
         return Outcome("refused", f"⛔ Không ghi nhận: {reason}.")
 
-    def _gatekeep(self, sender: Sender, text: str, action: str) -> Outcome | None:
-        # On behalf of a chat first: an anonymous admin's sender is a bot account.
-        if sender.on_behalf_of_chat:
-            reason = (
-                "tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh) không cho "
-                "biết ai báo cáo; hãy tắt chế độ ẩn danh rồi gửi lại"
-            )
-            return self._refuse(sender, reason, text, action)
-        if sender.is_bot:
-            return self._refuse(sender, "tin nhắn của bot khác", text, action)
-        if sender.forwarded:
-            reason = "tin nhắn chuyển tiếp không dùng để cập nhật, hãy tự gõ báo cáo"
-            return self._refuse(sender, reason, text, action)
-        if self.store.member(sender.user_id) is None:
-            return self._refuse(
-                sender,
-                "bạn chưa được cấp quyền cập nhật tiến độ (nhờ quản trị viên dùng /quyen)",
-                text,
-                action,
-            )
-        return None
+    def target_of(self, report: Report) -> Task | Indicator | None:
+        """The task or target a row is about, in the programme as loaded now."""
+        if report.kind == "indicator":
+            return self.engine.indicators.get(report.target)
+        by_key = [t for t in self.engine.programme.tasks if task_key(t) == report.target_key]
+        return by_key[0] if by_key else self.engine.task(report.target)
 
     # -- reports ----------------------------------------------------------------
 
@@ -139,6 +191,7 @@ class Reporting:
         today: date,
         *,
         task_code: str | None = None,
+        percent: float | None = None,
         m: Markup = PLAIN,
     ) -> Outcome:
         """Take a report line (what follows /capnhat, or a reply to a task card).
@@ -147,7 +200,8 @@ class Reporting:
             text: The report.
             sender: Who sent it and how.
             today: Today in the bot's time zone (for the status).
-            task_code: The task, when the report replies to its card.
+            task_code: The task, when the report replies to its card or was picked.
+            percent: The percent picked by a button when the line gave several.
             m: Markup for the confirmation.
 
         Returns:
@@ -156,73 +210,90 @@ class Reporting:
         """
         if not text.strip() and not task_code:
             return Outcome("usage", m.text(USAGE))
-        refused = self._gatekeep(sender, text, "report")
+        refused = self.authorise(sender, None, text, "report")
         if refused is not None:
             return refused
         parsed = parse_report(text)
         if parsed.indicator:
             return self._submit_indicator(parsed, sender, m)
-        task = self.engine.task(task_code or parsed.code) if (task_code or parsed.code) else None
-        if task is None and (task_code or parsed.code):
-            return Outcome(
-                "usage", m.text(f"Không có nhiệm vụ mã {task_code or parsed.code}. {USAGE}")
-            )
-        if parsed.bad_percent:
-            return Outcome(
-                "usage",
-                m.text(f"Tiến độ “{parsed.percent_raw}” phải từ 0 đến 100%. {USAGE}"),
-            )
-        if parsed.percent is None and not parsed.status:
-            return Outcome("usage", m.text(f"Thiếu tiến độ (%) hoặc tình trạng. {USAGE}"))
+        code = task_code or parsed.code
+        task = self.engine.task(code) if code else None
+        if task is None and code:
+            return Outcome("usage", m.text(f"Không có nhiệm vụ mã {code}. {USAGE}"))
+        problem = _problem(parsed, m, picked=percent is not None)
+        if problem is not None:
+            return problem
         if task is None:
-            choices = self.engine.suggest(parsed.topic, limit=3, kinds={"task"})
-            clear = (
-                choices
-                and choices[0].score >= FOUND_THRESHOLD
-                and (len(choices) == 1 or choices[0].score >= choices[1].score * CLEAR_LEAD)
-            )
-            if not choices:
-                return Outcome(
-                    "usage", m.text(f"Không tìm thấy nhiệm vụ “{parsed.topic}”. {USAGE}")
-                )
-            if not clear:
-                return Outcome(
-                    "choose",
-                    m.text("Bạn muốn cập nhật nhiệm vụ nào?"),
-                    choices=choices,
-                )
-            task = self.engine.tasks[choices[0].id]
-        return self.write_task(task, parsed, sender, today, m)
+            found = self._task_by_words(parsed.topic, m)
+            if isinstance(found, Outcome):
+                return found
+            task = found
+        return self.write_task(task, parsed, sender, today, m, percent=percent)
+
+    def percent_choices(self, text: str) -> tuple[float, ...]:
+        """The distinct percents a report line gives, in order (for "which percent?")."""
+        return tuple(dict.fromkeys(parse_report(command_body(text)).percents))
+
+    def _task_by_words(self, topic: str, m: Markup) -> Task | Outcome:
+        """The task a report names in words, or the question which one."""
+        choices = self.engine.suggest(topic, limit=3, kinds={"task"})
+        if not choices:
+            return Outcome("usage", m.text(f"Không tìm thấy nhiệm vụ “{topic}”. {USAGE}"))
+        clear = choices[0].score >= FOUND_THRESHOLD and (
+            len(choices) == 1 or choices[0].score >= choices[1].score * CLEAR_LEAD
+        )
+        if not clear:
+            return Outcome("choose", m.text("Bạn muốn cập nhật nhiệm vụ nào?"), choices=choices)
+        return self.engine.tasks[choices[0].id]
 
     def write_task(
-        self, task: Task, parsed: ParsedReport, sender: Sender, today: date, m: Markup = PLAIN
+        self,
+        task: Task,
+        parsed: ParsedReport,
+        sender: Sender,
+        today: date,
+        m: Markup = PLAIN,
+        *,
+        percent: float | None = None,
     ) -> Outcome:
-        """Check permission on ``task`` and write the report (also after a button pick)."""
-        refused = self._gatekeep(sender, parsed.text, "report")
+        """Check rights on ``task`` now and write the report (also after a button pick).
+
+        Args:
+            task: The task.
+            parsed: The report line.
+            sender: Who reports.
+            today: For the status line.
+            m: Markup.
+            percent: The percent picked by a button when the line had several.
+
+        """
+        refused = self.authorise(sender, task, parsed.text, "report")
         if refused is not None:
             return refused
-        allowed, reason = self.store.may_report_task(self.store.member(sender.user_id), task)
-        if not allowed:
-            return self._refuse(sender, reason, parsed.text, "report")
-        report = self.store.record_task(
-            task,
-            **_author(sender),
-            progress=parsed.percent,
-            status=parsed.status,
-            note=parsed.note,
-        )
-        return Outcome("saved", self._confirm(task, report, today, m), report=report)
+        progress = percent if percent is not None else parsed.percent
+        problem = _problem(parsed, m, picked=percent is not None)
+        if problem is not None:
+            return problem
+        note, cut = cap_note(parsed.note)
+        try:
+            report = self.store.record_task(
+                task, **_author(sender), progress=progress, status=parsed.status, note=note
+            )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        return Outcome("saved", self._confirm(task, report, today, m, cut=cut), report=report)
 
-    def _confirm(self, task: Task, report: Report, today: date, m: Markup) -> str:
-        change = _change(report)
+    def _confirm(self, task: Task, report: Report, today: date, m: Markup, *, cut: bool) -> str:
         lines = [
-            m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(change),
+            m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(views.change_text(report)),
             m.text(shorten(task.content)),
         ]
         if report.note:
             lines.append(m.italic(f"Ghi chú: {report.note}"))
-        lines.append(m.text(_state_line(task, self.store.state(task), today)))
-        lines.append(m.italic(f"Báo cáo #{report.id}. Có thể hoàn tác trong 10 phút."))
+        if cut:
+            lines.append(m.italic(f"Ghi chú dài quá {number(NOTE_LIMIT)} ký tự nên đã được cắt."))
+        lines.append(m.text(views.state_line(task, self.store.state(task), today)))
+        lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
 
     def _submit_indicator(self, parsed: ParsedReport, sender: Sender, m: Markup) -> Outcome:
@@ -230,159 +301,197 @@ class Reporting:
         if not parsed.topic or not choices or choices[0].score < FOUND_THRESHOLD:
             return Outcome("usage", m.text(f"Không rõ chỉ tiêu nào. {USAGE}"))
         ind = self.engine.indicators[choices[0].id]
-        allowed, reason = self.store.may_report_indicator(self.store.member(sender.user_id), ind)
-        if not allowed:
-            return self._refuse(sender, reason, parsed.text, "indicator")
-        if not parsed.value:
-            return Outcome("usage", m.text(f"Thiếu giá trị của chỉ tiêu. {USAGE}"))
-        value, ambiguous = read_number(parsed.value, ind.low)
-        if value is None:
-            text = (
-                f"“{parsed.value}” là {parsed.value.replace('.', '')} hay "
-                f"{parsed.value.replace('.', ',')}? Gõ lại với dấu phẩy cho phần thập phân, "
-                f"ví dụ 46,2."
-                if ambiguous
-                else f"Không đọc được giá trị “{parsed.value}”. {USAGE}"
+        refused = self.authorise(sender, ind, parsed.text, "indicator")
+        if refused is not None:
+            return refused
+        value = self._indicator_value(parsed, ind, m)
+        if isinstance(value, Outcome):
+            return value
+        note, _ = cap_note(parsed.note)
+        try:
+            report = self.store.record_indicator(
+                ind,
+                value=value,
+                value_text=parsed.value,
+                year=parsed.year,
+                **_author(sender),
+                note=note,
             )
-            return Outcome("ask" if ambiguous else "usage", m.text(text))
-        report = self.store.record_indicator(
-            ind,
-            value=value,
-            value_text=parsed.value,
-            year=parsed.year,
-            **_author(sender),
-            note=parsed.note,
-        )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
         year = f" năm {parsed.year}" if parsed.year else ""
         name = re.sub(r"\s*(?:đến )?năm \d{4}", "", ind.name) if parsed.year else ind.name
         shown = number(value) + ("%" if ind.unit.startswith("%") else f" {ind.unit}".rstrip())
         lines = [
             m.bold("✅ Đã ghi nhận chỉ tiêu: ") + m.text(f"{name}{year}: {shown}"),
             m.text(compare(ind, value)),
-            m.italic(f"Báo cáo #{report.id}. Có thể hoàn tác trong 10 phút."),
+            m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"),
         ]
         return Outcome("saved", "\n".join(lines), report=report)
 
+    def _indicator_value(self, parsed: ParsedReport, ind: Indicator, m: Markup) -> float | Outcome:
+        """The value of a target check-in, or why it cannot be read."""
+        if not parsed.value:
+            return Outcome("usage", m.text(f"Thiếu giá trị của chỉ tiêu. {USAGE}"))
+        value, ambiguous = read_number(parsed.value, ind.low)
+        if value is not None:
+            return value
+        if ambiguous:
+            raw = parsed.value
+            return Outcome(
+                "ask",
+                m.text(
+                    f"“{raw}” là {raw.replace('.', '')} hay {raw.replace('.', ',')}? Gõ lại với "
+                    "dấu phẩy cho phần thập phân, ví dụ 46,2."
+                ),
+            )
+        return Outcome("usage", m.text(f"Không đọc được giá trị “{parsed.value}”. {USAGE}"))
+
+    # -- undo and edits -------------------------------------------------------------
+
     def undo(self, report_id: int, sender: Sender, now: datetime, m: Markup = PLAIN) -> Outcome:
-        """Undo a report: only its author, within 10 minutes, once."""
-        report = self.store.report(report_id)
+        """Undo a report: see :func:`knowledge.write_rules.undo_refusal`, rights checked now."""
+        report = self.store.report(report_id) if 0 < report_id < 2**63 else None
         if report is None:
             return Outcome("usage", m.text("Không tìm thấy báo cáo này."))
-        if not self.store.undo_allowed(report, sender.user_id, now):
-            return self._refuse(
-                sender,
-                "chỉ người gửi báo cáo được hoàn tác, trong vòng 10 phút",
-                f"undo #{report_id}",
-                "undo",
-            )
-        undone = self.store.undo(report, user_id=sender.user_id, user_name=sender.name)
+        text = f"undo #{report_id}"
+        refused = self.authorise(sender, self.target_of(report), text, "undo")
+        if refused is not None:
+            return refused
+        reason = undo_refusal(
+            report,
+            self.store.latest(report),
+            user_id=sender.user_id,
+            undone=self.store.undone(report),
+            now=now,
+        )
+        if reason is not None:
+            return self._refuse(sender, reason, text, "undo")
+        try:
+            undone = self.store.undo(report, user_id=sender.user_id, user_name=sender.name)
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
         return Outcome(
             "saved",
             m.bold(f"↩️ Đã hoàn tác báo cáo #{report.id}")
-            + m.text(f" (ghi nhận #{undone.id}): {_change(undone)}."),
+            + m.text(f" (ghi nhận #{undone.id}): {views.change_text(undone)}."),
             report=undone,
         )
 
-    def amend(self, text: str, sender: Sender, today: date, m: Markup = PLAIN) -> Outcome | None:
-        """An edited message that was a report amends it; None if it was not a report."""
-        original = self.store.report_for_message(sender.chat_id, sender.message_id)
-        if original is None:
+    def amend(self, text: str, sender: Sender, now: datetime, m: Markup = PLAIN) -> Outcome | None:
+        """An edited message that was a report amends it; None if it was not a report.
+
+        The edit passes the same gate and bounds as a new report, plus
+        :func:`knowledge.write_rules.edit_refusal`; an edit naming another task is refused.
+        """
+        rows = self.store.reports_for_message(sender.chat_id, sender.message_id)
+        if not rows:
             return None
-        if original.user_id != sender.user_id:
-            return self._refuse(sender, "chỉ người gửi được sửa báo cáo", text, "amend")
-        parsed = parse_report(command_body(text), indicator=original.kind == "indicator")
-        if original.kind == "task":
-            task = self.engine.task(original.target)
-            if task is None or (parsed.percent is None and not parsed.status):
-                return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+        first, current = rows[0], rows[-1]
+        target = self.target_of(first)
+        refused = self.authorise(sender, target, text, "amend")
+        if refused is not None:
+            return refused
+        reason = edit_refusal(
+            first, current, self.store.latest(current), user_id=sender.user_id, now=now
+        )
+        if reason is not None:
+            return self._refuse(sender, reason, text, "amend")
+        parsed = parse_report(command_body(text), indicator=first.kind == "indicator")
+        if isinstance(target, Task):
+            return self._amend_task(target, first, parsed, sender, now, m)
+        if isinstance(target, Indicator):
+            return self._amend_indicator(target, first, parsed, sender, m)
+        return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+
+    def _amend_task(
+        self,
+        task: Task,
+        first: Report,
+        parsed: ParsedReport,
+        sender: Sender,
+        now: datetime,
+        m: Markup,
+    ) -> Outcome:
+        if parsed.code and self.engine.task(parsed.code) is not task:
+            reason = (
+                f"bản sửa nêu nhiệm vụ {parsed.code}, còn báo cáo #{first.id} là của nhiệm vụ "
+                f"{task.code}; hãy gửi báo cáo mới cho {parsed.code}"
+            )
+            return self._refuse(sender, reason, parsed.text, "amend")
+        problem = _problem(parsed, m)
+        if problem is not None:
+            if problem.kind == "choose_percent":
+                problem = Outcome("usage", m.text("Bản sửa có nhiều con số phần trăm. " + USAGE))
+            return problem
+        note, _ = cap_note(parsed.note)
+        try:
             report = self.store.record_task(
                 task,
                 **_author(sender),
                 progress=parsed.percent,
                 status=parsed.status,
-                note=parsed.note,
+                note=note,
                 action="amend",
-                ref_report=original.id,
+                ref_report=first.id,
             )
-            return Outcome(
-                "saved",
-                m.bold(f"✏️ Đã sửa báo cáo #{original.id} (ghi nhận #{report.id}): ")
-                + m.text(_change(report)),
-                report=report,
-            )
-        ind = self.engine.indicators.get(original.target)
-        value, _ = (
-            read_number(parsed.value, ind.low if ind else None) if parsed.value else (None, 0)
-        )
-        if ind is None or value is None:
-            return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
-        report = self.store.record_indicator(
-            ind,
-            value=value,
-            value_text=parsed.value,
-            year=parsed.year,
-            **_author(sender),
-            note=parsed.note,
-            action="amend",
-            ref_report=original.id,
-        )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
         return Outcome(
             "saved",
-            m.bold(f"✏️ Đã sửa báo cáo #{original.id}: ") + m.text(compare(ind, value)),
+            m.bold(f"✏️ Đã sửa báo cáo #{first.id} (ghi nhận #{report.id}): ")
+            + m.text(views.change_text(report)),
+            report=report,
+        )
+
+    def _amend_indicator(
+        self, ind: Indicator, first: Report, parsed: ParsedReport, sender: Sender, m: Markup
+    ) -> Outcome:
+        value = self._indicator_value(parsed, ind, m)
+        if isinstance(value, Outcome):
+            return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+        note, _ = cap_note(parsed.note)
+        try:
+            report = self.store.record_indicator(
+                ind,
+                value=value,
+                value_text=parsed.value,
+                year=parsed.year,
+                **_author(sender),
+                note=note,
+                action="amend",
+                ref_report=first.id,
+            )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        return Outcome(
+            "saved",
+            m.bold(f"✏️ Đã sửa báo cáo #{first.id}: ") + m.text(compare(ind, value)),
             report=report,
         )
 
     # -- views --------------------------------------------------------------------
 
+    def state_line(self, task: Task, today: date) -> str:
+        """One line on where a task stands, for task cards."""
+        return views.state_line(task, self.store.state(task), today)
+
     def overview(self, today: date, m: Markup = PLAIN) -> str:
         """Counts of tasks by part and computed status."""
-        lines = [
-            m.bold(f"Tiến độ {len(self.engine.programme.tasks)} nhiệm vụ (ngày {day(today)}):")
-        ]
-        parts: dict[str, list[Task]] = {}
-        for t in self.engine.programme.tasks:
-            parts.setdefault(f"{t.part}. {t.part_title}", []).append(t)
-        total: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
-        for title, tasks in parts.items():
-            counts: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
-            for t in tasks:
-                counts[task_status(t, self.store.state(t), today)] += 1
-            for k, v in counts.items():
-                total[k] += v
-            lines.append(m.bold(title))
-            lines.extend(f"• {m.text(k)}: {v}" for k, v in counts.items() if v)
-        lines.append(m.bold("Tổng cộng"))
-        lines.extend(f"• {m.text(k)}: {v}" for k, v in total.items() if v)
-        lines.append(m.italic("Xem một nhiệm vụ: /tiendo 5.3 · theo cơ quan: /tiendo Ban Dân vận"))
-        return "\n".join(lines)
+        return views.overview(self.engine, self.store, today, m)
 
     def task_progress(self, task: Task, today: date, m: Markup = PLAIN) -> str:
         """The task card with its status and its last 5 reports."""
-        lines = [self.engine.card("task", task.code, m) or ""]
-        history = self.store.history(task, 5)
-        if history:
-            lines.append(m.bold("Báo cáo gần nhất:"))
-            lines.extend(m.text(_history_line(r)) for r in history)
-        else:
-            lines.append(m.italic("Chưa có báo cáo nào."))
-        return "\n".join(lines)
+        return views.task_progress(self.engine, self.store, task, m)
 
     def agency_progress(self, name: str, today: date, m: Markup = PLAIN) -> str | None:
         """The status of every task a body leads, or None if the name is not a body."""
-        found = self.engine.resolve_agency(name)
-        if found is None:
-            return None
-        tasks = self.engine.tasks_led_by(found)
-        if not tasks:
-            return m.text(f"{found} không chủ trì nhiệm vụ nào trong Phụ lục.")
-        lines = [m.bold(f"Tiến độ các nhiệm vụ do {found} chủ trì:")]
-        for t in tasks:
-            state = self.store.state(t)
-            lines.append(
-                f"• {m.bold(t.code)} {m.text(shorten(t.content, 70))} — "
-                + m.text(_state_line(t, state, today).removeprefix("Tình trạng: "))
-            )
-        return "\n".join(lines)
+        return views.agency_progress(self.engine, self.store, name, today, m)
+
+
+def _undo_hint() -> str:
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    return f"Có thể hoàn tác trong {minutes} phút."
 
 
 def _author(sender: Sender) -> dict[str, Any]:
@@ -393,57 +502,3 @@ def _author(sender: Sender) -> dict[str, Any]:
         "chat_id": sender.chat_id,
         "message_id": sender.message_id,
     }
-
-
-def compare(ind: Indicator, value: float) -> str:
-    """Whether a reported value meets the target, by the target's comparator."""
-    target = f"mục tiêu {ind.value}" + (f" (năm {ind.year})" if ind.year else "")
-    low, high = ind.low, ind.high
-    if low is None or ind.comparator in ("gấp", "giảm"):
-        return f"So với {target}: cần đối chiếu với năm gốc, không so sánh tự động."
-    comp = ind.comparator
-    met = {
-        "trên": value > low,
-        "dưới": value < low,
-        "ít nhất": value >= low,
-        "từ-đến": low <= value <= (high if high is not None else low),
-        "đạt": value >= low,
-    }.get(comp, value >= low)
-    if met:
-        return f"✅ Đạt {target}."
-    gap = abs(low - value)
-    unit = " điểm %" if ind.unit.startswith("%") else f" {ind.unit}".rstrip()
-    direction = "vượt" if comp == "dưới" else "còn thiếu"
-    return f"⚠️ Chưa đạt {target}: {direction} {number(round(gap, 2))}{unit}."
-
-
-def pct_text(value: float | None) -> str:
-    """A progress figure for messages: "60%", or "—" when there is none."""
-    return "—" if value is None else f"{number(value)}%"
-
-
-def _change(report: Report) -> str:
-    parts = []
-    if report.old_progress != report.new_progress:
-        parts.append(f"tiến độ {pct_text(report.old_progress)} → {pct_text(report.new_progress)}")
-    if report.old_status != report.new_status:
-        parts.append(f"tình trạng {report.old_status or '—'} → {report.new_status or '—'}")
-    return "; ".join(parts) or "không đổi tiến độ, thêm ghi chú"
-
-
-def _state_line(task: Task, state: TaskState, today: date) -> str:
-    label = task_status(task, state, today)
-    if not state.reports:
-        return f"Tình trạng: {label}"
-    when = datetime.fromisoformat(state.last_at).date()
-    progress = pct_text(state.progress) if state.progress is not None else ""
-    figures = ", ".join(x for x in (progress, state.status) if x)
-    return f"Tình trạng: {label} ({figures}; cập nhật {day(when)})"
-
-
-def _history_line(r: Report) -> str:
-    when = datetime.fromisoformat(r.at).date()
-    who = r.user_name or f"id {r.user_id}"
-    action = {"undo": "hoàn tác", "amend": "sửa"}.get(r.action, "báo cáo")
-    note = f" — {r.note}" if r.note else ""
-    return f"#{r.id} {day(when)} {who} ({action}): {_change(r)}{note}"

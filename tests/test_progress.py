@@ -231,15 +231,19 @@ def test_amend_by_editing(setup):
     engine, store, service = setup
     sender = Sender(TG_ID, chat_id=-1, message_id=77)
     service.submit("II.3 60%", sender, TODAY)
-    amended = service.amend("/capnhat II.3 65% sửa lại", sender, TODAY)
+    amended = service.amend("/capnhat II.3 65% sửa lại", sender, datetime.now(UTC))
     assert amended.kind == "saved" and amended.report.action == "amend"
     assert store.state(engine.tasks["II.3"]).progress == 65.0
     assert (
-        service.amend("không phải báo cáo", Sender(TG_ID, chat_id=-1, message_id=78), TODAY)
+        service.amend(
+            "không phải báo cáo", Sender(TG_ID, chat_id=-1, message_id=78), datetime.now(UTC)
+        )
         is None
     )
     assert (
-        service.amend("II.3 70%", Sender(CSD_ID, chat_id=-1, message_id=77), TODAY).kind
+        service.amend(
+            "II.3 70%", Sender(CSD_ID, chat_id=-1, message_id=77), datetime.now(UTC)
+        ).kind
         == "refused"
     )
 
