@@ -40,8 +40,8 @@ PERCENT = "pct"
 UNDO_PATTERN = rf"^{UNDO}\|"
 PICK_PATTERN = rf"^{PICK}\|"
 PERCENT_PATTERN = rf"^{PERCENT}\|"
-# Report ids in button data: ASCII digits only ("²".isdigit() is true), bounded.
-_REPORT_ID = re.compile(r"[0-9]{1,18}")
+# Undo data: exactly "undo|<id>", ASCII digits only ("²".isdigit() is true), bounded.
+_UNDO_DATA = re.compile(rf"{UNDO}\|([0-9]{{1,18}})")
 _TOKEN = re.compile(r"[0-9a-f]{8}")
 EXPIRED = "Yêu cầu đã hết hạn, hãy gửi lại /capnhat."
 PENDING = "pending_reports"
@@ -132,8 +132,8 @@ async def undo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     if query is None:
         return
-    raw = _parts(query.data)[1]
-    report_id = int(raw) if _REPORT_ID.fullmatch(raw) else 0
+    valid = _UNDO_DATA.fullmatch(query.data or "")
+    report_id = int(valid.group(1)) if valid else 0
     outcome = reporting(context).undo(report_id, _presser(query), datetime.now(UTC), HTML)
     if outcome.kind != "saved":
         await query.answer(_plain(outcome.text), show_alert=True)

@@ -27,7 +27,7 @@ from knowledge.agencies import agency_key, split_names
 from knowledge.errors import KnowledgeError
 from knowledge.model import Indicator, Task
 from knowledge.quarters import deadline_of
-from knowledge.report_text import DONE, IN_PROGRESS
+from knowledge.report_text import DONE, IN_PROGRESS, NOT_STARTED
 from knowledge.text import fold
 
 __all__ = [
@@ -207,7 +207,8 @@ def derive_status(
     """The progress and status a new row stores, from what the report said.
 
     - A percent given without a status word sets the status from the percent (100 →
-      done, below → in progress), so a later "50%" after "hoàn thành" is in progress.
+      done, 0 → not started, between → in progress), so a later "50%" after "hoàn
+      thành" is in progress.
     - A status without a percent keeps the current percent, except that "hoàn thành"
       means 100% and any other status drops a carried-over 100%.
     - "hoàn thành" with an explicit percent below 100 is not done (in progress).
@@ -222,7 +223,7 @@ def derive_status(
     if status:
         new_status = status
     elif progress is not None:
-        new_status = DONE if progress >= 100 else IN_PROGRESS
+        new_status = DONE if progress >= 100 else IN_PROGRESS if progress > 0 else NOT_STARTED
     else:
         new_status = current.status
     if new_status == DONE and progress is not None and progress < 100:
