@@ -60,7 +60,8 @@ async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     chat = change.chat
     was, now_in = _present(change.old_chat_member), _present(change.new_chat_member)
     if was and not now_in:
-        reason = f"removed: {change.new_chat_member.status}"
+        private = chat.type == ChatType.PRIVATE
+        reason = "blocked by the user" if private else f"removed: {change.new_chat_member.status}"
         log.info("the bot was removed from chat %s (%s)", chat.id, reason)
         pause_chat(context.application, chat.id, reason)
         return

@@ -323,3 +323,14 @@ async def test_a_reporter_who_blocked_the_bot_is_not_reminded_until_start(make_a
     fake.restore_chat(MEMBER["id"])
     await feed(app, message("/start", private_chat(MEMBER), MEMBER))
     assert store(app).chats.pause_of(MEMBER["id"]) is None
+
+
+async def test_blocking_and_unblocking_in_private_pauses_and_resumes(make_app):
+    fake = FakeTelegram()
+    app = await make_app(fake)
+    chat = private_chat(MEMBER)
+    await feed(app, my_chat_member(chat, "member", "kicked", MEMBER))
+    assert store(app).chats.pause_of(MEMBER["id"]).reason == "blocked by the user"
+    await feed(app, my_chat_member(chat, "kicked", "member", MEMBER))
+    assert store(app).chats.pause_of(MEMBER["id"]) is None
+    assert fake.calls_of("sendMessage") == []  # no greeting in private: /start does that
