@@ -18,6 +18,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
@@ -36,6 +37,7 @@ from handlers import (
     errors,
     gate,
     inline,
+    membership,
     other,
     progress,
     report_buttons,
@@ -44,6 +46,7 @@ from handlers import (
 )
 from handlers.commands import COMMANDS
 from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
+from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress import ProgressStore
@@ -54,12 +57,14 @@ __all__ = ["ALLOWED_UPDATES", "DB", "build_application"]
 
 log = logging.getLogger(__name__)
 
-# Only what the bot handles: no channel posts, no chat-member churn.
+# Only what the bot handles: no channel posts, no other members' churn, but the bot's own
+# membership (added, removed, blocked).
 ALLOWED_UPDATES = [
     UpdateType.MESSAGE,
     UpdateType.EDITED_MESSAGE,
     UpdateType.CALLBACK_QUERY,
     UpdateType.INLINE_QUERY,
+    UpdateType.MY_CHAT_MEMBER,
 ]
 DB = "db"
 
@@ -79,7 +84,9 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)
-        application.bot_data[gate.ALLOWED_CHATS] = settings.allowed_chats
+        # Allowed chats stay allowed under the ids they migrated to.
+        allowed = ChatRegistry(db).successors(settings.allowed_chats)
+        application.bot_data[gate.ALLOWED_CHATS] = allowed
         private = [BotCommand(c.name, c.description) for c in COMMANDS]
         groups = [BotCommand(c.name, c.description) for c in COMMANDS if c.groups]
         await application.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
@@ -148,7 +155,11 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
 
-    # 0. Before anything: other bots, channels, anonymous senders, chats not allowed.
+    # 0. Before anything: a group upgraded to a supergroup (Telegram's service message, from
+    #    the old or the new id) moves its subscription and allow-list entry; then the gate
+    #    drops other bots, channels, anonymous senders, chats not allowed.
+    migrate = filters.StatusUpdate.MIGRATE
+    application.add_handler(MessageHandler(migrate, membership.migrated), group=-2)
     application.add_handler(TypeHandler(Update, gate.gate), group=-1)
     # 1. Commands (in groups also /cmd@botname; PTB ignores /cmd@otherbot).
     application.add_handler(CommandHandler("start", start.start, filters=new))
@@ -193,5 +204,9 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, progress.edited_report)
     )
-    # 6. Errors.
+    # 6. The bot added to, removed from or blocked in a chat.
+    application.add_handler(
+        ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    # 7. Errors.
     application.add_error_handler(errors.on_error)

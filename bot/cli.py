@@ -248,7 +248,9 @@ def _cmd_digest(args: argparse.Namespace, db_path: Path) -> int:
     if args.list:
         for sub in subs.all():
             quiet = " (im lặng khi không có thay đổi)" if sub.quiet else ""
-            print(f"{sub.chat_id}\t{sub.describe()}{quiet}")
+            pause = subs.chats.pause_of(sub.chat_id) if sub.paused else None
+            paused = f"\tPAUSED since {pause.at}: {pause.reason}" if pause else ""
+            print(f"{sub.chat_id}\t{sub.describe()}{quiet}{paused}")
         return 0
     try:
         now = datetime.fromisoformat(args.at).replace(tzinfo=tz) if args.at else datetime.now(tz)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import time
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from handlers import gate
 from handlers.chunks import split_message
 from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
 from handlers.markup import HTML
 from knowledge.digest import (
     Subscription,
+    SubscriptionStore,
     build_digest,
     chart_data,
     describe_days,
@@ -25,6 +28,11 @@ from knowledge.progress import REPORTER
 
 __all__ = [
     "chart_command",
+    "deliver",
+    "follow_migration",
+    "pause_chat",
+    "resume_chat",
+    "schedule",
     "schedule_all",
     "send_digest",
     "subscribe_command",
@@ -34,6 +42,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 MONDAY = 1
+# 400 answers that mean the chat is gone for good (every 403 does too); any other 400 is
+# a bug of ours and is raised.
+GONE = (
+    "chat not found",
+    "group chat was deactivated",
+    "peer_id_invalid",
+    "not enough rights to send",
+    "have no rights to send",
+)
+Send = Callable[[int], Awaitable[object]]
 
 
 def _job_name(chat_id: int) -> str:
@@ -45,8 +63,9 @@ def schedule(application: Application, sub: Subscription) -> None:  # type: igno
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-    for job in queue.get_jobs_by_name(_job_name(sub.chat_id)):
-        job.schedule_removal()
+    unschedule(application, sub.chat_id)
+    if sub.paused:
+        return
     queue.run_daily(
         send_digest,
         time=time(sub.at.hour, sub.at.minute, tzinfo=timezone(application)),
@@ -55,6 +74,85 @@ def schedule(application: Application, sub: Subscription) -> None:  # type: igno
         name=_job_name(sub.chat_id),
         chat_id=sub.chat_id,
     )
+
+
+def unschedule(application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+    """Remove a chat's scheduled digest (if any)."""
+    if application.job_queue is not None:
+        for job in application.job_queue.get_jobs_by_name(_job_name(chat_id)):
+            job.schedule_removal()
+
+
+def _store(application: Application) -> SubscriptionStore:  # type: ignore[type-arg]
+    found = application.bot_data[SUBSCRIPTIONS]
+    assert isinstance(found, SubscriptionStore)
+    return found
+
+
+def follow_migration(application: Application, old: int, new: int) -> None:  # type: ignore[type-arg]
+    """The chat ``old`` is now ``new``: its subscription, job and allow-list entry follow."""
+    sub = _store(application).migrate(old, new, now(application))
+    unschedule(application, old)
+    if sub is not None:
+        schedule(application, sub)
+    gate.follow_migration(application.bot_data, old, new)
+    log.info("chat %s became %s; its subscription and allow-list entry follow", old, new)
+
+
+def pause_chat(application: Application, chat_id: int, reason: str) -> None:  # type: ignore[type-arg]
+    """Stop the digest and reminders of a chat the bot cannot write to; log it once."""
+    if _store(application).chats.pause(chat_id, reason, now(application)):
+        log.warning(
+            "chat %s is unreachable (%s): its digest and reminders are paused "
+            "until /dangky (or /start in private) there",
+            chat_id,
+            reason,
+        )
+    unschedule(application, chat_id)
+
+
+def resume_chat(application: Application, chat_id: int) -> Subscription | None:  # type: ignore[type-arg]
+    """Write to a paused chat again; its subscription (rescheduled) if it has one."""
+    store = _store(application)
+    if store.chats.resume(chat_id):
+        log.info("chat %s is reachable again: its digest and reminders resume", chat_id)
+    sub = store.get(chat_id)
+    if sub is not None:
+        schedule(application, sub)
+    return sub
+
+
+def _gone(error: TelegramError) -> bool:
+    return isinstance(error, Forbidden) or (
+        isinstance(error, BadRequest) and any(g in error.message.lower() for g in GONE)
+    )
+
+
+async def _attempt(application: Application, chat_id: int, send: Send) -> bool:  # type: ignore[type-arg]
+    try:
+        await send(chat_id)
+    except (Forbidden, BadRequest) as error:
+        if not _gone(error):
+            raise
+        pause_chat(application, chat_id, error.message)
+        return False
+    return True
+
+
+async def deliver(application: Application, chat_id: int, send: Send) -> int | None:  # type: ignore[type-arg]
+    """Run ``send(chat_id)``, following a chat migration once and pausing a chat that is gone.
+
+    Returns:
+        The chat id the send reached (the new one after a migration), or None when the
+        chat is gone (it is paused). Transient errors (network, 429) are raised.
+
+    """
+    try:
+        return chat_id if await _attempt(application, chat_id, send) else None
+    except ChatMigrated as migrated:
+        new = int(migrated.new_chat_id)
+    follow_migration(application, chat_id, new)
+    return new if await _attempt(application, new, send) else None
 
 
 def schedule_all(application: Application) -> None:  # type: ignore[type-arg]
@@ -94,26 +192,32 @@ async def send_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     if job is None or job.chat_id is None:
         return
-    chat_id = job.chat_id
     store = subscriptions(context)
+    chat_id = store.chats.current(job.chat_id)  # a job left over from before a migration
     moment = now(context)
     sub = store.get(chat_id)
-    if sub is None or not store.claim(chat_id, moment.date(), moment):
+    if sub is None or sub.paused or not store.claim(chat_id, moment.date(), moment):
         return
+    text, changed = build_digest(reporting(context), moment, HTML)
+    if not changed and sub.quiet:
+        store.mark_sent(chat_id, moment.date(), moment)
+        return
+
+    async def send(to: int) -> None:
+        await _send_text(context, to, text)
+        if moment.isoweekday() == MONDAY:
+            await _send_chart(context, to)
+
     try:
-        text, changed = build_digest(reporting(context), moment, HTML)
-        if changed or not sub.quiet:
-            await _send_text(context, chat_id, text)
-            if moment.isoweekday() == MONDAY:
-                await _send_chart(context, chat_id)
-    except Forbidden:
-        log.warning("chat %s blocked the bot or removed it; unsubscribing", chat_id)
-        store.unsubscribe(chat_id)
-        return
+        # A migration moves today's claim with the subscription.
+        reached = await deliver(context.application, chat_id, send)
     except Exception:
-        store.release(chat_id, moment.date())
+        store.release(store.chats.current(chat_id), moment.date())
         raise
-    store.mark_sent(chat_id, moment.date(), now(context))
+    if reached is None:
+        store.release(chat_id, moment.date())
+        return
+    store.mark_sent(reached, moment.date(), now(context))
 
 
 async def remind_stale(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,6 +228,8 @@ async def remind_stale(context: ContextTypes.DEFAULT_TYPE) -> None:
     for member in service.store.members():
         if member.role != REPORTER or not store.has_started(member.user_id):
             continue
+        if store.chats.pause_of(member.user_id) is not None:
+            continue  # blocked the bot; /start resumes
         tasks = [t for a in member.agencies for t in stale.get(a, [])]
         tasks += [
             t
@@ -141,9 +247,16 @@ async def remind_stale(context: ContextTypes.DEFAULT_TYPE) -> None:
             "ghi chú</code> để cập nhật."
         )
         try:
-            await context.bot.send_message(member.user_id, text)
+            await deliver(context.application, member.user_id, _message_sender(context, text))
         except TelegramError as exc:
             log.warning("could not remind %s: %s", member.user_id, exc)
+
+
+def _message_sender(context: ContextTypes.DEFAULT_TYPE, text: str) -> Send:
+    async def send(to: int) -> None:
+        await context.bot.send_message(to, text)
+
+    return send
 
 
 async def _may_manage(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -197,10 +310,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được hủy.")
         return
     removed = subscriptions(context).unsubscribe(message.chat_id)
-    queue = context.application.job_queue
-    if queue is not None:
-        for job in queue.get_jobs_by_name(_job_name(message.chat_id)):
-            job.schedule_removal()
+    unschedule(context.application, message.chat_id)
     await message.reply_text("Đã hủy đăng ký." if removed else "Nhóm này chưa đăng ký.")
 
 
@@ -217,4 +327,6 @@ async def summary_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def chart_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/bieudo: the progress chart."""
     if update.message is not None:
-        await _send_chart(context, update.message.chat_id)
+        await deliver(
+            context.application, update.message.chat_id, lambda to: _send_chart(context, to)
+        )

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from handlers.context import REPORTING
 
-__all__ = ["ALLOWED_CHATS", "gate"]
+__all__ = ["ALLOWED_CHATS", "follow_migration", "gate"]
 
 log = logging.getLogger(__name__)
 
-# bot_data key: frozenset of chat ids served (empty = every chat).
+# bot_data key: frozenset of chat ids served (empty = every chat). At start it holds
+# CTBOT_ALLOWED_CHATS and the ids those chats migrated to (knowledge.chats).
 ALLOWED_CHATS = "allowed_chats"
 # Commands that write; other bots' attempts at them are audited, then dropped.
 WRITE_COMMANDS = ("/capnhat", "/quyen", "/dangky", "/huydangky")
@@ -30,7 +33,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # a write can be refused with a reason.
         if not (message.text or "").startswith("/"):
             raise ApplicationHandlerStop
-    elif user is not None and user.is_bot:
+    elif user is not None and user.is_bot and update.my_chat_member is None:
+        # (Another bot, e.g. a group's moderation bot, may remove this one: that goes on.)
         if message is not None and (message.text or "").startswith(WRITE_COMMANDS):
             service = context.bot_data.get(REPORTING)
             if service is not None:
@@ -48,3 +52,11 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if allowed and chat is not None and chat.id not in allowed:
         log.info("ignored update from chat %s (not in CTBOT_ALLOWED_CHATS)", chat.id)
         raise ApplicationHandlerStop
+
+
+def follow_migration(bot_data: MutableMapping[Any, Any], old: int, new: int) -> None:
+    """A served chat that got a new id (group → supergroup) is served under it too."""
+    allowed = bot_data.get(ALLOWED_CHATS) or frozenset()
+    if old in allowed and new not in allowed:
+        bot_data[ALLOWED_CHATS] = frozenset(allowed | {new})
+        log.info("allowed chat %s is now %s", old, new)

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from knowledge.chats import ChatRegistry
 from knowledge.formatting import day, number
 from knowledge.model import Task
 from knowledge.progress import (
@@ -65,6 +66,8 @@ class Subscription:
         days: ISO weekdays (1 = Monday … 7 = Sunday).
         quiet: Stay silent when nothing changed (instead of a one-line digest).
         created_by: Who subscribed the chat.
+        paused: Why the bot stopped sending to the chat ("" = it sends); see
+            :class:`knowledge.chats.ChatRegistry`.
 
     """
 
@@ -73,6 +76,7 @@ class Subscription:
     days: frozenset[int]
     quiet: bool = False
     created_by: int = 0
+    paused: str = ""
 
     def describe(self) -> str:
         """Vietnamese description: "07:30, T2-T6"."""
@@ -139,15 +143,21 @@ def parse_schedule(args: list[str]) -> tuple[time, frozenset[int]] | str:
 
 
 class SubscriptionStore:
-    """Subscriptions, the sent log and the people who started the bot."""
+    """Subscriptions, the sent log and the people who started the bot.
+
+    A subscription whose chat is paused (``self.chats``) stays, marked ``paused``;
+    subscribing again resumes it.
+    """
 
     def __init__(self, db: Database) -> None:
         """Wrap a migrated database."""
         self.db = db
+        self.chats = ChatRegistry(db)
 
     def subscribe(self, sub: Subscription, now: datetime) -> None:
-        """Create or change a chat's subscription."""
+        """Create or change a chat's subscription (resuming a paused chat)."""
         with self.db.atomic():
+            self.chats.resume(sub.chat_id)
             self.db.table("subscriptions").upsert(
                 {
                     "chat_id": sub.chat_id,
@@ -169,14 +179,35 @@ class SubscriptionStore:
 
     def get(self, chat_id: int) -> Subscription | None:
         """A chat's subscription."""
-        rows = list(self.db.table("subscriptions").rows_where("chat_id = ?", [chat_id]))
+        rows = list(self.db.query(_WITH_PAUSE + " WHERE s.chat_id = ?", [chat_id]))
         return _subscription(rows[0]) if rows else None
 
     def all(self) -> list[Subscription]:
-        """Every subscription, by chat id."""
-        return [
-            _subscription(r) for r in self.db.table("subscriptions").rows_where(order_by="chat_id")
-        ]
+        """Every subscription (paused ones too), by chat id."""
+        return [_subscription(r) for r in self.db.query(_WITH_PAUSE + " ORDER BY s.chat_id")]
+
+    def migrate(self, old_chat_id: int, new_chat_id: int, now: datetime) -> Subscription | None:
+        """The chat got a new id: record it, move its subscription and today's claims.
+
+        Returns:
+            The subscription under the new id (None when the chat had none). When the new
+            id already has its own subscription, that one wins and the old one is dropped.
+
+        """
+        with self.db.atomic():
+            self.chats.record_migration(old_chat_id, new_chat_id, now)
+            if self.get(new_chat_id) is None:
+                self.db.execute(
+                    "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                    [new_chat_id, old_chat_id],
+                )
+            self.db.execute("DELETE FROM subscriptions WHERE chat_id = ?", [old_chat_id])
+            self.db.execute(
+                "UPDATE OR IGNORE digests_sent SET chat_id = ? WHERE chat_id = ?",
+                [new_chat_id, old_chat_id],
+            )
+            self.chats.resume(old_chat_id)
+            return self.get(new_chat_id)
 
     def claim(self, chat_id: int, on: date, now: datetime) -> bool:
         """Claim the digest of ``on`` for ``chat_id``; False if it was already claimed.
@@ -211,7 +242,7 @@ class SubscriptionStore:
         out = []
         today = now.date()
         for sub in self.all():
-            if today.isoweekday() not in sub.days:
+            if sub.paused or today.isoweekday() not in sub.days:
                 continue
             scheduled = datetime.combine(today, sub.at, tzinfo=now.tzinfo)
             if scheduled <= now <= scheduled + GRACE and not self._claimed(sub.chat_id, today):
@@ -228,8 +259,12 @@ class SubscriptionStore:
         )
 
     def started(self, user_id: int, now: datetime) -> None:
-        """Remember that a user started the bot (so it may write to them privately)."""
+        """Remember that a user started the bot (so it may write to them privately).
+
+        Starting the bot again after blocking it resumes the private chat.
+        """
         with self.db.atomic():
+            self.chats.resume(user_id)
             self.db.table("bot_users").insert(
                 {"user_id": user_id, "started_at": now.isoformat(timespec="seconds")},
                 pk="user_id",
@@ -259,6 +294,12 @@ class SubscriptionStore:
             return True
 
 
+_WITH_PAUSE = (
+    "SELECT s.chat_id, s.time, s.days, s.quiet, s.created_by, p.reason AS paused "
+    "FROM subscriptions s LEFT JOIN chat_pauses p ON p.chat_id = s.chat_id"
+)
+
+
 def _subscription(row: dict[str, object]) -> Subscription:
     hour, minute = str(row["time"]).split(":")
     days = frozenset(int(d) for d in str(row["days"]).split(",") if d)
@@ -268,6 +309,7 @@ def _subscription(row: dict[str, object]) -> Subscription:
         days=days or DEFAULT_DAYS,
         quiet=bool(row["quiet"]),
         created_by=int(str(row["created_by"] or 0)),
+        paused=str(row.get("paused") or ""),
     )
 
 

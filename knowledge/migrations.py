@@ -165,3 +165,13 @@ def m004_digests(db: Database) -> None:
     )
     db.table("bot_users").create({"user_id": int, "started_at": str}, pk="user_id")
     db.table("reminders_sent").create({"user_id": int, "at": str}, pk=("user_id", "at"))
+
+
+@migrations(name="m005_chats")
+def m005_chats(db: Database) -> None:
+    """Chat-id migrations (group → supergroup) and chats the bot can no longer write to."""
+    db.table("chat_migrations").create(
+        {"old_chat_id": int, "new_chat_id": int, "at": str}, pk="old_chat_id"
+    )
+    db.table("chat_migrations").create_index(["new_chat_id"])
+    db.table("chat_pauses").create({"chat_id": int, "reason": str, "at": str}, pk="chat_id")

@@ -21,6 +21,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m002_fts",
         "m003_progress",
         "m004_digests",
+        "m005_chats",
     ]
     assert stats(db) == {
         "indicators": 40,

@@ -22,14 +22,19 @@ from .api import ApiError, Call, FakeRequest, FakeTelegram, UploadedFile
 from .markup import MarkupError, parse_text
 from .server import FakeBotApiServer, parse_multipart
 from .updates import (
+    BOT_USER,
     callback_query,
     channel,
     channel_post,
+    chat_member,
     detect_entities,
     edited_message,
     group_chat,
     inline_query,
     message,
+    migrate_from_message,
+    migrate_to_message,
+    my_chat_member,
     new_members_message,
     photo_message,
     private_chat,
@@ -41,6 +46,7 @@ from .updates import (
 )
 
 __all__ = [
+    "BOT_USER",
     "ApiError",
     "Call",
     "FakeBotApiServer",
@@ -51,11 +57,15 @@ __all__ = [
     "callback_query",
     "channel",
     "channel_post",
+    "chat_member",
     "detect_entities",
     "edited_message",
     "group_chat",
     "inline_query",
     "message",
+    "migrate_from_message",
+    "migrate_to_message",
+    "my_chat_member",
     "new_members_message",
     "parse_multipart",
     "parse_text",

@@ -97,6 +97,10 @@ _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+CHAT_NOT_FOUND = "Bad Request: chat not found"
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+BLOCKED = "Forbidden: bot was blocked by the user"
+DEACTIVATED = "Forbidden: user is deactivated"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -234,6 +238,7 @@ class FakeTelegram:
         self._files: dict[str, JsonDict] = {}
         self._file_paths: dict[str, bytes] = {}
         self._members: dict[tuple[int | str, int], str] = {}
+        self._chat_faults: dict[int | str, ApiError] = {}  # every send to the chat fails
         self._chats: dict[int | str, JsonDict] = {}
         self._users: dict[int, JsonDict] = {}
         self._commands: dict[str, list[JsonDict]] = {}
@@ -647,6 +652,46 @@ class FakeTelegram:
         with self._cond:
             return str(self._webhook.get("url", ""))
 
+    # ------------------------------------------------------------------ per-chat faults
+    # From then on every send to the chat (and sendChatAction) answers like Telegram.
+    def chat_not_found(self, chat_id: int | str) -> None:
+        """The chat is gone: 400 "Bad Request: chat not found"."""
+        self._fail_chat(chat_id, ApiError(400, CHAT_NOT_FOUND))
+
+    def kick_bot(self, chat_id: int | str) -> None:
+        """The bot was removed from a group: 403, worded for a group or a supergroup."""
+        kind = "supergroup" if self._chat(chat_id)["type"] != "group" else "group"
+        self._fail_chat(chat_id, ApiError(403, f"Forbidden: bot was kicked from the {kind} chat"))
+        self.set_member_status(chat_id, self._bot_id, "kicked")
+
+    def block_bot(self, user_id: int, *, deactivated: bool = False) -> None:
+        """A user blocked the bot (or deleted the account): 403 in the private chat."""
+        self._fail_chat(user_id, ApiError(403, DEACTIVATED if deactivated else BLOCKED))
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> JsonDict:
+        """Upgrade a group to a supergroup: sends to the old id answer 400 with
+        ``parameters.migrate_to_chat_id`` (PTB raises ``ChatMigrated``). Returns the new chat.
+        """
+        old = self._chat(old_chat_id)
+        new: JsonDict = {"id": new_chat_id, "title": old.get("title", ""), "type": "supergroup"}
+        self.register_chat(new)
+        self._fail_chat(old_chat_id, ApiError(400, UPGRADED, {"migrate_to_chat_id": new_chat_id}))
+        return dict(new)
+
+    def restore_chat(self, chat_id: int | str) -> None:
+        """Sends to the chat work again (the bot was re-added, the user unblocked it)."""
+        with self._cond:
+            self._chat_faults.pop(chat_id, None)
+
+    def _fail_chat(self, chat_id: int | str, error: ApiError) -> None:
+        with self._cond:
+            self._chat_faults[chat_id] = error
+
+    def _check_chat(self, chat_id: int | str) -> None:
+        error = self._chat_faults.get(chat_id)
+        if error is not None:
+            raise ApiError(error.error_code, error.description, copy.deepcopy(error.parameters))
+
     # ------------------------------------------------------------------ builders
     def _user(self, user_id: int) -> JsonDict:
         if user_id == self._bot_id:
@@ -682,6 +727,7 @@ class FakeTelegram:
 
     def _new_message(self, params: JsonDict) -> JsonDict:
         chat_id = _canonical_chat_id(params.get("chat_id"))
+        self._check_chat(chat_id)
         chat = self._chat(chat_id)
         msg: JsonDict = {
             "message_id": next(self._message_ids),
@@ -959,7 +1005,7 @@ class FakeTelegram:
         return True
 
     def _m_sendChatAction(self, params: JsonDict, files: dict[str, UploadedFile]) -> Any:
-        _canonical_chat_id(params.get("chat_id"))
+        self._check_chat(_canonical_chat_id(params.get("chat_id")))
         return True
 
     def _send_media(self, params: JsonDict, msg: JsonDict) -> JsonDict:

@@ -18,14 +18,19 @@ import time
 from typing import Any
 
 __all__ = [
+    "BOT_USER",
     "callback_query",
     "channel",
     "channel_post",
+    "chat_member",
     "detect_entities",
     "edited_message",
     "group_chat",
     "inline_query",
     "message",
+    "migrate_from_message",
+    "migrate_to_message",
+    "my_chat_member",
     "new_members_message",
     "photo_message",
     "private_chat",
@@ -44,6 +49,8 @@ GROUP_ANONYMOUS_BOT = {
     "first_name": "Group",
     "username": "GroupAnonymousBot",
 }
+# The bot as FakeTelegram() presents it by default (getMe).
+BOT_USER = {"id": 123456, "is_bot": True, "first_name": "ctbot", "username": "ctbot_test_bot"}
 CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
 
 # User messages get ids far from the ones FakeTelegram hands out to the bot (1, 2, ...).
@@ -381,6 +388,82 @@ def new_members_message(
     msg["new_chat_member"] = members[0]
     msg["new_chat_members"] = members
     return {"message": msg}
+
+
+def migrate_to_message(
+    group: JsonDict, new_chat_id: int, from_user: JsonDict | None = None
+) -> JsonDict:
+    """Service message in the old group: it "was upgraded to a supergroup" ``new_chat_id``."""
+    msg = _base_message(group, from_user or user(), message_id=None, date=None, sender_chat=None)
+    msg["migrate_to_chat_id"] = new_chat_id
+    return {"message": msg}
+
+
+def migrate_from_message(
+    supergroup: JsonDict, old_chat_id: int, from_user: JsonDict | None = None
+) -> JsonDict:
+    """Service message in the new supergroup: it was made from the group ``old_chat_id``."""
+    msg = _base_message(
+        supergroup, from_user or user(), message_id=None, date=None, sender_chat=None
+    )
+    msg["migrate_from_chat_id"] = old_chat_id
+    return {"message": msg}
+
+
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
+
+def chat_member(member: JsonDict, status: str) -> JsonDict:
+    """A ChatMember object: creator, administrator, member, left or kicked."""
+    if status == "administrator":
+        rights = dict.fromkeys(_ADMIN_RIGHTS, False) | {"can_manage_chat": True}
+        return (
+            {"status": status, "user": member, "can_be_edited": False}
+            | rights
+            | {"is_anonymous": False}
+        )
+    if status == "creator":
+        return {"status": status, "user": member, "is_anonymous": False}
+    if status == "kicked":
+        return {"status": status, "user": member, "until_date": 0}
+    if status in ("member", "left"):
+        return {"status": status, "user": member}
+    raise ValueError(f"unsupported status {status!r}")
+
+
+def my_chat_member(
+    chat: JsonDict,
+    old: str,
+    new: str,
+    from_user: JsonDict | None = None,
+    *,
+    bot: JsonDict | None = None,
+) -> JsonDict:
+    """``{"my_chat_member": ...}``: the bot's status in ``chat`` went from ``old`` to ``new``.
+
+    In a private chat ``from`` is the user (``kicked`` = blocked the bot); in a group it is
+    whoever added or removed the bot.
+    """
+    me = bot or BOT_USER
+    change: JsonDict = {
+        "chat": chat,
+        "from": from_user or user(),
+        "date": _now(),
+        "old_chat_member": chat_member(me, old),
+        "new_chat_member": chat_member(me, new),
+    }
+    return {"my_chat_member": change}
 
 
 def _chat_instance(msg: JsonDict | None) -> str:
