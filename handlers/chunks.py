@@ -28,7 +28,7 @@ _ATOM = re.compile(
     r"|(?P<entity>&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)"
     r"|(?P<text>[^<&]+|[<&])"
 )
-_TAG = re.compile(r"<[^<>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][\w-]*[^<>]*>")
 
 
 def utf16_len(text: str) -> int:
