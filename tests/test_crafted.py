@@ -52,9 +52,9 @@ def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 # --------------------------------------------------------------------------- long texts
-async def test_a_long_note_full_of_markup_arrives_whole_with_its_undo_button(bot, caplog):
+@pytest.mark.parametrize("note", [NOTE[:4000], "&<>" * 1333, "<b>&amp;</b>" * 333])
+async def test_a_long_note_full_of_markup_arrives_whole_with_its_undo_button(bot, caplog, note):
     fake, app = bot
-    note = NOTE[:4000]
     await feed(app, message(f"/capnhat 5.3 60% {note}", private_chat(ADMIN), ADMIN))
     calls = fake.calls_of("sendMessage")
     assert refused(fake) == [] and errors_logged(caplog) == []
