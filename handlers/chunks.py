@@ -12,7 +12,6 @@ balanced HTML.  Cuts prefer a line break, then a space, in the second half of a 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
@@ -29,6 +28,9 @@ _ATOM = re.compile(
     r"|(?P<text>[^<&]+|[<&])"
 )
 _TAG = re.compile(r"</?[a-zA-Z][\w-]*[^<>]*>")
+# The entities Telegram decodes; any other "&" is text.
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
 def utf16_len(text: str) -> int:
@@ -37,8 +39,16 @@ def utf16_len(text: str) -> int:
 
 
 def plain_text(text: str) -> str:
-    """``text`` with its tags removed and entities decoded (for a plain-text fallback)."""
-    return html.unescape(_TAG.sub("", text))
+    """``text`` with its tags removed and entities decoded, as Telegram would show it."""
+    return _ENTITY.sub(_decode, _TAG.sub("", text))
+
+
+def _decode(match: re.Match[str]) -> str:
+    if match[1]:
+        return _NAMED[match[1]]
+    code = int(match[2]) if match[2] else int(match[3], 16)
+    valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+    return chr(code) if valid else match[0]  # Telegram keeps "&#0;" as written
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,8 @@ class _Splitter:
         self.pieces: list[str] = []
 
     def run(self) -> list[str]:
-        start, stack = 0, ()  # type: tuple[int, tuple[_Open, ...]]
+        start = 0
+        stack: tuple[_Open, ...] = ()
         while start < len(self.atoms):
             start, stack = self._piece(start, stack)
         return self.pieces

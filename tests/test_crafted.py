@@ -153,6 +153,32 @@ async def test_valid_roles_still_work_and_strangers_are_refused(bot, caplog):
     assert errors_logged(caplog) == []
 
 
+async def test_a_long_member_list_arrives_in_pieces(bot, caplog):
+    fake, app = bot
+    store = app.bot_data["reporting"].store
+    for n in range(120):
+        store.add_user(1000 + n, "admin", name="<b>Tên & họ</b> " * 4)
+    await feed(app, message("/quyen", private_chat(ADMIN), ADMIN))
+    calls = fake.calls_of("sendMessage")
+    assert len(calls) >= 2 and all(c.ok for c in calls) and errors_logged(caplog) == []
+    shown = "\n".join(c.result["text"] for c in calls)
+    assert shown.count("<b>Tên & họ</b>") == 480 and "1119" in shown
+
+
+async def test_a_reply_to_a_bot_or_a_channel_grants_nothing(bot, caplog):
+    fake, app = bot
+    store = app.bot_data["reporting"].store
+    before = store.members()
+    group = {"id": -1001, "type": "supergroup", "title": "Tổ công tác"}
+    channel = {"id": -1002, "type": "channel", "title": "Kênh"}
+    other_bot = message("tin của bot", group, user(55, "Bot", "x_bot", is_bot=True))
+    channel_post = message("tin của kênh", group, user(777000, "Telegram"), sender_chat=channel)
+    for replied in (other_bot, channel_post):
+        await feed(app, message("/quyen admin", group, ADMIN, reply_to=replied["message"]))
+    assert store.members() == before and errors_logged(caplog) == []
+    assert all("Số id" in t for t in fake.sent_texts())
+
+
 @pytest.mark.parametrize(
     ("arg", "expected"),
     [
