@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from handlers.chunks import LIMIT, split_message
+from handlers.chunks import truncate
 from handlers.context import engine
 from handlers.markup import HTML
 from handlers.replies import SHOW
@@ -33,13 +33,13 @@ async def show_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer(GONE, show_alert=True)
         return
     await query.answer()
-    if len(card) > LIMIT:
-        card = split_message(card, LIMIT - 2)[0].rstrip() + "\n…"
+    card = truncate(card)
     message = query.message
     # Keep the buttons so the user can switch between the alternatives.
     markup = getattr(message, "reply_markup", None)
     try:
         await query.edit_message_text(card, reply_markup=markup)
     except BadRequest as exc:
+        # Pressing the record already shown changes nothing; Telegram refuses that edit.
         if NOT_MODIFIED not in exc.message.lower():
-            raise  # pressing the record already shown changes nothing
+            raise

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from telegram.constants import MessageLimit
 
-__all__ = ["LIMIT", "plain_text", "split_message", "utf16_len"]
+__all__ = ["LIMIT", "plain_text", "split_message", "truncate", "utf16_len"]
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH
 
@@ -182,3 +182,10 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
     if utf16_len(text) <= limit:
         return [text] if plain_text(text).strip() else []
     return _Splitter(_atoms(text), limit).run()
+
+
+def truncate(text: str, limit: int = LIMIT) -> str:
+    """``text`` if it fits, else its first piece (balanced HTML) ending in "…"."""
+    if utf16_len(text) <= limit:
+        return text
+    return split_message(text, limit - 2)[0].rstrip() + "\n…"

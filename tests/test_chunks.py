@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handlers.chunks import LIMIT, plain_text, split_message, utf16_len
+from handlers.chunks import LIMIT, plain_text, split_message, truncate, utf16_len
 from tests.fakebot import FakeTelegram
 from tests.fakebot.markup import parse_text
 
@@ -171,6 +171,14 @@ def test_an_invalid_input_still_gives_pieces_within_the_limit() -> None:
 def test_a_too_small_limit_is_refused() -> None:
     with pytest.raises(ValueError):
         split_message("x" * 100, 10)
+
+
+def test_truncate_keeps_the_first_piece_balanced() -> None:
+    card = "<b>Mục C.I.7</b>\n" + "<i>đoạn &amp; đoạn</i> " * 400
+    short = truncate(card, 1000)
+    assert utf16_len(short) <= 1000 and short.endswith("</i>\n…")
+    assert visible(short).startswith("Mục C.I.7\nđoạn & đoạn")
+    assert truncate("ngắn", 1000) == "ngắn"
 
 
 def test_plain_text_removes_tags_and_decodes_entities() -> None:
