@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ChatType, InlineKeyboardButtonLimit
+from telegram.error import BadRequest
 
-from handlers.chunks import split_message
+from handlers.chunks import plain_text, split_message
 from knowledge.engine import Answer, Result
 
 __all__ = ["SHOW", "keyboard", "reply_pieces", "send_answer"]
+
+log = logging.getLogger(__name__)
+_CANT_PARSE = "can't parse entities"
 
 # Callback data of "show this record" buttons: "show|<kind>|<id>".
 SHOW = "show"
@@ -57,6 +63,9 @@ async def reply_pieces(
 ) -> list[Message]:
     """Reply with ``text`` split to Telegram's size; quote in groups, buttons on the last piece.
 
+    A piece Telegram cannot parse is sent again as plain text, so the rest (and the piece
+    with the buttons) still arrives.
+
     Args:
         message: The message to reply to.
         text: Telegram HTML.
@@ -72,10 +81,23 @@ async def reply_pieces(
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1
         sent.append(
-            await message.reply_text(
-                piece,
-                do_quote=quote and i == 0,
-                reply_markup=markup if last else None,
+            await _reply(
+                message, piece, do_quote=quote and i == 0, markup=markup if last else None
             )
         )
     return sent
+
+
+async def _reply(
+    message: Message, piece: str, *, do_quote: bool, markup: InlineKeyboardMarkup | None
+) -> Message:
+    """Send one piece as HTML, or as plain text when Telegram cannot parse it."""
+    try:
+        return await message.reply_text(piece, do_quote=do_quote, reply_markup=markup)
+    except BadRequest as exc:
+        if _CANT_PARSE not in exc.message.lower():
+            raise
+        log.warning("sending a piece as plain text: %s", exc.message)
+    return await message.reply_text(
+        plain_text(piece), parse_mode=None, do_quote=do_quote, reply_markup=markup
+    )

@@ -24,7 +24,6 @@ from urllib.parse import unquote, urlsplit
 from telegram.request import BaseRequest, RequestData
 
 from .markup import MarkupError, parse_text
-from .updates import utf16_len
 
 __all__ = [
     "ApiError",
@@ -774,7 +773,8 @@ class FakeTelegram:
             found = entities
         if not plain.strip():
             raise ApiError(400, f"Bad Request: {what} is empty")
-        if utf16_len(plain) > limit:
+        # TDLib counts code points of the parsed text (utf8_length), not UTF-16 units.
+        if len(plain) > limit:
             too_long = "message is too long" if what == "message text" else f"{what} is too long"
             raise ApiError(400, f"Bad Request: {too_long}")
         return plain, found
