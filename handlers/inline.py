@@ -6,7 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit
 from telegram.ext import ContextTypes
 
-from handlers.chunks import LIMIT
+from handlers.chunks import truncate
 from handlers.context import engine
 from handlers.markup import HTML
 
@@ -32,8 +32,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         card, plain = eng.card(r.kind, r.id, HTML), eng.card(r.kind, r.id)
         if card is None or plain is None:
             continue
-        if len(card) > LIMIT:
-            card = card[: LIMIT - 1].rsplit("\n", 1)[0] + "\n…"
+        card = truncate(card)
         results.append(
             InlineQueryResultArticle(
                 id=f"{r.kind}:{r.id}"[:64],

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from telegram import Message, Update
 from telegram.ext import ContextTypes, filters
 
-from handlers.chunks import split_message
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
 from handlers.replies import reply_pieces
@@ -127,5 +126,4 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 else HTML.text(f"Không tìm thấy nhiệm vụ hay cơ quan “{arg}”.")
             )
         text = found
-    for piece in split_message(text):
-        await message.reply_text(piece)
+    await reply_pieces(message, text, None)
