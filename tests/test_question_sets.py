@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.qa_scoring import NUMERIC, hit, norm
+from tests.qa_scoring import NUMERIC, hit, hit_folded, norm
 
 HERE = Path(__file__).resolve().parent
 QA = HERE / "data" / "qa"
@@ -96,8 +96,12 @@ def parts(value: str) -> list[str]:
     return [norm(x) for x in value.split(",")]
 
 
+def same(field: str) -> Callable[[dict[str, str], Any], bool]:
+    return lambda r, v: norm(r[field]) == norm(v)
+
+
 FILTERS: dict[str, Callable[[dict[str, str], Any], bool]] = {
-    **{f: (lambda f: lambda r, v: norm(r[f]) == norm(v))(f) for f in ROW_FIELDS},
+    **{f: same(f) for f in ROW_FIELDS},
     "part": lambda r, v: r["part"] == v,
     "group": lambda r, v: r["part"] == "I" and r["code"].split(".")[0] == v,
     "kind": lambda r, v: norm(r["title"]).startswith(norm(v)),
@@ -221,13 +225,14 @@ def test_no_question_repeated_within_or_across_sets() -> None:
 @pytest.mark.parametrize("name", SETS)
 def test_every_item_occurs_in_the_source(name: str) -> None:
     codes = {r["code"] for r in appendix()}
+    folded = norm(source())
     for case in load(name):
         counted = count_items(name, case)
         for item in case["expect"]:
             if not isinstance(item, list) and item in counted:
                 continue  # a count, recomputed from the appendix in test_claims
             ok = any(
-                hit(x, source())
+                hit_folded(x, folded)
                 or (CODE.match(x) and x in codes)
                 or (x == NO_REPORT and family(case) == "progress")
                 for x in alts(item)
@@ -323,3 +328,31 @@ def test_variants_are_what_their_tags_say(name: str) -> None:
             assert q.isascii(), case
         if family(case) == "long":
             assert 3 <= len(re.findall(r"[.?!]+(\s|$)", q)) <= 5, case
+
+
+def fake(expect: list[Any], q: str = "?") -> dict[str, Any]:
+    return {"id": 1, "q": q, "expect": expect, "found": True, "tag": "count-diac"}
+
+
+@pytest.mark.parametrize(
+    ("case", "claim"),
+    [
+        (fake(["13"]), ["count", "13", {"issuer": "UBND tỉnh"}]),  # 14 in the appendix
+        (fake(["lý tưởng cách mạng"]), ["titles", {"lead": "Ban Dân vận Tỉnh ủy"}, True]),
+        (fake(["dân vận chính quyền"]), ["titles", {"lead": "Ban Dân vận Tỉnh ủy"}, True]),
+        (fake(["Quý II năm 2021"]), ["row", "II.7", {"submit": "Quý II năm 2021"}]),
+        (fake(["x"]), ["row", "1.2", {"approval": "Thường trực Tỉnh ủy, Ban Thường vụ Tỉnh ủy"}]),
+        (fake([]), ["absent", ["Khu kinh tế Vân Phong"]]),
+        (fake([]), ["apart", "che phủ rừng", "46,5"]),
+        (fake([], q="tyr le"), ["telex", "tỷ lệ"]),
+    ],
+)
+def test_checker_rejects_a_wrong_claim(case: dict[str, Any], claim: list[Any]) -> None:
+    with pytest.raises(AssertionError):
+        check_claim(case, claim)
+
+
+def test_rows_named_by_code_or_by_one_title() -> None:
+    assert rows_named("II.8") == {"II.8"}
+    assert rows_named("rác thải nhựa") == {"5.4"}
+    assert rows_named("công tác dân vận") == set()  # II.5 and II.6: names no single row
