@@ -30,6 +30,7 @@ words and never across punctuation or "đã"/"nhưng"/"và".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -170,6 +171,7 @@ _MILESTONES: tuple[Words, ...] = (
 NEGATION_REACH = 3  # words from a negator to the completion word it negates
 PROSPECT_REACH = 4  # words from a prospective word to the completion word
 PARTIAL_REACH = 2  # words after a completion word that may name a part
+_DONE_TAIL = frozenset({"het", "roi", "ca"})  # "xong hết rồi", "hoàn thành cả"
 _STOP = frozenset({"|", "da", "nhung", "va", "roi"})
 _BARRIERS = frozenset(",;.!?()[]…:-–—")
 _SHORTHAND: dict[str, Words] = {
@@ -200,8 +202,10 @@ _RISKY: dict[str, frozenset[str]] = {
     "dang": frozenset({"đang", "đg", "đag"}),
     "da": frozenset({"đã", "dã", "đả"}),
     "roi": frozenset({"rồi"}),
+    "het": frozenset({"hết"}),
+    "ca": frozenset({"cả"}),
     "chua": frozenset({"chưa"}),
-    "dung": frozenset({"dừng"}),
+    "dung": frozenset({"dừng", "dựng"}),
     "lam": frozenset({"làm"}),
     "hoan": frozenset({"hoàn"}),
     "se": frozenset({"sẽ"}),
@@ -210,7 +214,7 @@ _RISKY: dict[str, frozenset[str]] = {
     "han": frozenset({"hạn"}),
     "gan": frozenset({"gần"}),
     "sap": frozenset({"sắp"}),
-    "phan": frozenset({"phần"}),
+    "phan": frozenset({"phần", "phấn", "phân"}),
     "khau": frozenset({"khâu"}),
     "dot": frozenset({"đợt"}),
     "tam": frozenset({"tạm"}),
@@ -223,6 +227,8 @@ _VOCAB = (
         "hoan_",
         "duoc",
         "roi",
+        "het",
+        "ca",
         "da",
         "nhung",
         "va",
@@ -267,12 +273,21 @@ def _canonical(token: str) -> Words:
     """The canonical folded word(s) for one token as typed."""
     low = token.lower()
     folded = fold(low).replace(" ", "") or low
-    if folded in _RISKY and not low.isascii() and low not in _RISKY[folded]:
+    if folded in _RISKY and not low.isascii() and _marks(low) not in _RISKY_MARKS[folded]:
         return (folded + "_",)
     if low.isascii() and folded not in _VOCAB and folded not in _SHORTHAND:
         telex = _untelex(folded)
         folded = telex if telex in _VOCAB else folded
     return _SHORTHAND.get(folded, (folded,))
+
+
+def _marks(word: str) -> str:
+    """The letters and marks of ``word`` in a fixed order ("hòan" and "hoàn" agree)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(sorted(decomposed))
+
+
+_RISKY_MARKS = {k: frozenset(_marks(w) for w in v) for k, v in _RISKY.items()}
 
 
 def _untelex(word: str) -> str:
@@ -335,7 +350,7 @@ def _completion(words: list[_Word], i: int) -> Match | None:
         return K_NOT_DONE, j + 1, False
     if _near(words, j, min(j + PARTIAL_REACH, len(words)), _PARTIAL):
         return K_WORKING, j, False
-    if j < len(words) and words[j].text == "roi":
+    while j < len(words) and words[j].text in _DONE_TAIL:
         j += 1
     return K_DONE, j, True
 
@@ -370,6 +385,8 @@ def _core(words: list[_Word], i: int) -> Match | None:
 def _match(words: list[_Word], i: int) -> Match | None:
     """The phrase at ``i``, taking "đã"/"đang" before it into the phrase."""
     head = words[i].text
+    if head == "dang" and i + 1 == len(words):
+        return K_WORKING, i + 1, False
     if head not in ("da", "dang") or i + 1 >= len(words):
         return _core(words, i)
     working = _first(words, i, _WORKING)

@@ -93,7 +93,7 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])")
 _YEAR = re.compile(r"\b(?:nam|năm)\s*((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b", re.IGNORECASE)
 _INDICATOR = re.compile(r"^\s*(?:chi tieu|ct)\b")
 _NUMBER_SIGNS = frozenset("％﹪，．～－﹣＋")
-_TRIM = " :,-–.;…"
+_TRIM = " :,-–.;…%"
 
 
 @dataclass
