@@ -12,7 +12,8 @@ The words are then read as *phrases*, each of one kind (:data:`KINDS`):
 - ``done``: a completion word ("hoàn thành", "hoàn tất", "xong", "kết thúc")
   that is not negated, not prospective and not partial;
 - ``not_done``: a negated completion ("chưa xong", "không hoàn thành",
-  "chưa làm xong", "xong chưa") — never done;
+  "chưa làm xong", "xong chưa"), or "chưa" ending a clause ("việc B chưa") —
+  never done;
 - ``working``: work under way ("đang …", "làm lại", "tiếp tục", "sắp/gần/cơ bản
   hoàn thành", "dự kiến/phấn đấu hoàn thành", "hoàn thành bước 1 / giai đoạn 1 /
   dự thảo");
@@ -105,6 +106,8 @@ _WORKING: tuple[Words, ...] = (
     ("tiep", "tuc"),
     ("da", "trien", "khai"),
     ("da", "bat", "dau"),
+    ("bat", "dau"),
+    ("khoi", "dong"),
     ("dang",),
 )
 _PLAIN_WORKING = frozenset(_WORKING[:3])
@@ -143,6 +146,7 @@ _PARTIAL: tuple[Words, ...] = (
     ("mot", "so"),
     ("noi", "dung"),
     ("so", "bo"),
+    ("nua",),
 )
 # After "đã": a step on the way (in progress, but not against "hoàn thành").
 _MILESTONES: tuple[Words, ...] = (
@@ -170,7 +174,7 @@ _MILESTONES: tuple[Words, ...] = (
 )
 NEGATION_REACH = 3  # words from a negator to the completion word it negates
 PROSPECT_REACH = 4  # words from a prospective word to the completion word
-PARTIAL_REACH = 2  # words after a completion word that may name a part
+PARTIAL_REACH = 3  # words after a completion word that may name a part
 _DONE_TAIL = frozenset({"het", "roi", "ca"})  # "xong hết rồi", "hoàn thành cả"
 _STOP = frozenset({"|", "da", "nhung", "va", "roi"})
 _BARRIERS = frozenset(",;.!?()[]…:-–—")
@@ -216,6 +220,7 @@ _RISKY: dict[str, frozenset[str]] = {
     "sap": frozenset({"sắp"}),
     "phan": frozenset({"phần", "phấn", "phân"}),
     "khau": frozenset({"khâu"}),
+    "nua": frozenset({"nửa"}),
     "dot": frozenset({"đợt"}),
     "tam": frozenset({"tạm"}),
 }
@@ -335,6 +340,14 @@ def _back_reach(words: list[_Word], i: int, reach: int) -> int:
     return k
 
 
+def _forward_reach(words: list[_Word], j: int, reach: int) -> int:
+    """Index where the clause from ``j`` ends, at most ``reach`` words on."""
+    k = j
+    while k < len(words) and k - j < reach and words[k].text != "|":
+        k += 1
+    return k
+
+
 Match = tuple[str, int, bool]  # kind, index after the phrase, plain
 
 
@@ -348,7 +361,7 @@ def _completion(words: list[_Word], i: int) -> Match | None:
         return K_WORKING, j, False
     if j < len(words) and words[j].text == "chua":
         return K_NOT_DONE, j + 1, False
-    if _near(words, j, min(j + PARTIAL_REACH, len(words)), _PARTIAL):
+    if _near(words, j, _forward_reach(words, j, PARTIAL_REACH), _PARTIAL):
         return K_WORKING, j, False
     while j < len(words) and words[j].text in _DONE_TAIL:
         j += 1
@@ -373,6 +386,8 @@ def _core(words: list[_Word], i: int) -> Match | None:
         found = _negated(words, i)
         if found:
             return found
+        if words[i].text == "chua" and (i + 1 == len(words) or words[i + 1].text == "|"):
+            return K_NOT_DONE, i + 1, False  # "việc B chưa": not yet
     paused = _first(words, i, _PAUSED)
     if paused:
         return K_PAUSED, i + len(paused), True

@@ -82,8 +82,8 @@ _CODE = re.compile(
     re.I,
 )
 _PERCENT = re.compile(
-    r"(?<!\S)(?P<lead>(?:(?:tien do|td|dat|duoc|dc|khoang|tam|hon|tren|gan|xap xi|uoc"
-    r"|moi|chung|muc)\s+)*[~≈]?\s*)"
+    r"(?<!\S)(?P<lead>(?:(?:tien do|td|dat|duoc|dc|khoang|tam|hon|tren|gan|xap xi"
+    r"|uoc)\s+)*[~≈]?\s*)"
     r"(?P<tok>[^\s%]*\d[^\s%]*?)\s*(?P<unit>%|phan\s*tram\b|pt\b)"
 )
 _PERCENT_NUMBER = re.compile(r"(?P<lead>\D*?)(?P<num>[-−+]?\d[\d.,eE+\-−–]*?)[.,]?")
@@ -93,7 +93,7 @@ _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?![\w])")
 _YEAR = re.compile(r"\b(?:nam|năm)\s*((?:19|20)\d\d)\b|\b((?:19|20)\d\d)\b", re.IGNORECASE)
 _INDICATOR = re.compile(r"^\s*(?:chi tieu|ct)\b")
 _NUMBER_SIGNS = frozenset("％﹪，．～－﹣＋")
-_TRIM = " :,-–.;…%"
+_TRIM = " :,-–.;…%()"
 
 
 @dataclass
@@ -286,7 +286,8 @@ def _percents(folded: str, start: int, line: str) -> list[_Percent]:
     """Every "N%" / "N phần trăm" after ``start``, read or flagged bad."""
     out = []
     for m in _PERCENT.finditer(folded, start):
-        raw = line[m.start("tok") : m.end("unit")]
+        digit = re.search(r"[-−+]?\d", m.group("tok"))
+        raw = line[m.start("tok") + (digit.start() if digit else 0) : m.end("unit")]
         out.append(_Percent(m.start(), m.end(), raw, _percent_values(m.group("tok"))))
     return out
 
@@ -319,6 +320,7 @@ def _without(line: str, start: int, spans: list[tuple[int, int]]) -> str:
         at = e
     keep.append(line[at:])
     note = clean(" ".join(keep))
+    note = re.sub(r"\(\s*\)", "", note)
     note = re.sub(r"\s+([,;.:!?)])", r"\1", note)
     note = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", note)
     return note.strip(_TRIM)
