@@ -84,7 +84,7 @@ _CODE = re.compile(
 _PERCENT = re.compile(
     r"(?<!\S)(?P<lead>(?:(?:tien do|td|dat|duoc|dc|khoang|tam|hon|tren|gan|xap xi"
     r"|uoc)\s+)*[~≈]?\s*)"
-    r"(?P<tok>[^\s%]*\d[^\s%]*?)\s*(?P<unit>%|phan\s*tram\b|pt\b)"
+    r"(?P<tok>[^\s%]*+)\s*(?P<unit>%|phan\s*tram\b|pt\b)"
 )
 _PERCENT_NUMBER = re.compile(r"(?P<lead>\D*?)(?P<num>[-−+]?\d[\d.,eE+\-−–]*?)[.,]?")
 _PLAIN_NUMBER = r"\d{1,3}(?:[.,]\d+)?"
@@ -286,6 +286,8 @@ def _percents(folded: str, start: int, line: str) -> list[_Percent]:
     """Every "N%" / "N phần trăm" after ``start``, read or flagged bad."""
     out = []
     for m in _PERCENT.finditer(folded, start):
+        if not any(ch.isdigit() for ch in m.group("tok")):
+            continue
         digit = re.search(r"[-−+]?\d", m.group("tok"))
         raw = line[m.start("tok") + (digit.start() if digit else 0) : m.end("unit")]
         out.append(_Percent(m.start(), m.end(), raw, _percent_values(m.group("tok"))))
