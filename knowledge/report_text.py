@@ -21,10 +21,12 @@ How a report line is read (the same rules the README quotes):
    stays empty, ``percents`` lists them, ``ambiguous_percent`` is set and the
    caller asks which one (:func:`pick_percent` finishes the reading). The same
    percent twice is one percent.
-4. **Status** (see :mod:`knowledge.report_status` for the word lists). A
-   negated completion ("chưa hoàn thành", "chua xong", "k xong dc", "không
-   hoàn thành", "xong chưa") is never done: in progress, or not started with
-   0%. "chưa thực hiện/triển khai/làm/bắt đầu" is not started unless work is
+4. **Status** (see :mod:`knowledge.report_status` for the word lists; chat
+   shorthand "ht", "xong r", "dc", "k"/"ko", "dg" and Telex typed with the
+   keyboard off, "hoanf thanhf", are read too). A negated completion ("chưa
+   hoàn thành", "chua xong", "k xong dc", "không hoàn thành", "xong chưa",
+   "việc B chưa") is never done: in progress, or not started with 0%.
+   "chưa thực hiện/triển khai/làm/bắt đầu" is not started unless work is
    reported. "sắp/gần/cơ bản hoàn thành", "dự kiến hoàn thành", "làm lại",
    "đang …", "xong bước 1/giai đoạn 1/dự thảo" are in progress. Milestones
    ("đã trình", "đã ban hành", "đã phê duyệt" …) are in progress, unless a
@@ -39,7 +41,11 @@ How a report line is read (the same rules the README quotes):
    ("hoàn thành", "tạm dừng", "đang thực hiện"). Negated, prospective, partial
    and milestone phrases stay in the note: they are what the reporter said.
 
-Nothing here decides which task is meant: that is the engine's job.
+Limits, on purpose: numbers in words ("sáu mươi phần trăm") and bare numbers
+("5.3 60") are not percents; a negation reaches three words without
+punctuation, so "k vướng xong r" reads as not done (the safe side: a wrong
+reading is never "hoàn thành"). Nothing here decides which task is meant: that
+is the engine's job.
 """
 
 from __future__ import annotations
