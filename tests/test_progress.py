@@ -19,7 +19,7 @@ from knowledge.progress import (
     deadline_of,
     task_status,
 )
-from knowledge.report_text import parse_report, read_number
+from knowledge.report_text import IN_PROGRESS, parse_report, read_number
 from knowledge.reporting import Reporting, Sender
 from knowledge.store import bundled_text, load_programme
 
@@ -39,11 +39,11 @@ def setup(db):
 @pytest.mark.parametrize(
     ("text", "code", "percent", "status", "note", "topic"),
     [
-        ("5.3 60% đã ban hành kế hoạch", "5.3", 60.0, "", "đã ban hành kế hoạch", ""),
-        ("5.3 60 % xong bước 1", "5.3", 60.0, "hoàn thành", "bước 1", ""),
+        ("5.3 60% đã ban hành kế hoạch", "5.3", 60.0, IN_PROGRESS, "đã ban hành kế hoạch", ""),
+        ("5.3 60 % xong bước 1", "5.3", 60.0, IN_PROGRESS, "xong bước 1", ""),
         ("II.8 hoàn thành", "II.8", 100.0, "hoàn thành", "", ""),
-        ("ii.8 70 phần trăm", "II.8", 70.0, "", "", ""),
-        ("chuyển đổi số 60%", "", 60.0, "", "", "chuyển đổi số"),
+        ("ii.8 70 phần trăm", "II.8", 70.0, IN_PROGRESS, "", ""),
+        ("chuyển đổi số 60%", "", 60.0, IN_PROGRESS, "", "chuyển đổi số"),
         ("II.3 tạm dừng chờ hướng dẫn", "II.3", None, "tạm dừng", "chờ hướng dẫn", ""),
         ("1.1 chưa thực hiện", "1.1", None, "chưa thực hiện", "", ""),
         ("5.3 100%", "5.3", 100.0, "hoàn thành", "", ""),
