@@ -68,7 +68,12 @@ class TaskCardReply(filters.MessageFilter):
         if not _CARD.search(replied.text or ""):
             return False
         parsed = parse_report(message.text or "")
-        return parsed.percent is not None or bool(parsed.status) or parsed.bad_percent
+        return (
+            parsed.percent is not None
+            or bool(parsed.status)
+            or parsed.bad_percent
+            or parsed.ambiguous_percent
+        )
 
 
 async def reply_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,7 +24,13 @@ from knowledge.formatting import number
 from knowledge.model import Indicator, Task
 from knowledge.progress import NOT_A_MEMBER, DatabaseBusy, ProgressStore, Report, task_key
 from knowledge.render import PLAIN, Markup, shorten
-from knowledge.report_text import ParsedReport, command_body, parse_report, read_number
+from knowledge.report_text import (
+    ParsedReport,
+    command_body,
+    parse_report,
+    pick_percent,
+    read_number,
+)
 from knowledge.write_rules import (
     NOTE_LIMIT,
     UNDO_WINDOW,
@@ -119,11 +125,11 @@ def _problem(parsed: ParsedReport, m: Markup, *, picked: bool = False) -> Outcom
         return Outcome(
             "usage", m.text(f"Tiến độ “{parsed.percent_raw}” phải từ 0 đến 100%. {USAGE}")
         )
-    if len(set(parsed.percents)) > 1:
+    if parsed.ambiguous_percent:
         return Outcome(
             "choose_percent",
             m.text("Báo cáo có nhiều con số phần trăm. Tiến độ chung của nhiệm vụ là bao nhiêu?"),
-            percents=tuple(dict.fromkeys(parsed.percents)),
+            percents=parsed.percents,
         )
     if parsed.percent is None and not parsed.status:
         return Outcome("usage", m.text(f"Thiếu tiến độ (%) hoặc tình trạng. {USAGE}"))
@@ -232,7 +238,7 @@ class Reporting:
 
     def percent_choices(self, text: str) -> tuple[float, ...]:
         """The distinct percents a report line gives, in order (for "which percent?")."""
-        return tuple(dict.fromkeys(parse_report(command_body(text)).percents))
+        return parse_report(command_body(text)).percents
 
     def _task_by_words(self, topic: str, m: Markup) -> Task | Outcome:
         """The task a report names in words, or the question which one."""
@@ -270,14 +276,17 @@ class Reporting:
         refused = self.authorise(sender, task, parsed.text, "report")
         if refused is not None:
             return refused
-        progress = percent if percent is not None else parsed.percent
+        if percent is not None:
+            if percent not in parsed.percents:
+                return Outcome("usage", m.text(f"Tiến độ không có trong báo cáo. {USAGE}"))
+            parsed = pick_percent(parsed, percent)
         problem = _problem(parsed, m, picked=percent is not None)
         if problem is not None:
             return problem
         note, cut = cap_note(parsed.note)
         try:
             report = self.store.record_task(
-                task, **_author(sender), progress=progress, status=parsed.status, note=note
+                task, **_author(sender), progress=parsed.percent, status=parsed.status, note=note
             )
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))

@@ -295,3 +295,40 @@ async def test_a_report_under_a_lock_held_too_long_gets_the_busy_line(bot, tmp_p
     assert rows(app) == []
     con = sqlite3.connect(tmp_path / "w.sqlite3")
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_not_finished_is_never_stored_as_done(bot):
+    fake, app = bot
+    await send(app, "/capnhat 4.1 chưa hoàn thành", ADMIN)
+    await send(app, "/capnhat II.3 60% chưa xong phần thẩm định", REPORTER)
+    assert [(r["target"], r["new_progress"], r["new_status"]) for r in rows(app)] == [
+        ("4.1", None, "đang thực hiện"),
+        ("II.3", 60.0, "đang thực hiện"),
+    ]
+    await send(app, "/tiendo 4.1", ADMIN)
+    assert "Hoàn thành đúng hạn" not in last_text(fake)
+
+
+async def test_an_exponent_percent_gets_a_usage_line(bot):
+    fake, app = bot
+    await send(app, "/capnhat II.3 1e2%")
+    assert "phải từ 0 đến 100%" in last_text(fake)
+    assert rows(app) == []
+
+
+async def test_a_reply_to_a_card_with_two_percents_is_asked_back(bot):
+    fake, app = bot
+    await feed(app, message(f"/hoi@{fake.username} đề án bảo vệ nền tảng tư tưởng", GROUP, ADMIN))
+    card = fake.calls_of("sendMessage")[-1].result
+    await feed(app, message("đạt 100% kế hoạch quý, chung 70%", GROUP, REPORTER, reply_to=card))
+    question = fake.calls_of("sendMessage")[-1]
+    assert [b["text"] for row in keyboard(question) for b in row] == ["100%", "70%"]
+    await feed(
+        app, callback_query(keyboard(question)[0][1]["callback_data"], question.result, OTHER)
+    )
+    assert "hết hạn" in last_alert(fake)[0] and rows(app) == []
+    await feed(
+        app, callback_query(keyboard(question)[0][1]["callback_data"], question.result, REPORTER)
+    )
+    (row,) = rows(app)
+    assert (row["target"], row["new_progress"], row["user_id"]) == ("II.4", 70.0, REPORTER["id"])
