@@ -26,7 +26,12 @@ def norm(s: str) -> str:
 
 
 def hit(item: str, answer: str) -> bool:
-    a, i = norm(answer), norm(item)
+    return hit_folded(item, norm(answer))
+
+
+def hit_folded(item: str, a: str) -> bool:
+    """``hit`` against a text already folded with ``norm`` (to search one long text often)."""
+    i = norm(item)
     if NUMERIC.match(item):
         return re.search(r"(?<![\d.,])" + re.escape(i) + r"(?![\d]|[.,]\d)", a) is not None
     return i.replace(" ", "") in a.replace(" ", "")

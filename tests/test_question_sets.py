@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.qa_scoring import NUMERIC, hit, hit_folded, norm
+from tests.scoring import NUMERIC, hit, hit_folded, norm
 
 HERE = Path(__file__).resolve().parent
 QA = HERE / "data" / "qa"
