@@ -279,8 +279,7 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
     import dataclasses
 
-    from bot.app import ALLOWED_UPDATES, build_application
-    from bot.logs import setup_logging
+    from bot.runner import run
     from bot.settings import Settings, SettingsError
 
     try:
@@ -289,11 +288,8 @@ def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
         print(f"ctbot run: {exc}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings, db_path=db_path)
-    setup_logging(settings.token)
     open_database(db_path).close()  # create and load before going online
-    application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    return 0
+    return run(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
