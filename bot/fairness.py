@@ -45,7 +45,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SLOW_DOWN = "⏳ Bạn gửi quá nhanh, vui lòng chậm lại."
+SLOW_DOWN = "⏳ Bạn gửi quá nhanh, vui lòng chậm lại: một số tin nhắn vừa gửi đã bị bỏ qua."
 # PTB takes the outer bound as a semaphore held for the whole of do_process_update; fairness is
 # done inside, so the outer bound only has to be out of the way.
 _OUTER_BOUND = 1 << 20
@@ -63,7 +63,8 @@ class Fairness:
         group_user_burst: Questions one user may ask in a group at once.
         group_rate: Questions per minute a group may ask (Telegram sends 20 a minute there).
         group_burst: Questions a group may ask at once.
-        private_rate: Questions per minute in a private chat (and inline queries of a user).
+        private_rate: Questions per minute in a private chat (and inline queries of a user);
+            generous, as a private flood only delays its sender.
         private_burst: Questions at once in a private chat.
         note_window: Seconds between two :data:`SLOW_DOWN` notes in one chat.
         stop_timeout: Seconds ``ctbot run`` waits for a clean stop before exiting anyway.
@@ -72,13 +73,13 @@ class Fairness:
 
     concurrency: int = 16
     chat_in_flight: int = 1
-    chat_backlog: int = 8
+    chat_backlog: int = 60
     group_user_rate: float = 10.0
     group_user_burst: int = 5
     group_rate: float = 20.0
     group_burst: int = 20
-    private_rate: float = 30.0
-    private_burst: int = 10
+    private_rate: float = 60.0
+    private_burst: int = 60
     note_window: float = 60.0
     stop_timeout: float = 8.0
 

@@ -240,6 +240,10 @@ class FakeBotApiServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # stop() cancels open connections; ending quietly spares Python 3.11's stream
+            # callback a logged CancelledError.
+            pass
         finally:
             if task is not None:
                 self._tasks.discard(task)
