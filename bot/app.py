@@ -127,7 +127,8 @@ def build_application(
         # chat's flood waits in its own lane, not in front of everyone else.
         .concurrent_updates(
             FairUpdateProcessor(
-                dataclasses.replace(settings.fairness, concurrency=settings.concurrency)
+                dataclasses.replace(settings.fairness, concurrency=settings.concurrency),
+                settings.allowed_chats,
             )
         )
         .post_init(_post_init(settings))

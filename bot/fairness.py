@@ -137,18 +137,28 @@ def is_metered(update: Update) -> bool:
         return True
 
 
-def ticket_for(update: object, config: Fairness) -> Ticket:
-    """The lane and budgets of ``update`` under ``config``."""
+def ticket_for(
+    update: object, config: Fairness, allowed_chats: frozenset[int] = frozenset()
+) -> Ticket:
+    """The lane and budgets of ``update`` under ``config``.
+
+    What the gate handler drops anyway (other bots, chats not in ``allowed_chats``) runs at once
+    unmetered: it must neither eat a budget nor earn a note in a chat the bot does not serve.
+    """
     if not isinstance(update, Update):
         return Ticket(lane=None)
     chat, user = update.effective_chat, update.effective_user
+    if (user is not None and user.is_bot) or (
+        chat is not None and allowed_chats and chat.id not in allowed_chats
+    ):
+        return Ticket(lane=None)
     burst, rate = config.private_burst, config.private_rate
     if chat is None:  # inline queries: a lane per user
         if user is None:
             return Ticket(lane=None)
         return Ticket(lane=("user", user.id), buckets=((("user", user.id), burst, rate),))
     message = update.message or update.edited_message
-    if chat.type in (ChatType.PRIVATE, ChatType.SENDER):
+    if chat.type == ChatType.PRIVATE:
         return Ticket(lane=chat.id, buckets=(((chat.id,), burst, rate),), message=message)
     if not is_metered(update):
         return Ticket(lane=None)
@@ -182,13 +192,20 @@ class FairUpdateProcessor(BaseUpdateProcessor):
 
     Args:
         config: The parameters.
+        allowed_chats: Chats the bot serves (empty: every chat); see :func:`ticket_for`.
         clock: Monotonic seconds (tests pass a fake one).
 
     """
 
-    def __init__(self, config: Fairness, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        config: Fairness,
+        allowed_chats: frozenset[int] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(_OUTER_BOUND)
         self.config = config
+        self.allowed_chats = allowed_chats
         self._clock = clock
         self._global = asyncio.Semaphore(config.concurrency)
         self._state = _State()
@@ -220,7 +237,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Admit ``update`` to its lane or drop it; run it when its lane and a slot are free."""
-        ticket = ticket_for(update, self.config)
+        ticket = ticket_for(update, self.config, self.allowed_chats)
         if self._stopping or not self._admit(ticket):
             self._drop(coroutine, ticket)
             return

@@ -229,3 +229,17 @@ async def test_cancelling_the_caller_still_cancels(bot):
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_what_the_gate_drops_neither_eats_a_budget_nor_earns_a_note(bot):
+    config = Fairness(group_user_burst=1, group_burst=1, private_burst=1)
+    processor = FairUpdateProcessor(config, allowed_chats=frozenset({GROUP["id"]}), clock=Clock())
+    await processor.initialize()
+    other_bot = user(9001, "Spam", "spam_bot", is_bot=True)
+    for i in range(5):
+        await submit(processor, ask(bot, f"o{i}", OTHER, HA), Job([], f"o{i}"))  # not served
+        await submit(processor, ask(bot, f"b{i}", GROUP, other_bot), Job([], f"b{i}"))  # a bot
+    assert processor.dropped == 0 and sends(bot, SLOW_DOWN) == 0
+    served = Job([], "served")
+    await submit(processor, ask(bot, "q", GROUP, LAN), served)
+    assert served.awaited  # the group's budget of one was still there

@@ -90,7 +90,7 @@ def test_ctbot_run_refused_says_one_line_and_exits_1(server, db_dir, case, expec
     assert token not in done.stderr and token.partition(":")[2] not in done.stderr
 
 
-def test_network_errors_while_polling_never_show_the_token(tmp_path):
+def test_network_errors_and_a_slow_bot_api_neither_show_the_token_nor_hold_the_stop(tmp_path):
     fake = FakeTelegram(token=SECRET_TOKEN)
     log = tmp_path / "bot.log"
     with FakeBotApiServer(fake) as server:
@@ -102,19 +102,21 @@ def test_network_errors_while_polling_never_show_the_token(tmp_path):
             while not [c for c in fake.calls_of("getUpdates") if c.faulted]:
                 assert time.time() < deadline
                 time.sleep(0.02)
-            server.stop()  # then the Bot API goes away altogether
-            time.sleep(1.0)
+            server.poll_delay = 30.0  # from now on getUpdates hangs (and times out)
+            time.sleep(0.5)
             stopped = time.time()
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
-            assert time.time() - stopped <= 10.0
+            stop_seconds = time.time() - stopped
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
     output = log.read_text("utf-8")
-    assert "Bad Gateway" in output  # the errors were logged ...
+    assert "Bad Gateway" in output and "Timed out" in output  # the errors were logged ...
     assert SECRET_TOKEN not in output and "SECRET" not in output  # ... without the token
+    assert stop_seconds <= 10.0
+    assert proc.returncode == 0, output
 
 
 def test_log_records_are_masked_in_message_arguments_exceptions_and_stack():
