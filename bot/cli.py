@@ -287,9 +287,7 @@ def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
     except SettingsError as exc:
         print(f"ctbot run: {exc}", file=sys.stderr)
         return 2
-    settings = dataclasses.replace(settings, db_path=db_path)
-    open_database(db_path).close()  # create and load before going online
-    return run(settings)
+    return run(dataclasses.replace(settings, db_path=db_path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

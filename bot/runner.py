@@ -24,6 +24,7 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.fairness import FairUpdateProcessor
 from bot.logs import Redactor, install_excepthooks, setup_logging
 from bot.settings import Settings
+from knowledge.store import open_database
 
 __all__ = ["explain", "run"]
 
@@ -108,6 +109,7 @@ def run(settings: Settings) -> int:
     """
     setup_logging(settings.token)
     install_excepthooks(settings.token)
+    open_database(settings.db_path).close()  # create and load before going online
     application = build_application(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
