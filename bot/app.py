@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.fairness import FairUpdateProcessor
 from bot.settings import Settings
 from handlers import (
     ask,
@@ -129,8 +131,14 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Bounded: unbounded concurrency collapses throughput on httpx's pool.
-        .concurrent_updates(settings.concurrency if settings.concurrency > 1 else False)
+        # Bounded (unbounded concurrency collapses throughput on httpx's pool) and fair: one
+        # chat's flood waits in its own lane, not in front of everyone else.
+        .concurrent_updates(
+            FairUpdateProcessor(
+                dataclasses.replace(settings.fairness, concurrency=settings.concurrency),
+                settings.allowed_chats,
+            )
+        )
         .post_init(_post_init(settings))
         .post_shutdown(_post_shutdown)
     )

@@ -281,8 +281,7 @@ def _cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
     import dataclasses
 
-    from bot.app import ALLOWED_UPDATES, build_application
-    from bot.logs import setup_logging
+    from bot.runner import run
     from bot.settings import Settings, SettingsError
 
     try:
@@ -290,12 +289,7 @@ def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
     except SettingsError as exc:
         print(f"ctbot run: {exc}", file=sys.stderr)
         return 2
-    settings = dataclasses.replace(settings, db_path=db_path)
-    setup_logging(settings.token)
-    open_database(db_path).close()  # create and load before going online
-    application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
-    return 0
+    return run(dataclasses.replace(settings, db_path=db_path))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.fairness import Fairness
 from knowledge.store import DEFAULT_DB, database_path
 
 __all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
@@ -46,8 +47,10 @@ class Settings:
         timezone: Time zone for dates and schedules.
         allowed_chats: Chat ids served; empty means every chat.
         admin_ids: Telegram user ids that are always admins.
-        concurrency: How many updates are handled at once.
+        concurrency: How many updates are handled at once (over all chats).
         rate_limit: Whether PTB's AIORateLimiter guards outgoing requests.
+        fairness: Per-chat lanes and budgets (its ``concurrency`` is replaced by the one
+            above when the application is built).
 
     """
 
@@ -60,6 +63,7 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     concurrency: int = 16
     rate_limit: bool = True
+    fairness: Fairness = field(default_factory=Fairness)
 
     @classmethod
     def from_env(

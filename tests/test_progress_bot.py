@@ -203,7 +203,10 @@ def test_killed_writer_loses_no_acknowledged_report(tmp_path):
             for i in range(300):
                 text = f"/capnhat {codes[i % len(codes)]} {i % 100}% lần {i}"
                 fake.push_update(message(text, private_chat(admin), admin))
-            fake.wait_for("sendMessage", 40, timeout=60)
+            # 40 acknowledgements (the burst also earns one slow-down note)
+            fake.wait_for(
+                "sendMessage", 40, timeout=60, predicate=lambda c: "Báo cáo #" in c.params["text"]
+            )
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
         finally:

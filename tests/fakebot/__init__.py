@@ -19,6 +19,7 @@ or in-process with ``.request(FakeRequest(fake)).get_updates_request(FakeRequest
 """
 
 from .api import ApiError, Call, FakeRequest, FakeTelegram, UploadedFile
+from .flood import FloodLimit
 from .markup import MarkupError, parse_text
 from .server import FakeBotApiServer, parse_multipart
 from .updates import (
@@ -52,6 +53,7 @@ __all__ = [
     "FakeBotApiServer",
     "FakeRequest",
     "FakeTelegram",
+    "FloodLimit",
     "MarkupError",
     "UploadedFile",
     "callback_query",

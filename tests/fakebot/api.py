@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
+from .flood import FloodLimit
 from .markup import MarkupError, parse_text
 
 __all__ = [
@@ -220,7 +221,9 @@ class FakeTelegram:
         bot_id: int = 123456,
         *,
         strict_messages: bool = False,
+        flood: FloodLimit | None = None,
     ):
+        self.flood = flood  # Telegram's per-group limit, when set
         self._token = token
         self._username = username
         self._bot_id = bot_id
@@ -299,7 +302,7 @@ class FakeTelegram:
         with self._cond:
             canonical = self._methods_lower.get(method.lower())
             name = canonical or method
-            fault = self._pop_fault(name)
+            fault = self._pop_fault(name) or self._flood_fault(name, decoded)
             faulted = fault is not None
             result: Any = None
             if fault is not None:
@@ -482,6 +485,12 @@ class FakeTelegram:
     def clear_faults(self) -> None:
         with self._cond:
             self._faults.clear()
+
+    def _flood_fault(self, method: str, params: JsonDict) -> _Fault | None:
+        wait = self.flood.check(method, params.get("chat_id")) if self.flood else None
+        if wait is None:
+            return None
+        return _Fault(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
     def _pop_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)

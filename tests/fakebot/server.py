@@ -90,9 +90,12 @@ class FakeBotApiServer:
     True
     """
 
-    def __init__(self, fake: FakeTelegram | None = None, *, max_poll: float = 10.0):
+    def __init__(
+        self, fake: FakeTelegram | None = None, *, max_poll: float = 10.0, poll_delay: float = 0.0
+    ):
         self.fake = fake if fake is not None else FakeTelegram()
         self.max_poll = max_poll
+        self.poll_delay = poll_delay  # a slow Bot API: every getUpdates answers this much later
         self.port = 0
         self.request_count = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -237,6 +240,10 @@ class FakeBotApiServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # stop() cancels open connections; ending quietly spares Python 3.11's stream
+            # callback a logged CancelledError.
+            pass
         finally:
             if task is not None:
                 self._tasks.discard(task)
@@ -339,6 +346,8 @@ class FakeBotApiServer:
             return _json(400, _error(400, f"Bad Request: can't parse request body: {exc}"))
         method = match["method"]
         if method.lower() == "getupdates":
+            if self.poll_delay > 0:
+                await asyncio.sleep(self.poll_delay)
             await self._long_poll(params)
         return _json(*fake.handle(method, params, files))
 
