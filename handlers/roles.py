@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from handlers.context import engine, reporting
 from handlers.markup import HTML
+from handlers.menus import refresh_admin_menus
 from knowledge.errors import KnowledgeError
 from knowledge.progress import ADMIN, REPORTER, indicator_key
 
@@ -74,6 +75,7 @@ async def roles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     action = (args.pop(0).lower() if args else "").replace("xóa", "xoa")
     if action in {"xoa", "remove", "bo"}:
         removed = store.remove_user(user_id)
+        await refresh_admin_menus(context.application)
         text = "Đã xóa quyền." if removed else "Người này chưa có quyền."
         await message.reply_text(text)
         return
@@ -107,6 +109,7 @@ async def roles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except KnowledgeError as exc:
         await message.reply_text(HTML.text(str(exc)))
         return
+    await refresh_admin_menus(context.application)
     where = ", ".join(member.agencies) if member.agencies else "mọi nhiệm vụ"
     await message.reply_text(
         f"✅ <code>{user_id}</code> {HTML.text(name)} là {member.role}: {HTML.text(where)}."
