@@ -26,12 +26,12 @@ from knowledge.deadlines import (
     DueReminder,
     due_reminders,
     parse_day,
-    task_bodies,
+    reporters_for,
 )
 from knowledge.formatting import day
 from knowledge.model import Task
 from knowledge.office import OfficeSettings
-from knowledge.progress import ADMIN, DONE_LATE, DONE_ON_TIME, REPORTER, task_key, task_status
+from knowledge.progress import ADMIN, DONE_LATE, DONE_ON_TIME, task_key, task_status
 from knowledge.progress_views import pct_text
 from knowledge.quarters import deadline_of
 from knowledge.render import shorten
@@ -66,26 +66,6 @@ def _unfinished(service: Reporting, task: Task, today: date) -> bool:
     return task_status(task, service.store.state(task), today) not in (DONE_ON_TIME, DONE_LATE)
 
 
-def _recipients(service: Reporting, due: DueReminder) -> dict[int, str]:
-    """Reporters of the task's lead ("chủ trì") and coordinating ("phối hợp") bodies."""
-    engine = service.engine
-    leads, coordinating = task_bodies(due.task)
-    roles: dict[str, str] = {}
-    for role, names in (("phối hợp", coordinating), ("chủ trì", leads)):
-        for name in names:
-            body = engine.resolve_agency(name)
-            if body is not None:
-                roles[body] = role
-    out: dict[int, str] = {}
-    for member in service.store.members():
-        if member.role != REPORTER:
-            continue
-        mine = [roles[a] for a in member.agencies if a in roles]
-        if mine:
-            out[member.user_id] = "chủ trì" if "chủ trì" in mine else "phối hợp"
-    return out
-
-
 def _reminder_line(due: DueReminder, role: str) -> str:
     t = due.task
     return (
@@ -103,8 +83,10 @@ async def remind_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
     tasks = [t for t in service.engine.programme.tasks if _unfinished(service, t, today)]
     dues = due_reminders(tasks, today, calendar_store.calendar(), _leads(service))
     by_user: dict[int, list[tuple[DueReminder, str]]] = {}
+    members = service.store.members()
     for due in dues:
-        for user_id, role in _recipients(service, due).items():
+        found = reporters_for(due.task, members, service.engine.resolve_agency)
+        for user_id, role in found.items():
             by_user.setdefault(user_id, []).append((due, role))
     for user_id, items in by_user.items():
         if not subs.has_started(user_id) or subs.chats.pause_of(user_id) is not None:

@@ -11,7 +11,7 @@ working days before it (default 10 and 2). Claims in ``deadline_reminders_sent``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from knowledge.agencies import split_names
 from knowledge.model import Task
-from knowledge.progress import write_lock
+from knowledge.progress import REPORTER, Member, write_lock
 from knowledge.quarters import deadline_of
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
     "WorkCalendar",
     "due_reminders",
     "parse_day",
-    "task_bodies",
+    "reporters_for",
 ]
 
 DEFAULT_LEADS = (10, 2)
@@ -131,9 +131,30 @@ def due_reminders(
     return out
 
 
-def task_bodies(task: Task) -> tuple[list[str], list[str]]:
-    """The names in a task's lead and coordinating cells (as written)."""
-    return split_names(task.lead), split_names(task.coordinating)
+LEADING = "chủ trì"
+COORDINATING = "phối hợp"
+
+
+def reporters_for(
+    task: Task, members: Iterable[Member], resolve: Callable[[str], str | None]
+) -> dict[int, str]:
+    """Reporters of a task's lead ("chủ trì") and coordinating ("phối hợp") bodies, by id.
+
+    ``resolve`` turns a name as written into the canonical body (``Engine.resolve_agency``);
+    someone in both kinds of body is told they lead.
+    """
+    roles: dict[str, str] = {}
+    for role, cell in ((COORDINATING, task.coordinating), (LEADING, task.lead)):
+        for name in split_names(cell):
+            body = resolve(name)
+            if body is not None:
+                roles[body] = role
+    out: dict[int, str] = {}
+    for member in members:
+        mine = {roles[a] for a in member.agencies if a in roles}
+        if member.role == REPORTER and mine:
+            out[member.user_id] = LEADING if LEADING in mine else COORDINATING
+    return out
 
 
 _DAY_FORMS = (

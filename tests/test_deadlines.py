@@ -15,6 +15,7 @@ from knowledge.deadlines import (
     WorkCalendar,
     due_reminders,
     parse_day,
+    reporters_for,
 )
 from knowledge.model import Task
 from tests.botkit import feed, started_app
@@ -81,6 +82,25 @@ def test_due_reminders_one_per_task_nearest_rule():
     assert due_reminders([q1], date(2027, 4, 1), cal, (10, 2)) == []  # past the deadline
     assert due_reminders([q1], date(2027, 3, 20), cal, (10, 2)) == []  # a Saturday
     assert due_reminders([_task("x", "thường xuyên")], two_before, cal, (10, 2)) == []
+
+
+def test_reporters_of_lead_and_coordinating_bodies():
+    from knowledge.progress import Member
+
+    task = _task("3.1", "Quý I năm 2027", lead="Sở Y tế", coordinating="Sở Tài chính, Sở Nội vụ")
+    members = [
+        Member(1, "reporter", ("Sở Y tế",)),
+        Member(2, "reporter", ("Sở Nội vụ",)),
+        Member(3, "reporter", ("Sở Nội vụ", "Sở Y tế")),
+        Member(4, "reporter", ("Sở Xây dựng",)),
+        Member(5, "admin", ("Sở Y tế",)),
+    ]
+    canonical = {"Sở Y tế": "Sở Y tế", "Sở Tài chính": "Sở Tài chính", "Sở Nội vụ": "Sở Nội vụ"}
+    assert reporters_for(task, members, canonical.get) == {
+        1: "chủ trì",
+        2: "phối hợp",
+        3: "chủ trì",
+    }
 
 
 def test_parse_day():

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from bot import cli
 from knowledge.deadlines import WorkCalendar
-from knowledge.period_report import COLUMNS, build_report, state_as_of
+from knowledge.period_report import COLUMNS, ReportSubscriptions, build_report, state_as_of
 from knowledge.periods import QUARTER, Period
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, private_chat, user
@@ -149,6 +149,16 @@ async def test_subscribed_group_gets_the_quarter_report_on_the_first_working_day
         await again.shutdown()
     docs = [c for c in fake.calls_of("sendDocument") if int(c.params["chat_id"]) == GROUP["id"]]
     assert [d.files["document"].filename for d in docs] == ["baocao-2021-Q4.xlsx"]
+    last = await started_app(
+        fake, db_path=db_path, admin_ids=frozenset({ADMIN["id"]}), clock=DEC_1
+    )
+    await feed(last, message("/huydangky baocao", GROUP, MEMBER))
+    assert fake.sent_texts(GROUP["id"])[-1].startswith("⛔ Chỉ quản trị viên")
+    await feed(last, message("/huydangky baocao", GROUP, ADMIN))
+    assert fake.sent_texts(GROUP["id"])[-1] == "Đã hủy nhận báo cáo định kỳ."
+    assert ReportSubscriptions(last.bot_data["db"]).all() == []
+    assert last.bot_data["subscriptions"].all() == []  # the daily digest was never touched
+    await last.shutdown()
 
 
 def test_cli_export_any_range(tmp_path, capsys):
