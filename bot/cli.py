@@ -74,15 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="", help="display name")
     remove = users_sub.add_parser("remove", help="remove a member")
     remove.add_argument("user_id", type=int)
-    invite = users_sub.add_parser("invite", help="print a one-time invite link (7 days)")
-    invite.add_argument("--agency", default="", help="the body the person reports for")
-    invite.add_argument("--role", choices=["admin", "reporter"], default="reporter")
-    invite.add_argument(
-        "--bot-username", help="the bot's @username (default: as recorded at the last start)"
-    )
-    invites = users_sub.add_parser("invites", help="list invite links that work, or revoke one")
-    invites.add_argument("--revoke", metavar="CODE", help="revoke the link with this code")
-    invites.add_argument("--all", action="store_true", help="also used, expired, revoked")
+    _add_invite_parsers(users_sub)
 
     export = sub.add_parser("export", help=COMMANDS["export"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
@@ -103,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", help="backup file to write")
     backup.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
+
+
+def _add_invite_parsers(users_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    invite = users_sub.add_parser("invite", help="print a one-time invite link (7 days)")
+    invite.add_argument("--agency", default="", help="the body the person reports for")
+    invite.add_argument("--role", choices=["admin", "reporter"], default="reporter")
+    invite.add_argument(
+        "--bot-username", help="the bot's @username (default: as recorded at the last start)"
+    )
+    invites = users_sub.add_parser("invites", help="list invite links that work, or revoke one")
+    invites.add_argument("--revoke", metavar="CODE", help="revoke the link with this code")
+    invites.add_argument("--all", action="store_true", help="also used, expired, revoked")
 
 
 def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:

@@ -157,9 +157,15 @@ async def test_expired_link_refused_and_strangers_cannot_invite(app, tmp_path):
     group = group_chat(-1005550000001, "Nhóm")
     await feed(app, message("/moi Ban Tuyên giáo", group, ADMIN))
     assert "tin nhắn riêng" in texts(fake, group["id"])[-1]
-    assert [i.created_at for i in InviteStore(app.bot_data["db"]).all(NOW, active_only=False)] == [
-        "2026-11-23T02:00:00+00:00"
-    ]
+    fresh, _ = InviteStore(app.bot_data["db"]).create(
+        BODY, "reporter", created_by=ADMIN["id"], now=NOW
+    )
+    await feed(app, message(f"/start {fresh}", group, NEWCOMER))  # a link pasted in a group
+    assert texts(fake, group["id"])[-1] == "Hãy mở liên kết mời trong tin nhắn riêng với bot."
+    assert app.bot_data["reporting"].store.member(NEWCOMER["id"]) is None
+    assert [i.created_at for i in InviteStore(app.bot_data["db"]).all(NOW, active_only=False)][
+        1:
+    ] == ["2026-11-23T02:00:00+00:00"]
 
 
 async def test_moi_lists_and_revokes(app):
@@ -196,3 +202,11 @@ def test_cli_invite_prints_a_link_and_revokes(tmp_path, capsys):
     assert capsys.readouterr().out.startswith(f"{code}\tactive\treporter\t{BODY}")
     assert cli.main(["--db", db, "users", "invites", "--revoke", code]) == 0
     assert cli.main(["--db", db, "users", "invites", "--revoke", code]) == 1
+
+
+async def test_cli_uses_the_username_recorded_at_start(app, capsys):
+    fake = app.bot_data["fake"]
+    db = str(app.bot_data["db"].conn.execute("PRAGMA database_list").fetchone()[2])
+    assert cli.main(["--db", db, "users", "invite", "--role", "admin"]) == 0
+    link = capsys.readouterr().out.splitlines()[0]
+    assert link.startswith(f"https://t.me/{fake.username}?start=inv-")
