@@ -6,13 +6,7 @@ import dataclasses
 import logging
 from datetime import datetime
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode, UpdateType
 from telegram.ext import (
     AIORateLimiter,
@@ -35,22 +29,26 @@ from handlers import (
     ask,
     browse,
     buttons,
+    deadlines,
     digest,
     errors,
     gate,
     inline,
+    invites,
     membership,
+    menus,
     other,
     progress,
     report_buttons,
+    reports,
     roles,
     start,
 )
-from handlers.commands import COMMANDS
 from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
+from knowledge.office import BOT_USERNAME, OfficeSettings
 from knowledge.progress import ProgressStore
 from knowledge.reporting import Reporting
 from knowledge.store import open_database
@@ -86,13 +84,15 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)
+        deadlines.schedule_deadlines(application)
+        reports.schedule_reports(application)
         # Allowed chats stay allowed under the ids they migrated to.
         allowed = ChatRegistry(db).successors(settings.allowed_chats)
         application.bot_data[gate.ALLOWED_CHATS] = allowed
-        private = [BotCommand(c.name, c.description) for c in COMMANDS]
-        groups = [BotCommand(c.name, c.description) for c in COMMANDS if c.groups]
-        await application.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-        await application.bot.set_my_commands(groups, scope=BotCommandScopeAllGroupChats())
+        # Menus per scope (admins see the admin commands) and the description.
+        await menus.publish_menus(application)
+        await menus.set_description(application, engine.programme.title)
+        OfficeSettings(db).put(BOT_USERNAME, application.bot.username)
         log.info("ctbot ready as @%s", application.bot.username)
 
     return post_init
@@ -179,6 +179,12 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("capnhat", progress.report_command, filters=new))
     application.add_handler(CommandHandler("tiendo", progress.progress_command, filters=new))
     application.add_handler(CommandHandler("quyen", roles.roles_command, filters=new))
+    application.add_handler(CommandHandler("moi", invites.invite_command, filters=new))
+    application.add_handler(CommandHandler("ngaylam", deadlines.calendar_command, filters=new))
+    application.add_handler(CommandHandler("baocao", reports.report_command, filters=new))
+    subscribe, unsubscribe = new & reports.REPORT_SUBSCRIBE, new & reports.REPORT_UNSUBSCRIBE
+    application.add_handler(CommandHandler("dangky", reports.subscribe_command, subscribe))
+    application.add_handler(CommandHandler("huydangky", reports.unsubscribe_command, unsubscribe))
     application.add_handler(CommandHandler("dangky", digest.subscribe_command, filters=new))
     application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
     application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import tzinfo
 from pathlib import Path
 from typing import TextIO
 
@@ -73,10 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="", help="display name")
     remove = users_sub.add_parser("remove", help="remove a member")
     remove.add_argument("user_id", type=int)
+    _add_invite_parsers(users_sub)
 
     export = sub.add_parser("export", help=COMMANDS["export"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", help="output file (default: stdout for csv, ctbot-export.xlsx)")
+    export.add_argument("--from", dest="start", help="report of a range: first day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="end", help="report of a range: last day (YYYY-MM-DD)")
     export.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
     digest = sub.add_parser("digest", help=COMMANDS["digest"])
@@ -91,6 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", help="backup file to write")
     backup.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
+
+
+def _add_invite_parsers(users_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    invite = users_sub.add_parser("invite", help="print a one-time invite link (7 days)")
+    invite.add_argument("--agency", default="", help="the body the person reports for")
+    invite.add_argument("--role", choices=["admin", "reporter"], default="reporter")
+    invite.add_argument(
+        "--bot-username", help="the bot's @username (default: as recorded at the last start)"
+    )
+    invites = users_sub.add_parser("invites", help="list invite links that work, or revoke one")
+    invites.add_argument("--revoke", metavar="CODE", help="revoke the link with this code")
+    invites.add_argument("--all", action="store_true", help="also used, expired, revoked")
 
 
 def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
@@ -192,6 +208,8 @@ def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
             return 1
         print(f"removed {args.user_id}")
         return 0
+    if args.users_command in ("invite", "invites"):
+        return _cmd_invites(args, engine, store)
     agencies = []
     for name in args.agency:
         found = engine.resolve_agency(name)
@@ -214,6 +232,42 @@ def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def _cmd_invites(args: argparse.Namespace, engine: Engine, store: ProgressStore) -> int:
+    from datetime import UTC, datetime
+
+    from telegram.helpers import create_deep_linked_url
+
+    from knowledge.invites import InviteStore
+    from knowledge.office import BOT_USERNAME, OfficeSettings
+
+    invites, now = InviteStore(store.db), datetime.now(UTC)
+    if args.users_command == "invites":
+        if args.revoke:
+            if not invites.revoke(args.revoke, now):
+                print(f"ctbot users: no working invite {args.revoke!r}", file=sys.stderr)
+                return 1
+            print(f"revoked {args.revoke}")
+            return 0
+        for i in invites.all(now, active_only=not args.all):
+            print(f"{i.code}\t{i.state(now)}\t{i.role}\t{i.agency or '-'}\tuntil {i.expires_at}")
+        return 0
+    username = args.bot_username or OfficeSettings(store.db).get(BOT_USERNAME)
+    if not username:
+        print("ctbot users: give --bot-username (the bot has not run yet)", file=sys.stderr)
+        return 2
+    agency = engine.resolve_agency(args.agency) if args.agency else None
+    if (args.agency and agency is None) or (args.role == "reporter" and agency is None):
+        print(
+            f"ctbot users: a reporter invite needs a known --agency; got {args.agency!r}",
+            file=sys.stderr,
+        )
+        return 2
+    payload, invite = invites.create(agency or "", args.role, created_by=0, now=now)
+    print(create_deep_linked_url(str(username).lstrip("@"), payload))
+    print(f"code {invite.code}, {invite.role} {invite.agency or ''}, until {invite.expires_at}")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     from datetime import datetime
 
@@ -221,7 +275,10 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     from knowledge.export import export_csv, export_xlsx
 
     engine, store = _services(db_path)
-    today = datetime.now(Settings.from_env(require_token=False).timezone).date()
+    tz = Settings.from_env(require_token=False).timezone
+    today = datetime.now(tz).date()
+    if args.start or args.end:
+        return _export_range(args, engine, store, tz)
     if args.format == "csv":
         text = export_csv(engine, store, today)
         if args.out:
@@ -232,6 +289,43 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     out = Path(args.out or "ctbot-export.xlsx")
     export_xlsx(engine, store, today, out)
     print(f"wrote {out}")
+    return 0
+
+
+def _export_range(
+    args: argparse.Namespace, engine: Engine, store: ProgressStore, tz: tzinfo
+) -> int:
+    import csv
+    import io
+    from datetime import datetime
+
+    from knowledge.deadlines import parse_day
+    from knowledge.period_report import COLUMNS, build_report, report_xlsx
+    from knowledge.periods import RANGE, Period
+    from knowledge.reporting import Reporting
+
+    start, end = parse_day(args.start or ""), parse_day(args.end or "")
+    if start is None or end is None or end < start:
+        print("ctbot export: give --from and --to as YYYY-MM-DD, --from first", file=sys.stderr)
+        return 2
+    today = datetime.now(tz).date()
+    report = build_report(Reporting(engine, store), Period(RANGE, start, end), today, tz)
+    if args.format == "xlsx":
+        out = Path(args.out or f"ctbot-report-{start}-{end}.xlsx")
+        out.write_bytes(report_xlsx(report))
+        print(f"wrote {out}: {report.count} tasks")
+        return 0
+    text = io.StringIO()
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    for title, rows in report.parts:
+        writer.writerow([title])
+        writer.writerows(r.cells() for r in rows)
+    if args.out:
+        Path(args.out).write_text(text.getvalue(), encoding="utf-8")
+    else:
+        sys.stdout.write(text.getvalue())
     return 0
 
 

@@ -16,6 +16,7 @@ class BotCommandSpec:
         description: Vietnamese menu description (≤ 256 characters).
         example: An example for /help.
         groups: Whether it is offered in group chats' menu too.
+        admin: Only admins see it in their menu (see :mod:`handlers.menus`).
 
     """
 
@@ -23,6 +24,7 @@ class BotCommandSpec:
     description: str
     example: str
     groups: bool = True
+    admin: bool = False
 
 
 COMMANDS: tuple[BotCommandSpec, ...] = (
@@ -38,7 +40,22 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
         "capnhat", "Cập nhật tiến độ nhiệm vụ, chỉ tiêu", "/capnhat 5.3 60% đã ban hành"
     ),
     BotCommandSpec("tiendo", "Xem tiến độ (tổng hợp, theo mã, theo cơ quan)", "/tiendo 5.3"),
-    BotCommandSpec("quyen", "Phân quyền cập nhật (quản trị viên)", "/quyen", groups=False),
+    BotCommandSpec("quyen", "Phân quyền cập nhật (quản trị viên)", "/quyen", admin=True),
+    BotCommandSpec(
+        "moi",
+        "Tạo liên kết mời người báo cáo (quản trị viên)",
+        "/moi Ban Tuyên giáo Tỉnh ủy",
+        groups=False,
+        admin=True,
+    ),
+    BotCommandSpec(
+        "ngaylam",
+        "Ngày làm bù, ngày nghỉ thêm; hạn nhắc (quản trị viên)",
+        "/ngaylam 2027-02-20",
+        groups=False,
+        admin=True,
+    ),
+    BotCommandSpec("baocao", "Báo cáo định kỳ (tháng, quý, 6 tháng, năm) ra Excel", "/baocao quý"),
     BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
     BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
     BotCommandSpec(

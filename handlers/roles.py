@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from handlers.context import engine, reporting
 from handlers.markup import HTML
+from handlers.menus import refresh_admin_menus
 from handlers.replies import reply_pieces
 from knowledge.errors import KnowledgeError
 from knowledge.progress import ADMIN, REPORTER, ProgressStore, indicator_key
@@ -73,6 +74,7 @@ class _Request:
 
 async def _remove(r: _Request) -> None:
     removed = r.store.remove_user(r.user_id)
+    await refresh_admin_menus(r.context.application)
     await r.reply("Đã xóa quyền." if removed else "Người này chưa có quyền.")
 
 
@@ -102,6 +104,7 @@ async def _grant(r: _Request, role: str) -> None:
     except KnowledgeError:
         await r.reply(USAGE)
         return
+    await refresh_admin_menus(r.context.application)
     where = ", ".join(member.agencies) if member.agencies else "mọi nhiệm vụ"
     await r.reply(
         f"✅ <code>{r.user_id}</code> {HTML.text(r.name)} là {member.role}: {HTML.text(where)}."

@@ -7,7 +7,9 @@ from telegram.ext import ContextTypes
 
 from handlers.commands import COMMANDS
 from handlers.context import engine, now, subscriptions
+from handlers.invites import open_invite
 from handlers.markup import HTML
+from knowledge.invites import is_invite_payload
 
 __all__ = ["help_command", "help_text", "start"]
 
@@ -49,6 +51,9 @@ def help_text(title: str, username: str) -> str:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet the user and show the guide (and remember they may get private reminders)."""
     if update.effective_message is None:
+        return
+    if context.args and is_invite_payload(context.args[0]):
+        await open_invite(update, context, context.args[0])
         return
     if (
         update.effective_user is not None

@@ -175,3 +175,44 @@ def m005_chats(db: Database) -> None:
     )
     db.table("chat_migrations").create_index(["new_chat_id"])
     db.table("chat_pauses").create({"chat_id": int, "reason": str, "at": str}, pk="chat_id")
+
+
+@migrations(name="m007_invites_deadlines")
+def m007_invites_deadlines(db: Database) -> None:
+    """Invite links, the working-day calendar, deadline reminders and periodic reports."""
+    db.table("invites").create(
+        {
+            "token_hash": str,
+            "code": str,
+            "agency": str,
+            "role": str,
+            "created_by": int,
+            "created_at": str,
+            "expires_at": str,
+            "used_by": int,
+            "used_at": str,
+            "revoked_at": str,
+        },
+        pk="token_hash",
+        not_null={"code", "role", "created_at", "expires_at"},
+    )
+    db.table("invites").create_index(["code"], unique=True)
+    db.table("calendar_days").create(
+        {"day": str, "kind": str, "note": str, "added_by": int, "added_at": str}, pk="day"
+    )
+    db.table("deadline_reminders_sent").create(
+        {"task_key": str, "deadline": str, "lead_days": int, "user_id": int, "at": str},
+        pk=("task_key", "deadline", "lead_days", "user_id"),
+    )
+    db.table("overdue_sent").create(
+        {"user_id": int, "week": str, "at": str}, pk=("user_id", "week")
+    )
+    db.table("report_subscriptions").create(
+        {"chat_id": int, "period": str, "created_by": int, "created_at": str},
+        pk=("chat_id", "period"),
+    )
+    db.table("reports_sent").create(
+        {"chat_id": int, "period": str, "label": str, "at": str},
+        pk=("chat_id", "period", "label"),
+    )
+    db.table("office_settings").create({"key": str, "value": str}, pk="key")
