@@ -524,15 +524,13 @@ def document_stats(db: Database) -> list[dict[str, object]]:
         db: The database.
 
     Returns:
-        ``[{"number", "issuer", "date", "title", "kind", "implements", "indicators",
-        "tasks", "responsibilities", "passages"}, ...]``.
+        ``[{"number", "issuer", "date", "title", "indicators", "tasks",
+        "responsibilities", "passages"}, ...]``.
 
     """
     out: list[dict[str, object]] = []
     for doc in documents(db):
-        row: dict[str, object] = {
-            k: doc[k] for k in ("number", "issuer", "date", "title", "kind", "implements")
-        }
+        row: dict[str, object] = {k: doc[k] for k in ("number", "issuer", "date", "title")}
         for table in ("indicators", "tasks", "responsibilities", "passages"):
             row[table] = db[table].count_where("document_id = ?", [doc["id"]])
         out.append(row)

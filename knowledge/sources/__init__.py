@@ -50,6 +50,8 @@ def read_source(path: str | Path) -> str:
             f"{path.name}: unknown format {suffix or '(none)'}; expected one of "
             + ", ".join(FORMATS)
         )
+    if not path.is_file():
+        raise SourceError(f"cannot read {path}: no such file")
     try:
         if suffix == ".docx":
             from knowledge.sources.word import read_docx
@@ -67,7 +69,9 @@ def read_source(path: str | Path) -> str:
             from knowledge.sources.ocr import read_image
 
             text = read_image(path)
-    except OSError as error:
-        raise SourceError(f"{path.name}: cannot read: {error}") from error
+    except SourceError:
+        raise
+    except Exception as error:  # a damaged file: each library raises its own errors
+        raise SourceError(f"{path.name}: cannot read it as {suffix}: {error}") from error
     check_unicode(text, path.name)
     return text
