@@ -11,7 +11,7 @@ from knowledge.parser import parse_programme
 from knowledge.sources import read_source
 from knowledge.sources.encoding import legacy_encoding
 from knowledge.sources.word import table_lines
-from knowledge.store import load_programme, open_database, stats
+from knowledge.store import bundled_text, load_programme, open_database, stats
 from tests.documents import build_docx, build_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,6 +29,7 @@ def _records(text):
         "indicators": [asdict(i) for i in p.indicators],
         "tasks": [asdict(t) for t in p.tasks],
         "responsibilities": [asdict(r) for r in p.responsibilities],
+        "passages": [asdict(x) for x in p.passages],
     }
 
 
@@ -51,9 +52,13 @@ def test_plan_loads_the_same_from_every_format(tmp_path, build, plan_records):
     assert _records(read_source(path)) == plan_records
 
 
-def test_docx_of_a_programme_keeps_italic_group_rows(tmp_path):
-    path = build_docx(PROGRAMME_B, tmp_path / "b.docx")
-    assert _records(read_source(path)) == _records(PROGRAMME_B)
+@pytest.mark.parametrize("build", [build_docx, build_pdf], ids=["docx", "pdf"])
+@pytest.mark.parametrize("name", ["programme_b", "bundled"])
+def test_programmes_load_the_same_from_every_format(tmp_path, build, name):
+    # Italic group rows, seven-column appendices, paragraphs cut by page breaks.
+    text = PROGRAMME_B if name == "programme_b" else bundled_text()
+    path = build(text, tmp_path / f"{name}{'.docx' if build is build_docx else '.pdf'}")
+    assert _records(read_source(path)) == _records(text)
 
 
 def test_docx_merged_cells_are_counted_once(tmp_path):
