@@ -32,7 +32,7 @@ def tesseract() -> Any:
     if shutil.which("tesseract") is None:
         raise SourceError(f"this file is a scan and needs OCR: install Tesseract ({INSTALL})")
     try:
-        import pytesseract  # type: ignore[import-not-found,unused-ignore]
+        import pytesseract
     except ImportError as error:
         raise SourceError(f"OCR needs the pytesseract package ({INSTALL})") from error
     if "vie" not in pytesseract.get_languages(config=""):
