@@ -228,3 +228,13 @@ def test_cli_remove_says_what_happens_to_reports(tmp_path, capsys):
     assert "removed 45/KH-UBND" in out and "stay in the report log, hidden" in out
     assert main(["--db", path, "documents", "remove", "08-CTr/TU"]) == 1
     assert "only document" in capsys.readouterr().err
+
+
+def test_the_engine_answers_from_the_document_loaded_last(db):
+    from knowledge.engine import Engine
+
+    answer = Engine.from_database(db).ask("ai chủ trì nhiệm vụ rà soát quy hoạch cụm công nghiệp")
+    assert answer.found and "Sở Công Thương" in answer.text
+    load_programme(db, bundled_text())
+    answer = Engine.from_database(db).ask("chỉ tiêu che phủ rừng")
+    assert answer.found and "46,5" in answer.text
