@@ -1,4 +1,4 @@
-"""The ``ctbot`` command line: load, stats, ask, chat and run (the Telegram bot).
+"""The ``ctbot`` command line: load, stats, documents, ask, chat and run (the Telegram bot).
 
 Every command takes ``--db`` (default ``$CTBOT_DB`` or ``./ctbot.sqlite3``).
 """
@@ -11,19 +11,29 @@ import sys
 from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
 from knowledge.progress import ProgressStore
-from knowledge.store import database_path, load_programme, open_database, stats
+from knowledge.store import (
+    database_path,
+    document_stats,
+    documents,
+    find_document,
+    load_programme,
+    open_database,
+    remove_document,
+    stats,
+)
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # Every subcommand with its one-line help; README documents each (a test checks).
 COMMANDS = {
-    "load": "(re)build the database from a programme text (default: the bundled one)",
+    "load": "add documents (.txt, .docx, .pdf), replacing one with the same identity",
     "stats": "print counts of indicators, tasks, responsibilities, passages, agencies",
+    "documents": "list the loaded documents, or remove one (its reports stay in the log)",
     "ask": "answer a question, or one question per line from stdin with '-'",
     "chat": "interactive console over the same engine",
     "run": "run the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN",
@@ -44,8 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     load = sub.add_parser("load", help=COMMANDS["load"])
-    load.add_argument("path", nargs="?", help="programme text file (UTF-8)")
+    load.add_argument(
+        "path", nargs="*", help="programme or plan files: .txt (UTF-8), .docx, .pdf, scans"
+    )
     load.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    docs = sub.add_parser("documents", help=COMMANDS["documents"])
+    docs.add_argument("--json", action="store_true", help="print a JSON array")
+    docs.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+    docs_sub = docs.add_subparsers(dest="documents_command", metavar="ACTION")
+    docs_remove = docs_sub.add_parser("remove", help="remove a document by its number")
+    docs_remove.add_argument("number", help='e.g. "45/KH-UBND" or "45"')
 
     st = sub.add_parser("stats", help=COMMANDS["stats"])
     st.add_argument("--json", action="store_true", help="print a JSON object")
@@ -117,40 +136,90 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
     out.flush()
 
 
-def _cmd_load(args: argparse.Namespace, db_path: Path) -> int:
-    if args.path:
-        try:
-            text = Path(args.path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"ctbot load: cannot read {args.path}: {exc}", file=sys.stderr)
-            return 2
-    else:
-        from knowledge.store import bundled_text
+def _read_files(paths: list[str]) -> list[tuple[str, str]]:
+    """(source, text) for each path, or the bundled programme when none is given."""
+    from knowledge.sources import read_source
+    from knowledge.store import bundled_text
 
-        text = bundled_text()
-    db = open_database(db_path)
+    if not paths:
+        return [("bundled", bundled_text())]
+    return [(path, read_source(path)) for path in paths]
+
+
+def _cmd_load(args: argparse.Namespace, db_path: Path) -> int:
+    from knowledge.progress import write_lock
+
     try:
-        programme = load_programme(db, text, source=args.path or "bundled")
+        texts = _read_files(args.path)
     except KnowledgeError as exc:
-        print(f"ctbot load: {args.path or 'bundled programme'}: {exc}", file=sys.stderr)
+        print(f"ctbot load: {exc}", file=sys.stderr)
+        print("ctbot load: the database was not changed.", file=sys.stderr)
+        return 2
+    db = open_database(db_path)
+    seen = {(d["issuer"], d["number"], d["date"]) for d in documents(db)}
+    loaded = []
+    try:
+        with write_lock(db):  # every file or none
+            for source, text in texts:
+                doc = load_programme(db, text, source=source)
+                identity = (doc.issuer, doc.number, doc.issued)
+                loaded.append((source, doc, "replaced" if identity in seen else "added"))
+                seen.add(identity)
+    except KnowledgeError as exc:
+        print(f"ctbot load: {texts[len(loaded)][0]}: {exc}", file=sys.stderr)
         print("ctbot load: the database was not changed.", file=sys.stderr)
         return 1
-    counts = stats(db)
-    print(
-        f"Loaded {programme.title}: "
-        + ", ".join(f"{n} {name}" for name, n in counts.items())
-        + f" into {db_path}"
-    )
+    counts = {d["number"]: d for d in document_stats(db)}
+    for source, doc, how in loaded:
+        row = counts.get(doc.number, {})
+        numbers = ", ".join(f"{row.get(t, 0)} {t}" for t in _COUNTED)
+        print(f"{how} {doc.title} ({doc.issuer}) from {source}: {numbers}")
+    print(f"{len(counts)} document(s) in {db_path}")
     return 0
 
 
+_COUNTED = ("indicators", "tasks", "responsibilities", "passages")
+
+
 def _cmd_stats(args: argparse.Namespace, db_path: Path) -> int:
-    counts = stats(open_database(db_path))
+    db = open_database(db_path)
+    counts = stats(db)
     if args.json:
-        print(json.dumps(counts))
+        print(json.dumps({**counts, "documents": document_stats(db)}, ensure_ascii=False))
     else:
         for name, n in counts.items():
             print(f"{name:17} {n}")
+        print(f"{'documents':17} {len(document_stats(db))}")
+    return 0
+
+
+def _cmd_documents(args: argparse.Namespace, db_path: Path) -> int:
+    db = open_database(db_path)
+    if args.documents_command == "remove":
+        return _remove_document(db, args.number)
+    rows = document_stats(db)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    for row in rows:
+        numbers = ", ".join(f"{row[t]} {t}" for t in _COUNTED)
+        print(f"{row['number']:12} {row['issuer']}, {row['date']} — {row['title']}: {numbers}")
+    return 0
+
+
+def _remove_document(db: Any, number: str) -> int:
+    if len(documents(db)) == 1 and find_document(db, number) is not None:
+        print(
+            f"ctbot documents remove: {number} is the only document; load another first",
+            file=sys.stderr,
+        )
+        return 1
+    doc, reports = remove_document(db, number)
+    print(
+        f"removed {doc['number']} ({doc['issuer']}, {doc['date']}). "
+        f"Its {reports} progress report(s) stay in the report log, hidden from every view "
+        "(status, digests, exports); loading the document again shows them again."
+    )
     return 0
 
 
@@ -402,6 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "load": _cmd_load,
         "stats": _cmd_stats,
+        "documents": _cmd_documents,
         "ask": _cmd_ask,
         "chat": _cmd_chat,
         "run": _cmd_run,

@@ -53,6 +53,21 @@ _BODY_HEAD = re.compile(
 )
 
 
+# Departments' short forms since the 2025 mergers, as plans write them in tables.
+DEPARTMENTS = {
+    "Sở NN&MT": "Sở Nông nghiệp và Môi trường",
+    "Sở KH&CN": "Sở Khoa học và Công nghệ",
+    "Sở GD&ĐT": "Sở Giáo dục và Đào tạo",
+    "Sở VH,TT&DL": "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở VHTTDL": "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở TC": "Sở Tài chính",
+    "Sở XD": "Sở Xây dựng",
+    "Sở CT": "Sở Công Thương",
+}
+# "các sở, ban, ngành" names one group of bodies, not three.
+_SO_BAN_NGANH = re.compile(r"\b(sở), (ban), (ngành)\b", re.I)
+
+
 def split_names(cell: str) -> list[str]:
     """Split text listing several bodies ("Thường trực Tỉnh ủy, Ban Thường vụ Tỉnh ủy").
 
@@ -66,6 +81,12 @@ def split_names(cell: str) -> list[str]:
         The names, stripped, in order.
 
     """
+    cell = _SO_BAN_NGANH.sub("\\1\u00a0\\2\u00a0\\3", cell)
+    names = _split(cell)
+    return [n.replace("\u00a0", ", ") for n in names]
+
+
+def _split(cell: str) -> list[str]:
     pieces = [p.strip(" .") for p in re.split(r"(?:[,;]|\s+và\s+|\n)\s*", cell)]
     seps = re.findall(r"(?:[,;]|\s+và\s+|\n)\s*", cell)
     names: list[str] = []
@@ -171,7 +192,11 @@ def build_agencies(tasks: Iterable[Task], bodies: Iterable[str]) -> list[Agency]
         raw = clean(raw)
         if len(raw) < 3 or (not _BODY_HEAD.match(fold(raw)) and not raw[0].isupper()):
             return
-        spellings.setdefault(agency_key(raw), []).append(raw)
+        full = DEPARTMENTS.get(raw)
+        if full:
+            names = spellings.setdefault(agency_key(full), [])
+            names[:0] = [] if full in names else [full]
+        spellings.setdefault(agency_key(full or raw), []).append(raw)
 
     for task in tasks:
         for cell in (task.lead, task.issuer, task.approval, task.coordinating):

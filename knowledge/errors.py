@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KnowledgeError", "ProgrammeFormatError"]
+__all__ = ["KnowledgeError", "ProgrammeFormatError", "SourceError"]
 
 
 class KnowledgeError(Exception):
@@ -15,4 +15,11 @@ class ProgrammeFormatError(KnowledgeError):
     The message names what could not be found, so the file can be checked
     against the genre (lettered parts, a targets section, an appendix table
     with a header row).
+    """
+
+
+class SourceError(KnowledgeError):
+    """A file cannot be read as a document: unknown format, legacy font encoding, no OCR.
+
+    The message says what to do (convert the encoding, install a package ...).
     """

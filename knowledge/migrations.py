@@ -7,6 +7,8 @@ new one.
 
 from __future__ import annotations
 
+import re
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -177,6 +179,92 @@ def m005_chats(db: Database) -> None:
     db.table("chat_pauses").create({"chat_id": int, "reason": str, "at": str}, pk="chat_id")
 
 
+_NUMBER_IN_TITLE = re.compile(r"số\s+(\S+?)(?:,|$)")
+
+
+def _first_document(db: Database) -> None:
+    """Record what an older database holds as document 1, from its ``meta`` rows."""
+    meta = {r["key"]: r["value"] for r in db["meta"].rows}
+    number = _NUMBER_IN_TITLE.search(meta.get("title", ""))
+    db.table("documents").insert(
+        {
+            "id": 1,
+            # Unknown before m006: the next load of the same number and date fills it.
+            "issuer": "",
+            "number": number.group(1) if number else "",
+            "date": meta.get("issued", ""),
+            "title": meta.get("title", ""),
+            "subtitle": meta.get("subtitle", ""),
+            "kind": "programme",
+            "implements": "",
+            "signer": meta.get("signer", ""),
+            "signer_title": meta.get("signer_title", ""),
+            "source": meta.get("source", ""),
+            "sha256": meta.get("sha256", ""),
+            "loaded_at": meta.get("loaded_at", ""),
+        }
+    )
+
+
+@migrations(name="m006_documents")
+def m006_documents(db: Database) -> None:
+    """Several documents: a ``documents`` table, identity (issuer, number, date).
+
+    Every record table gets a ``document_id`` column that leads its primary key
+    (task codes, indicator ids ... are per document); the foreign keys of
+    ``agency_tasks`` become compound (document, agency) and (document, task); indicators get
+    ``values`` (JSON: year column → value) and tasks ``product``. Rows already
+    stored become document 1.
+    """
+    db.table("documents").create(
+        {
+            "id": int,
+            "issuer": str,
+            "number": str,
+            "date": str,
+            "title": str,
+            "subtitle": str,
+            "kind": str,
+            "implements": str,
+            "signer": str,
+            "signer_title": str,
+            "source": str,
+            "sha256": str,
+            "loaded_at": str,
+        },
+        pk="id",
+    )
+    db.table("documents").create_index(["number"])
+    keys_in_document = {
+        "agency_tasks": ("agency", "task_code", "role"),
+        "indicators": ("id",),
+        "tasks": ("code",),
+        "responsibilities": ("number",),
+        "passages": ("id",),
+        "sections": ("ref",),
+        "agencies": ("name",),
+    }
+    existing = db["tasks"].count > 0
+    if existing:
+        _first_document(db)
+    db.table("indicators").add_column("values", str)
+    db.table("tasks").add_column("product", str)
+    for table in FTS_TABLES:
+        db.table(table).disable_fts()
+    for table, keys in keys_in_document.items():
+        db.table(table).add_column("document_id", int)
+        db.execute(f"UPDATE [{table}] SET document_id = 1")
+        drop = ["agency", "task_code"] if table == "agency_tasks" else None
+        db.table(table).transform(pk=("document_id", *keys), drop_foreign_keys=drop)
+        db.table(table).create_index(["document_id"])
+    db.table("agency_tasks").transform(
+        foreign_keys=[
+            (("document_id", "agency"), "agencies", ("document_id", "name")),
+            (("document_id", "task_code"), "tasks", ("document_id", "code")),
+        ]
+    )
+    for table in FTS_TABLES:
+        db.table(table).enable_fts(["search"], fts_version="FTS5", create_triggers=True)
 @migrations(name="m007_invites_deadlines")
 def m007_invites_deadlines(db: Database) -> None:
     """Invite links, the working-day calendar, deadline reminders and periodic reports."""

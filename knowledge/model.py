@@ -34,8 +34,13 @@ class Indicator:
         year: The year the target refers to, when stated.
         detail: Parenthesised figures that qualify the value, e.g. the public
             share ``"10 bác sĩ công lập"``.
-        sentence: The full source bullet.
+        sentence: The full source bullet (for a targets table: the row, spelled out).
         ref: Source reference such as ``"B.II.3"``.
+        values: For a targets table whose columns are years, every year
+            column's cell by its header as written, e.g. ``{"Thực hiện năm
+            2025": "7,2", "Kế hoạch năm 2026": "7,8", "Mục tiêu đến năm 2030":
+            "8,0 - 8,5"}``; ``value`` is then the main target (the "Mục tiêu"
+            column, else the last one) with its unit. Empty for bullets.
 
     """
 
@@ -52,6 +57,7 @@ class Indicator:
     detail: str
     sentence: str
     ref: str
+    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,8 @@ class Task:
         period: Implementation period (thời gian thực hiện), as written.
         coordinating: Coordinating agencies (cơ quan phối hợp), when the table
             has that column.
+        product: What the task delivers (sản phẩm), when the table has that
+            column.
         extra: Any other column, by its header text.
         position: 1-based row order in the appendix.
 
@@ -90,6 +98,7 @@ class Task:
     coordinating: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     position: int = 0
+    product: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,9 @@ class Agency:
 
 @dataclass
 class Programme:
-    """Everything parsed from one programme text.
+    """Everything parsed from one document: a Party programme or a UBND plan.
+
+    A document's identity is ``(issuer, number, issued)``.
 
     Attributes:
         title: Document title, e.g. ``"Chương trình hành động số 08-CTr/TU"``.
@@ -176,6 +187,16 @@ class Programme:
         passages: Bullets and paragraphs of the body.
         agencies: Normalised bodies.
         sections: Headings of the body, in order.
+        issued: The document's date, ``dd/mm/yyyy``.
+        signer: Who signed it.
+        signer_title: The signature block's titles, e.g. ``"TM. Ủy ban nhân
+            dân, Chủ tịch"``.
+        kind: ``"programme"`` (chương trình hành động) or ``"plan"`` (kế hoạch).
+        number: Its number as written, e.g. ``"08-CTr/TU"``, ``"45/KH-UBND"``.
+        issuer: Who issued it, e.g. ``"Tỉnh ủy Khánh Hòa"``,
+            ``"Ủy ban nhân dân tỉnh Hải Bình"``.
+        implements: For a plan, the number of the programme it implements
+            (``"12-CTr/TU"``), else "".
 
     """
 
@@ -190,3 +211,7 @@ class Programme:
     issued: str = ""
     signer: str = ""
     signer_title: str = ""
+    kind: str = "programme"
+    number: str = ""
+    issuer: str = ""
+    implements: str = ""

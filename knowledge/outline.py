@@ -126,14 +126,18 @@ def _is_heading(title: str) -> bool:
 _PART_LETTERS = "ABCDĐEFGH"
 
 
-def _classify(line: str, next_part: str) -> tuple[str, int, str, str]:
+def _classify(line: str, next_part: str, roman_parts: bool) -> tuple[str, int, str, str]:
     """Return (kind, level, label, text) for one joined paragraph.
 
     ``next_part`` is the part letter expected next: "I. ..." is a roman
-    section, not part I, unless parts A to H came before it.
+    section, not part I, unless parts A to H came before it. With
+    ``roman_parts`` (a plan), upper-case "I. MỤC ĐÍCH, YÊU CẦU" lines are the parts.
     """
     m = _PART.match(line)
     if m and m.group(1) == next_part and m.group(2)[:3].isupper():
+        return ("heading", 1, m.group(1), m.group(2))
+    m = _ROMAN.match(line)
+    if roman_parts and m and m.group(2)[:3].isupper():
         return ("heading", 1, m.group(1), m.group(2))
     # Numbered lines: (pattern, level from the label). "1.1" sits below "1".
     numbered: list[tuple[re.Pattern[str], Callable[[str], int]]] = [
@@ -153,8 +157,8 @@ def _classify(line: str, next_part: str) -> tuple[str, int, str, str]:
     return ("paragraph", 0, "", line)
 
 
-def outline(body: str) -> tuple[list[str], list[Block], list[Block]]:
-    """Parse the body of a programme into blocks.
+def outline(body: str, *, roman_parts: bool = False) -> tuple[list[str], list[Block], list[Block]]:
+    """Parse the body of a programme (or, with ``roman_parts``, a plan) into blocks.
 
     Everything before the first lettered part ("A. ...") is the preamble:
     returned separately as its lines, so callers can pick the title and skip
@@ -162,6 +166,8 @@ def outline(body: str) -> tuple[list[str], list[Block], list[Block]]:
 
     Args:
         body: The programme text without its appendix.
+        roman_parts: The parts are numbered "I.", "II." (a UBND plan) rather
+            than lettered.
 
     Returns:
         ``(preamble_lines, blocks, headings)``; each heading is returned as a
@@ -177,8 +183,8 @@ def outline(body: str) -> tuple[list[str], list[Block], list[Block]]:
     for line in _paragraphs(body):
         if fold(line).startswith("noi nhan"):
             break
-        kind, level, label, text = _classify(line, next_part)
-        if kind == "heading" and level == 1:
+        kind, level, label, text = _classify(line, next_part, roman_parts)
+        if kind == "heading" and level == 1 and not roman_parts:
             i = _PART_LETTERS.find(label)
             next_part = _PART_LETTERS[i + 1] if i + 1 < len(_PART_LETTERS) else ""
         if not started:

@@ -1,4 +1,7 @@
-"""Parse an action programme text into records: the entry point of the parser.
+"""Parse a document's text into records: the entry point of the parser.
+
+A UBND implementation plan (a "KH-UBND" number in its header) is parsed by
+:mod:`knowledge.plan`; everything else as a Party action programme.
 
 The parser knows the genre, not the document: lettered parts, a section whose
 title names the targets ("chỉ tiêu"), a section on implementation ("tổ chức
@@ -18,9 +21,11 @@ from knowledge.agencies import (
 )
 from knowledge.appendix import parse_appendix
 from knowledge.errors import ProgrammeFormatError
+from knowledge.header import is_plan, read_header, signature
 from knowledge.indicators import extract_targets
 from knowledge.model import Indicator, Passage, Programme, Responsibility, Section
 from knowledge.outline import Block, Heading, outline, split_appendix
+from knowledge.plan import parse_plan
 from knowledge.text import clean, fold
 
 __all__ = ["parse_programme"]
@@ -85,28 +90,8 @@ def _title(preamble: list[str], text: str) -> tuple[str, str]:
     return title or "Chương trình hành động", subtitle
 
 
-def _signature(body: str) -> tuple[str, str]:
-    """The signer and the signature block ("T/M TỈNH ỦY" / "BÍ THƯ") after "Nơi nhận"."""
-    lines = [clean(x) for x in body.splitlines()]
-    start = next((i for i, x in enumerate(lines) if fold(x).startswith("noi nhan")), None)
-    if start is None:
-        return "", ""
-    block = [x for x in lines[start + 1 :] if x and not x.startswith(("-", "–", "•"))]
-    if not block:
-        return "", ""
-    name = block[-1]
-    titles = [x for x in block[:-1] if x.isupper()]
-    if not (2 <= len(name.split()) <= 5) or name.isupper():
-        return "", ""
-    # "T/M TỈNH ỦY" → "T/M Tỉnh ủy", "BÍ THƯ" → "Bí thư".
-    title = ", ".join(
-        "T/M " + t[4:].capitalize() if t.startswith("T/M ") else t.capitalize() for t in titles
-    )
-    return name, title
-
-
 def parse_programme(text: str) -> Programme:
-    """Parse a programme text.
+    """Parse a programme (or plan) text.
 
     Args:
         text: The whole document as text (a scan's text extraction is fine).
@@ -120,6 +105,8 @@ def parse_programme(text: str) -> Programme:
 
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if is_plan(text):
+        return parse_plan(text)
     body, appendix = split_appendix(text)
     preamble, blocks, headings = outline(body)
     if not blocks:
@@ -209,7 +196,8 @@ def parse_programme(text: str) -> Programme:
         )
         for r in responsibilities
     ]
-    signer, signer_title = _signature(body)
+    signer, signer_title = signature(body)
+    header = read_header(text)
     sections = [
         Section(h.ref, h.path, h.text)
         for h in headings
@@ -227,4 +215,7 @@ def parse_programme(text: str) -> Programme:
         issued=_issued(text),
         signer=signer,
         signer_title=signer_title,
+        kind="programme",
+        number=header.number,
+        issuer=header.issuer,
     )

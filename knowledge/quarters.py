@@ -1,7 +1,8 @@
-"""Quarters and deadlines as the appendix writes them: "Quý II năm 2021", "Quý IV/2026"."""
+"""Quarters and deadlines as appendices write them: "Quý II/2021", "Tháng 6/2026", "30/9/2026"."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -11,6 +12,9 @@ __all__ = ["deadline_of", "quarter_of"]
 
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
 _YEARS = re.compile(r"(?:19|20)\d\d")
+_DAY = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+_MONTH = re.compile(r"\bthang\s*(\d{1,2})\s*(?:/|-|nam)\s*((?:19|20)\d\d)\b")
+_EVERY_YEAR = re.compile(r"\b(?:hang|moi) nam\b")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
@@ -29,17 +33,53 @@ def quarter_of(text: str) -> tuple[int, int | None] | None:
     return _ROMAN[m.group(1)], int(m.group(2)) if m.group(2) else None
 
 
-def deadline_of(due: str) -> date | None:
-    """The last day to submit: a quarter ends on its last day; a period on 31 December.
+def _date(day: int, month: int, year: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(month: int, year: int) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def deadline_of(due: str, on: date | None = None) -> date | None:
+    """The last day to submit, from a deadline in any of the forms the documents write.
+
+    - "30/9/2026" (a day): that day.
+    - "Tháng 6/2026", "tháng 6 năm 2026" (a month): its last day.
+    - "Quý III/2026", "Quý II năm 2021" (a quarter): its last day.
+    - "Năm 2027", "2021 - 2025" (a year or a period): 31 December of the last year.
+    - "Hằng năm" / "Hàng năm" (every year, no year written): 31 December of the
+      year of ``on`` — the deadline that is current on that day — or None
+      without ``on``: there is no single deadline.
 
     Example:
         >>> deadline_of("Quý II năm 2021"), deadline_of("Quý IV/2026"), deadline_of("2021 - 2025")
         (datetime.date(2021, 6, 30), datetime.date(2026, 12, 31), datetime.date(2025, 12, 31))
+        >>> deadline_of("30/9/2026"), deadline_of("Tháng 6/2026"), deadline_of("Năm 2027")
+        (datetime.date(2026, 9, 30), datetime.date(2026, 6, 30), datetime.date(2027, 12, 31))
+        >>> deadline_of("Hằng năm"), deadline_of("Hằng năm", date(2026, 12, 1))
+        (None, datetime.date(2026, 12, 31))
 
     """
+    folded = fold(due)
+    day = _DAY.search(folded)
+    if day:
+        return _date(int(day.group(1)), int(day.group(2)), int(day.group(3)))
+    month = _MONTH.search(folded)
+    if month:
+        return _month_end(int(month.group(1)), int(month.group(2)))
     quarter = quarter_of(due)
     if quarter is not None and quarter[1] is not None:
-        month, day = _QUARTER_END[quarter[0]]
-        return date(quarter[1], month, day)
-    years = _YEARS.findall(fold(due))
-    return date(int(max(years)), 12, 31) if years else None
+        end_month, end_day = _QUARTER_END[quarter[0]]
+        return date(quarter[1], end_month, end_day)
+    years = _YEARS.findall(folded)
+    if years:
+        return date(int(max(years)), 12, 31)
+    if _EVERY_YEAR.search(folded) and on is not None:
+        return date(on.year, 12, 31)
+    return None

@@ -27,8 +27,16 @@ def test_stats_json_on_the_bundled_programme(tmp_path):
     out = run("--db", str(tmp_path / "s.sqlite3"), "stats", "--json")
     assert out.returncode == 0, out.stderr
     counts = json.loads(out.stdout)
-    assert set(counts) == {"indicators", "tasks", "responsibilities", "passages", "agencies"}
+    assert set(counts) == {
+        "indicators",
+        "tasks",
+        "responsibilities",
+        "passages",
+        "agencies",
+        "documents",
+    }
     assert counts["tasks"] == 29 and counts["responsibilities"] == 6
+    assert [(d["number"], d["tasks"]) for d in counts["documents"]] == [("08-CTr/TU", 29)]
     assert counts["indicators"] >= 36 and counts["passages"] >= 120
 
 

@@ -172,6 +172,7 @@ def test_second_programme_loads_without_code_changes(programme_b):
         "coordinating": "Sở Công Thương, Sở Tài chính",
         "extra": {},
         "position": 1,
+        "product": "",
     }
     assert [t.code for t in programme_b.tasks][-5:] == [f"II.{n}" for n in range(1, 6)]
     assert any(t.period == "" for t in programme_b.tasks)

@@ -6,10 +6,12 @@ from sqlite_utils import Database
 from knowledge.errors import KnowledgeError, ProgrammeFormatError
 from knowledge.store import (
     database_path,
+    documents,
     fts_keys,
     load_programme,
     migrations,
     open_database,
+    read_documents,
     read_programme,
     stats,
 )
@@ -22,6 +24,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m003_progress",
         "m004_digests",
         "m005_chats",
+        "m006_documents",
         "m007_invites_deadlines",
     ]
     assert stats(db) == {
@@ -35,8 +38,9 @@ def test_new_database_is_migrated_and_loaded(db):
 
 
 def test_task_row_is_stored_whole(db):
-    row = db["tasks"].get("II.8")
+    row = db["tasks"].get((1, "II.8"))
     assert row == {
+        "document_id": 1,
         "code": "II.8",
         "position": 28,
         "part": "II",
@@ -52,6 +56,7 @@ def test_task_row_is_stored_whole(db):
         "due": "Quý II Năm 2022",
         "period": "2021 - 2025",
         "coordinating": "",
+        "product": "",
         "extra": "{}",
         "search": (
             "quy dinh ve kiem soat quyen luc trong linh vuc phong chong tham nhung tren dia ban "
@@ -63,8 +68,18 @@ def test_task_row_is_stored_whole(db):
 def test_agency_links(db):
     rows = list(db["agency_tasks"].rows_where("agency = ?", ["Ban Tuyên giáo Tỉnh ủy"]))
     assert rows == [
-        {"agency": "Ban Tuyên giáo Tỉnh ủy", "task_code": "II.3", "role": "lead"},
-        {"agency": "Ban Tuyên giáo Tỉnh ủy", "task_code": "II.4", "role": "lead"},
+        {
+            "document_id": 1,
+            "agency": "Ban Tuyên giáo Tỉnh ủy",
+            "task_code": "II.3",
+            "role": "lead",
+        },
+        {
+            "document_id": 1,
+            "agency": "Ban Tuyên giáo Tỉnh ủy",
+            "task_code": "II.4",
+            "role": "lead",
+        },
     ]
 
 
@@ -85,13 +100,20 @@ def test_bad_file_leaves_database_untouched(db):
     assert read_programme(db).tasks[0].code == "1.1"
 
 
-def test_rows_survive_a_reload_of_another_programme(db):
+def test_another_programme_is_added_beside_the_first(db):
     from pathlib import Path
 
     text = (Path(__file__).parent / "fixtures" / "programme_b.txt").read_text("utf-8")
     load_programme(db, text)
-    assert stats(db)["tasks"] == 12
-    assert db["meta"].get("title")["value"].startswith("Chương trình hành động số 15")
+    assert stats(db)["tasks"] == 29 + 12
+    assert [(d["id"], d["number"], d["issuer"]) for d in documents(db)] == [
+        (1, "08-CTr/TU", "Tỉnh ủy Khánh Hòa"),
+        (2, "15-CTr/TU", "Tỉnh ủy Ninh Thuận"),
+    ]
+    # The engine answers from the document loaded last, as when a load replaced everything.
+    assert read_programme(db).title.startswith("Chương trình hành động số 15")
+    assert read_programme(db, "08-CTr/TU").title.startswith("Chương trình hành động số 08")
+    assert [p.number for p in read_documents(db)] == ["08-CTr/TU", "15-CTr/TU"]
 
 
 @pytest.mark.parametrize(
@@ -130,4 +152,16 @@ def test_empty_database_error_says_what_to_do():
 
 def test_foreign_keys_hold(db):
     with pytest.raises(sqlite3.IntegrityError):
-        db["agency_tasks"].insert({"agency": "nobody", "task_code": "9.9", "role": "lead"})
+        db["agency_tasks"].insert(
+            {"document_id": 1, "agency": "nobody", "task_code": "9.9", "role": "lead"}
+        )
+    # A task code of document 1 is no task of a document 2.
+    with pytest.raises(sqlite3.IntegrityError):
+        db["agency_tasks"].insert(
+            {
+                "document_id": 2,
+                "agency": "Ban Tuyên giáo Tỉnh ủy",
+                "task_code": "II.3",
+                "role": "lead",
+            }
+        )

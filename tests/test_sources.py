@@ -1,0 +1,140 @@
+"""Documents as they arrive: .txt, .docx (python-docx), .pdf (pdfplumber), scans, old encodings."""
+
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import ProgrammeFormatError, SourceError
+from knowledge.parser import parse_programme
+from knowledge.sources import read_source
+from knowledge.sources.encoding import legacy_encoding
+from knowledge.sources.word import table_lines
+from knowledge.store import bundled_text, load_programme, open_database, stats
+from tests.documents import build_docx, build_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PLAN = (FIXTURES / "plan_c.txt").read_text("utf-8")
+PROGRAMME_B = (FIXTURES / "programme_b.txt").read_text("utf-8")
+
+
+def _records(text):
+    p = parse_programme(text)
+    return {
+        "identity": (p.kind, p.number, p.issuer, p.issued, p.signer, p.implements),
+        "counts": tuple(
+            len(getattr(p, k)) for k in ("indicators", "tasks", "responsibilities", "passages")
+        ),
+        "indicators": [asdict(i) for i in p.indicators],
+        "tasks": [asdict(t) for t in p.tasks],
+        "responsibilities": [asdict(r) for r in p.responsibilities],
+        "passages": [asdict(x) for x in p.passages],
+    }
+
+
+@pytest.fixture(scope="module")
+def plan_records():
+    return _records(PLAN)
+
+
+def test_txt_reads_as_is(tmp_path, plan_records):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + PLAN.replace("\n", "\r\n").encode())
+    assert _records(read_source(path)) == plan_records
+    assert plan_records["counts"] == (13, 12, 7, 29)
+
+
+@pytest.mark.parametrize("build", [build_docx, build_pdf], ids=["docx", "pdf"])
+def test_plan_loads_the_same_from_every_format(tmp_path, build, plan_records):
+    suffix = ".docx" if build is build_docx else ".pdf"
+    path = build(PLAN, tmp_path / f"plan{suffix}")
+    assert _records(read_source(path)) == plan_records
+
+
+@pytest.mark.parametrize("build", [build_docx, build_pdf], ids=["docx", "pdf"])
+@pytest.mark.parametrize("name", ["programme_b", "bundled"])
+def test_programmes_load_the_same_from_every_format(tmp_path, build, name):
+    # Italic group rows, seven-column appendices, paragraphs cut by page breaks.
+    text = PROGRAMME_B if name == "programme_b" else bundled_text()
+    path = build(text, tmp_path / f"{name}{'.docx' if build is build_docx else '.pdf'}")
+    assert _records(read_source(path)) == _records(text)
+
+
+def test_docx_merged_cells_are_counted_once(tmp_path):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"{r}{c}"
+    table.cell(0, 1).merge(table.cell(0, 2))  # across
+    table.cell(1, 0).merge(table.cell(2, 0))  # down
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    assert table_lines(docx.Document(str(path)).tables[0]) == [
+        "00\t01 02\t",
+        "10 20\t11\t12",
+        "\t21\t22",
+    ]
+
+
+def test_pdf_drops_page_numbers_and_repeated_headers(tmp_path):
+    text = read_source(build_pdf(PLAN, tmp_path / "plan.pdf"))
+    lines = text.splitlines()
+    assert sum(line.startswith("STT\tNhiệm vụ") for line in lines) == 1
+    assert not any(line.strip() in {"1", "2", "3", "4"} for line in lines)
+
+
+@pytest.mark.parametrize("name", ["TCVN3", "VNI"])
+def test_old_font_encodings_are_refused(tmp_path, name):
+    sample = {
+        "TCVN3": "Céng hoµ x· héi chñ nghÜa ViÖt Nam. Ch­¬ng tr×nh hµnh ®éng sè 08-CTr/TU\n",
+        "VNI": "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam. Chöông trình haønh ñoäng soá 08\n",
+    }[name]
+    path = tmp_path / "old.txt"
+    path.write_bytes((sample * 5).encode("cp1252", errors="replace"))
+    with pytest.raises(SourceError, match=f"{name}.*Unicode"):
+        read_source(path)
+    assert legacy_encoding(PLAN) is None and legacy_encoding(PROGRAMME_B) is None
+
+
+def test_old_encoding_inside_a_docx_is_refused(tmp_path):
+    old = "Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch thùc hiÖn Ch­¬ng tr×nh hµnh ®éng\n" * 4
+    path = build_docx(old, tmp_path / "old.docx")
+    with pytest.raises(SourceError, match="TCVN3"):
+        read_source(path)
+
+
+def test_unknown_format_is_refused(tmp_path):
+    path = tmp_path / "plan.odt"
+    path.write_text("x")
+    with pytest.raises(SourceError, match=r"unknown format \.odt"):
+        read_source(path)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is not None, reason="Tesseract is installed")
+def test_scan_without_tesseract_names_the_packages(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")  # an image-only page: no text layer
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    with pytest.raises(SourceError, match="apt-get install tesseract-ocr tesseract-ocr-vie"):
+        read_source(path)
+    image = tmp_path / "scan.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(SourceError, match="tesseract-ocr-vie"):
+        read_source(image)
+
+
+def test_a_file_that_is_no_document_leaves_the_database_unchanged(tmp_path):
+    db = open_database(memory=True)
+    before = stats(db), list(db["documents"].rows)
+    path = build_docx("Thực đơn\n\n- Phở bò\n- Bún chả\n", tmp_path / "menu.docx")
+    with pytest.raises(ProgrammeFormatError, match="no lettered parts"):
+        load_programme(db, read_source(path))
+    assert (stats(db), list(db["documents"].rows)) == before
