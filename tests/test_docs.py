@@ -9,29 +9,13 @@ from bot.cli import COMMANDS, build_parser
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
 
-# Commands whose README text waits for the lead's docs merge (sessions may not edit README).
-# Strict: the marker fails as soon as README documents the command, so it cannot linger.
-_README_PENDING = {"documents"}
-
-
 def test_every_cli_command_is_listed():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert set(sub.choices) == set(COMMANDS)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="README text in the h-docs report"),
-        )
-        if name in _README_PENDING
-        else name
-        for name in COMMANDS
-    ],
-)
+@pytest.mark.parametrize("name", list(COMMANDS))
 def test_every_cli_command_is_documented(name):
     assert f"ctbot {name}" in README, f"README does not document `ctbot {name}`"
 
