@@ -6,12 +6,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import time
 
-from telegram import Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers import gate
+from handlers.chat_admin import may_manage
 from handlers.chunks import split_message
 from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
 from handlers.markup import HTML
@@ -259,27 +259,12 @@ def _message_sender(context: ContextTypes.DEFAULT_TYPE, text: str) -> Send:
     return send
 
 
-async def _may_manage(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if message.chat.type == ChatType.PRIVATE:
-        return True
-    if message.sender_chat is not None and message.sender_chat.id == message.chat_id:
-        return True  # an anonymous admin of this group
-    user = message.from_user
-    if user is None:
-        return False
-    member = reporting(context).store.member(user.id)
-    if member is not None and member.role == "admin":
-        return True
-    status = (await context.bot.get_chat_member(message.chat_id, user.id)).status
-    return status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/dangky [HH:MM] [ngày]: subscribe this chat to the daily digest."""
     message = update.message
     if message is None:
         return
-    if not await _may_manage(message, context):
+    if not await may_manage(message, context):
         await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được đăng ký.")
         return
     args = list(context.args or [])
@@ -306,7 +291,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     message = update.message
     if message is None:
         return
-    if not await _may_manage(message, context):
+    if not await may_manage(message, context):
         await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được hủy.")
         return
     removed = subscriptions(context).unsubscribe(message.chat_id)

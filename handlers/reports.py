@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from telegram import Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
+from handlers.chat_admin import may_manage
 from handlers.chunks import split_message
 from handlers.context import engine, now, reporting, subscriptions, timezone
 from handlers.digest import Send, deliver
@@ -27,7 +27,6 @@ from knowledge.period_report import (
     report_xlsx,
 )
 from knowledge.periods import KINDS, Period, current, parse_kind, parse_period, previous
-from knowledge.progress import ADMIN
 
 __all__ = [
     "REPORT_SUBSCRIBE",
@@ -90,21 +89,6 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def _may_manage(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    if message.chat.type == ChatType.PRIVATE:
-        return True
-    if message.sender_chat is not None and message.sender_chat.id == message.chat_id:
-        return True  # an anonymous admin of this group
-    user = message.from_user
-    if user is None:
-        return False
-    member = reporting(context).store.member(user.id)
-    if member is not None and member.role == ADMIN:
-        return True
-    status = (await context.bot.get_chat_member(message.chat_id, user.id)).status
-    return status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
 def _kind(args: list[str]) -> str | None:
     words = [a for a in args if a.lower().replace("á", "a") not in {"baocao", "bao", "cao"}]
     words = [w for w in words if w.lower() not in {"báo", "cáo"}]
@@ -116,7 +100,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.message
     if message is None:
         return
-    if not await _may_manage(message, context):
+    if not await may_manage(message, context):
         await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được đăng ký.")
         return
     kind = _kind(list(context.args or []))
@@ -141,7 +125,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     message = update.message
     if message is None:
         return
-    if not await _may_manage(message, context):
+    if not await may_manage(message, context):
         await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được hủy.")
         return
     kind = _kind(list(context.args or []))
