@@ -25,7 +25,7 @@ COMMANDS = {
     "stats": "print counts of indicators, tasks, responsibilities, passages, agencies",
     "ask": "answer a question, or one question per line from stdin with '-'",
     "chat": "interactive console over the same engine",
-    "run": "run the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN",
+    "run": "run the Telegram bot (long polling, or --webhook); needs TELEGRAM_BOT_TOKEN",
     "doctor": "check token, database, time zone, chart fonts, OCR (and --webhook settings)",
     "users": "list, add or remove members who may report progress",
     "export": "export tasks with status and the full report history (csv or xlsx)",

@@ -22,7 +22,7 @@ from typing import Literal, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
-from telegram import Bot
+from telegram import Bot, WebhookInfo
 from telegram.error import TelegramError
 
 from bot.logs import Redactor
@@ -31,7 +31,7 @@ from bot.settings import Settings, SettingsError
 from bot.webhook import WebhookSettings
 from knowledge.migrations import migrations
 
-__all__ = ["Check", "doctor", "run_checks", "vietnamese_letters"]
+__all__ = ["Check", "describe_webhook_info", "doctor", "run_checks", "vietnamese_letters"]
 
 State = Literal["ok", "fail", "warn", "skip"]
 MARKS: dict[State, str] = {"ok": "✓", "fail": "✗", "warn": "⚠", "skip": "–"}
@@ -84,16 +84,27 @@ def check_settings(env: Mapping[str, str]) -> Check:
     return Check("settings", "ok", "the environment variables are well-formed")
 
 
-def check_token(env: Mapping[str, str]) -> Check:
-    """The token reaches getMe at the configured Bot API."""
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
-        return Check("Telegram", "skip", "TELEGRAM_BOT_TOKEN is not set, getMe not tried")
-    settings = Settings(
-        token=token,
+def _bot_settings(env: Mapping[str, str]) -> Settings:
+    return Settings(
+        token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
         base_url=env.get("TELEGRAM_BASE_URL", "").strip() or None,
         base_file_url=env.get("TELEGRAM_BASE_FILE_URL", "").strip() or None,
     )
+
+
+def _bot(settings: Settings) -> Bot:
+    return Bot(
+        settings.token,
+        base_url=settings.base_url or "https://api.telegram.org/bot",
+        base_file_url=settings.base_file_url or "https://api.telegram.org/file/bot",
+    )
+
+
+def check_token(env: Mapping[str, str]) -> Check:
+    """The token reaches getMe at the configured Bot API."""
+    settings = _bot_settings(env)
+    if not settings.token:
+        return Check("Telegram", "skip", "TELEGRAM_BOT_TOKEN is not set, getMe not tried")
     try:
         username = asyncio.run(_get_me(settings))
     except TelegramError as exc:
@@ -103,13 +114,13 @@ def check_token(env: Mapping[str, str]) -> Check:
 
 
 async def _get_me(settings: Settings) -> str:
-    bot = Bot(
-        settings.token,
-        base_url=settings.base_url or "https://api.telegram.org/bot",
-        base_file_url=settings.base_file_url or "https://api.telegram.org/file/bot",
-    )
-    async with bot:  # initialize() calls getMe
+    async with _bot(settings) as bot:  # initialize() calls getMe
         return bot.username
+
+
+async def _webhook_info(settings: Settings) -> WebhookInfo:
+    async with _bot(settings) as bot:
+        return await bot.get_webhook_info()
 
 
 def check_database(path: Path) -> list[Check]:
@@ -236,12 +247,52 @@ def check_webhook(env: Mapping[str, str]) -> Check:
     )
 
 
+def describe_webhook_info(info: WebhookInfo, expected: str) -> Check:
+    """What Telegram says about the webhook (a warning at worst: the bot sets it at start)."""
+    pending = f"{info.pending_update_count} update(s) waiting"
+    if not info.url:
+        return Check(
+            "webhook at Telegram",
+            "warn",
+            f"none set yet ({pending}); ctbot run --webhook sets it at start",
+        )
+    if info.url != expected:
+        return Check(
+            "webhook at Telegram",
+            "warn",
+            f"Telegram posts to {info.url}, not CTBOT_WEBHOOK_URL; restart ctbot run --webhook",
+        )
+    if info.last_error_message:
+        when = f" at {info.last_error_date:%Y-%m-%d %H:%M} UTC" if info.last_error_date else ""
+        return Check(
+            "webhook at Telegram",
+            "warn",
+            f"last delivery failed{when}: {info.last_error_message} ({pending}); check the "
+            "reverse proxy",
+        )
+    return Check("webhook at Telegram", "ok", f"posts to {info.url} ({pending})")
+
+
+def check_webhook_at_telegram(env: Mapping[str, str], expected: str) -> Check:
+    """Ask ``getWebhookInfo`` whether Telegram posts to our URL and its last delivery worked."""
+    settings = _bot_settings(env)
+    try:
+        info = asyncio.run(_webhook_info(settings))
+    except TelegramError as exc:
+        return Check("webhook at Telegram", "warn", explain(exc, settings))
+    return describe_webhook_info(info, expected)
+
+
 def run_checks(db_path: Path, env: Mapping[str, str], *, webhook: bool = False) -> list[Check]:
     """Every check, in the order they are printed."""
-    checks = [check_settings(env), check_token(env), *check_database(db_path)]
+    telegram = check_token(env)
+    checks = [check_settings(env), telegram, *check_database(db_path)]
     checks += [check_timezone(env), check_fonts(), check_ocr(env.get("PATH"))]
     if webhook:
         checks.append(check_webhook(env))
+        if telegram.state == "ok" and not checks[-1].failed:
+            url = env.get("CTBOT_WEBHOOK_URL", "").strip()
+            checks.append(check_webhook_at_telegram(env, url))
     return checks
 
 

@@ -8,12 +8,15 @@ import os
 import sqlite3
 import subprocess
 import sys
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import matplotlib
 import pytest
+from telegram import WebhookInfo
 
-from bot.doctor import doctor
+from bot.doctor import describe_webhook_info, doctor
 from knowledge.store import open_database
 from tests.fakebot import FakeBotApiServer, FakeTelegram
 from tests.runkit import ROOT, SECRET_TOKEN
@@ -189,3 +192,45 @@ def test_webhook_settings_are_checked_only_with_the_flag(fresh_db):
         f"secret set ({len(SECRET)} chars)"
     )
     assert SECRET not in "\n".join(lines)
+
+
+def test_with_a_token_the_webhook_check_asks_telegram_where_it_posts(server, fresh_db):
+    url = "https://bot.example.test/ctbot/webhook"
+    env = {
+        "TELEGRAM_BOT_TOKEN": SECRET_TOKEN,
+        "TELEGRAM_BASE_URL": server.base_url,
+        "CTBOT_WEBHOOK_URL": url,
+        "CTBOT_WEBHOOK_SECRET": SECRET,
+    }
+    set_webhook = f"{server.api_url}/setWebhook?url="
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(set_webhook, timeout=5).close()  # no webhook
+        code, lines = check(fresh_db, env, webhook=True)
+        assert code == 0 and lines[-2].startswith("⚠ webhook at Telegram: none set yet")
+        opener.open(set_webhook + "https://old.example.test/hook", timeout=5).close()
+        code, lines = check(fresh_db, env, webhook=True)
+        assert lines[-2] == (
+            "⚠ webhook at Telegram: Telegram posts to https://old.example.test/hook, not "
+            "CTBOT_WEBHOOK_URL; restart ctbot run --webhook"
+        )
+        opener.open(set_webhook + url, timeout=5).close()
+        code, lines = check(fresh_db, env, webhook=True)
+        assert lines[-2] == f"✓ webhook at Telegram: posts to {url} (0 update(s) waiting)"
+    finally:
+        opener.open(set_webhook, timeout=5).close()
+    assert SECRET not in "\n".join(lines)
+
+
+def test_telegrams_last_delivery_error_is_shown():
+    info = WebhookInfo(
+        url="https://bot.example.test/hook",
+        has_custom_certificate=False,
+        pending_update_count=3,
+        last_error_date=datetime(2026, 12, 1, 7, 30, tzinfo=UTC),
+        last_error_message="Wrong response from the webhook: 502 Bad Gateway",
+    )
+    assert describe_webhook_info(info, "https://bot.example.test/hook").line() == (
+        "⚠ webhook at Telegram: last delivery failed at 2026-12-01 07:30 UTC: Wrong response "
+        "from the webhook: 502 Bad Gateway (3 update(s) waiting); check the reverse proxy"
+    )

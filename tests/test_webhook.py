@@ -225,3 +225,12 @@ def test_webhook_refused_by_telegram_ends_in_a_line_without_the_secret(tmp_path)
     assert last.startswith("ctbot run: the Bot API at http://127.0.0.1:")
     assert last.endswith("refused to start the bot: Bad webhook: nope: check CTBOT_WEBHOOK_URL")
     assert secret not in done.stderr + done.stdout and SECRET_TOKEN not in done.stderr
+
+
+def test_the_log_redactor_masks_the_webhook_secret_too():
+    from bot.logs import MASK, Redactor
+
+    secret = secrets.token_hex(32)
+    redact = Redactor(SECRET_TOKEN, secret)
+    assert redact(f"header {secret} and {SECRET_TOKEN}") == f"header {MASK} and {MASK}"
+    assert Redactor(SECRET_TOKEN, "")("keep this") == "keep this"
