@@ -36,7 +36,8 @@ COMMANDS = {
     "documents": "list the loaded documents, or remove one (its reports stay in the log)",
     "ask": "answer a question, or one question per line from stdin with '-'",
     "chat": "interactive console over the same engine",
-    "run": "run the Telegram bot (long polling); needs TELEGRAM_BOT_TOKEN",
+    "run": "run the Telegram bot (long polling, or --webhook); needs TELEGRAM_BOT_TOKEN",
+    "doctor": "check token, database, time zone, chart fonts, OCR (and --webhook settings)",
     "users": "list, add or remove members who may report progress",
     "export": "export tasks with status and the full report history (csv or xlsx)",
     "backup": "copy the database safely while the bot runs (SQLite online backup)",
@@ -79,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
     run = sub.add_parser("run", help=COMMANDS["run"])
+    run.add_argument("--webhook", action="store_true", help="serve a webhook (CTBOT_WEBHOOK_*)")
     run.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+    doctor = sub.add_parser("doctor", help=COMMANDS["doctor"])
+    doctor.add_argument("--webhook", action="store_true", help="check CTBOT_WEBHOOK_* too")
+    doctor.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
     users = sub.add_parser("users", help=COMMANDS["users"])
     users.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
@@ -446,13 +452,26 @@ def _cmd_run(args: argparse.Namespace, db_path: Path) -> int:
 
     from bot.runner import run
     from bot.settings import Settings, SettingsError
+    from bot.webhook import WebhookSettings
 
     try:
         settings = Settings.from_env()
+        webhook = WebhookSettings.from_env() if args.webhook else None
     except SettingsError as exc:
         print(f"ctbot run: {exc}", file=sys.stderr)
         return 2
-    return run(dataclasses.replace(settings, db_path=db_path))
+    return run(dataclasses.replace(settings, db_path=db_path), webhook)
+
+
+def _cmd_doctor(args: argparse.Namespace, db_path: Path) -> int:
+    import logging
+    import os
+
+    from bot.doctor import doctor
+    from bot.logs import setup_logging
+
+    setup_logging(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(), logging.WARNING)
+    return doctor(db_path, webhook=args.webhook)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -475,6 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ask": _cmd_ask,
         "chat": _cmd_chat,
         "run": _cmd_run,
+        "doctor": _cmd_doctor,
         "users": _cmd_users,
         "export": _cmd_export,
         "backup": _cmd_backup,

@@ -20,13 +20,14 @@ MASK = "<token>"
 
 
 class Redactor:
-    """Mask a bot token, and its secret half on its own, in any text."""
+    """Mask a bot token, and its secret half on its own, in any text (and ``extra`` secrets)."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *extra: str) -> None:
         self.secrets = [token] if token else []
         _, sep, secret = token.partition(":")
         if sep and len(secret) >= 8:
             self.secrets.append(secret)
+        self.secrets.extend(s for s in extra if s)
 
     def __call__(self, text: str) -> str:
         """``text`` with every secret replaced by :data:`MASK`."""
@@ -38,10 +39,10 @@ class Redactor:
 class RedactToken(logging.Filter):
     """Replace the bot token wherever it appears in a log record."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, *extra: str) -> None:
         super().__init__()
         self.token = token
-        self.redact = Redactor(token)
+        self.redact = Redactor(token, *extra)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite message, exception text and stack with the token masked; keep the record."""
@@ -72,19 +73,22 @@ class _RedactingFormatter(logging.Formatter):
         return self.redact(super().format(record))
 
 
-def setup_logging(token: str, level: int = logging.INFO) -> None:
+def setup_logging(token: str, level: int = logging.INFO, *, extra: tuple[str, ...] = ()) -> None:
     """Log to stderr with timestamps; never let the token reach a log line.
 
     Args:
         token: The bot token to mask.
         level: Root log level.
+        extra: Other secrets to mask (the webhook secret).
 
     """
     handler = logging.StreamHandler()
     handler.setFormatter(
-        _RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", Redactor(token))
+        _RedactingFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", Redactor(token, *extra)
+        )
     )
-    handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactToken(token, *extra))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -94,15 +98,18 @@ def setup_logging(token: str, level: int = logging.INFO) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-def install_excepthooks(token: str, stream: TextIO | None = None) -> None:
+def install_excepthooks(
+    token: str, stream: TextIO | None = None, *, extra: tuple[str, ...] = ()
+) -> None:
     """Print uncaught exceptions (any thread) with the token masked.
 
     Args:
         token: The bot token to mask.
         stream: Where to print (default: ``sys.stderr`` at the time of the exception).
+        extra: Other secrets to mask (the webhook secret).
 
     """
-    redact = Redactor(token)
+    redact = Redactor(token, *extra)
 
     def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))

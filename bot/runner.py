@@ -1,10 +1,13 @@
-"""``ctbot run``: long polling with a bounded stop and one clear line when Telegram says no.
+"""``ctbot run``: polling or a webhook, a bounded stop, one clear line when Telegram says no.
 
 * SIGTERM / SIGINT drop the backlog and cancel running handlers (see :mod:`bot.fairness`),
   then stop PTB's application; if that still takes longer than ``Fairness.stop_timeout`` the
   process exits anyway.
 * A token Telegram rejects, a wrong ``TELEGRAM_BASE_URL`` or an unreachable Bot API end in
   one line on stderr and exit code 1: no traceback, and never the token.
+* ``--webhook`` (:class:`~bot.webhook.WebhookSettings`): PTB's ``run_webhook`` behind a reverse
+  proxy, with the same stop and errors; a listen address already in use ends in one line
+  before ``setWebhook`` points Telegram at it. The secret is masked like the token.
 """
 
 from __future__ import annotations
@@ -13,20 +16,22 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from urllib.parse import urlsplit
 
-from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.fairness import FairUpdateProcessor
 from bot.logs import Redactor, install_excepthooks, setup_logging
 from bot.settings import Settings
+from bot.webhook import WebhookSettings
 from knowledge.store import open_database
 
-__all__ = ["explain", "run"]
+__all__ = ["explain", "listen_problem", "run"]
 
 log = logging.getLogger(__name__)
 PREFIX = "ctbot run: "
@@ -48,6 +53,9 @@ def explain(exc: BaseException, settings: Settings) -> str:
             f"Telegram rejected the token (InvalidToken, {where}): check TELEGRAM_BOT_TOKEN "
             "(from @BotFather)"
         )
+    if isinstance(exc, BadRequest):  # a NetworkError to PTB, but Telegram did answer
+        check = ": check CTBOT_WEBHOOK_URL" if "webhook" in exc.message.lower() else ""
+        return f"the Bot API at {where} refused to start the bot: {exc.message}{check}"
     if isinstance(exc, TimedOut):
         return f"the Bot API at {where} did not answer in time: check TELEGRAM_BASE_URL"
     if isinstance(exc, NetworkError):
@@ -97,18 +105,58 @@ class _Stopper:
             self.watchdog.cancel()
 
 
-def run(settings: Settings) -> int:
+def listen_problem(webhook: WebhookSettings) -> str | None:
+    """Why the webhook server could not bind its address, or None when it can."""
+    family = socket.AF_INET6 if ":" in webhook.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado does
+        try:
+            probe.bind((webhook.host, webhook.port))
+        except OSError as exc:
+            return (
+                f"cannot listen on {webhook.listen} for the webhook ({exc.strerror or exc}): "
+                "check CTBOT_WEBHOOK_LISTEN and that no other ctbot runs"
+            )
+    return None
+
+
+def _serve(application: Application, webhook: WebhookSettings | None) -> None:  # type: ignore[type-arg]
+    """Poll, or serve the webhook; both return after ``stop_running``."""
+    if webhook is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=None)
+        return
+    log.info("webhook: %s", webhook.describe())
+    application.run_webhook(
+        listen=webhook.host,
+        port=webhook.port,
+        url_path=webhook.url_path,
+        webhook_url=webhook.url,
+        secret_token=webhook.secret,
+        allowed_updates=ALLOWED_UPDATES,
+        stop_signals=None,
+    )
+
+
+def run(settings: Settings, webhook: WebhookSettings | None = None) -> int:
     """Run the bot until SIGTERM / SIGINT.
 
     Args:
         settings: The checked settings.
+        webhook: Serve a webhook with these settings instead of long polling.
 
     Returns:
-        0 after a clean stop, 1 when the Bot API refused or could not be reached.
+        0 after a clean stop, 1 when the Bot API refused or could not be reached, or the
+        webhook address is taken.
 
     """
-    setup_logging(settings.token)
-    install_excepthooks(settings.token)
+    secrets = (webhook.secret,) if webhook is not None else ()
+    redact = Redactor(settings.token, *secrets)
+    setup_logging(settings.token, extra=secrets)
+    install_excepthooks(settings.token, extra=secrets)
+    problem = listen_problem(webhook) if webhook is not None else None
+    if problem:
+        print(PREFIX + redact(problem), file=sys.stderr)
+        return 1
     open_database(settings.db_path).close()  # create and load before going online
     application = build_application(settings)
     loop = asyncio.new_event_loop()
@@ -120,9 +168,14 @@ def run(settings: Settings) -> int:
         # getMe first, by hand: run_polling's retry loop would log the token-bearing
         # InvalidToken with a traceback before re-raising it.
         loop.run_until_complete(application.initialize())
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, stop_signals=None)
+        _serve(application, webhook)
     except TelegramError as exc:
-        print(PREFIX + Redactor(settings.token)(explain(exc, settings)), file=sys.stderr)
+        print(PREFIX + redact(explain(exc, settings)), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if webhook is None:
+            raise
+        print(PREFIX + redact(f"the webhook server stopped: {exc}"), file=sys.stderr)
         return 1
     finally:
         stopper.cancel()

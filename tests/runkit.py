@@ -26,21 +26,26 @@ def run_env(tmp_path: Path, token: str, base_url: str, **extra: str) -> dict[str
     }
 
 
-def start_bot(env: dict[str, str], log: Path) -> subprocess.Popen[Any]:
-    """Start `ctbot run`; stdout and stderr go to ``log`` (a pipe could fill and block it)."""
+def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[Any]:
+    """Start `ctbot run [args]`; output goes to ``log`` (a pipe could fill and block it)."""
     out = log.open("w", encoding="utf-8")
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "bot", "run", *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     finally:
         out.close()
 
 
-def run_bot(env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run `ctbot run` to its end."""
+def run_bot(
+    env: dict[str, str], *args: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run `ctbot run [args]` to its end."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
+        [sys.executable, "-m", "bot", "run", *args],
         env=env,
         capture_output=True,
         text=True,
