@@ -23,10 +23,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.board_server import BoardServer
 from bot.fairness import FairUpdateProcessor
 from bot.settings import Settings
 from handlers import (
     ask,
+    board,
     browse,
     buttons,
     deadlines,
@@ -44,7 +46,7 @@ from handlers import (
     roles,
     start,
 )
-from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
+from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS, now
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
@@ -67,6 +69,7 @@ ALLOWED_UPDATES = [
     UpdateType.MY_CHAT_MEMBER,
 ]
 DB = "db"
+BOARD = "board_server"
 
 
 def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
@@ -93,12 +96,40 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         await menus.publish_menus(application)
         await menus.set_description(application, engine.programme.title)
         OfficeSettings(db).put(BOT_USERNAME, application.bot.username)
+        if settings.web_listen and settings.web_url:
+            await _start_board(application, settings, service)
         log.info("ctbot ready as @%s", application.bot.username)
 
     return post_init
 
 
+async def _start_board(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    service: Reporting,
+) -> None:
+    """Serve the progress board in this event loop; put it in members' chat menus."""
+    assert settings.web_listen is not None and settings.web_url is not None
+    host, port = settings.web_listen
+    server = BoardServer(
+        service,
+        token=settings.token,
+        host=host,
+        port=port,
+        max_age=settings.web_max_age,
+        clock=lambda: now(application),
+    )
+    await server.start()
+    application.bot_data[BOARD] = server
+    application.bot_data[board.BOARD_URL] = settings.web_url
+    members = [m.user_id for m in service.store.members()]
+    await board.set_menu_buttons(application.bot, settings.web_url, members)
+
+
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    server = application.bot_data.pop(BOARD, None)
+    if server is not None:
+        await server.stop()
     db = application.bot_data.get(DB)
     if db is not None:
         db.close()
@@ -189,6 +220,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
     application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
     application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
+    application.add_handler(CommandHandler("bang", board.board_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
