@@ -217,7 +217,7 @@ class Board:
             "year": ind.year,
             "checkins": [
                 {
-                    "value": number(r.value) if r.value is not None else r.value_text,
+                    "value": _with_unit(r.value, ind.unit) if r.value is not None else "",
                     "year": r.year,
                     "at": day(datetime.fromisoformat(r.at).date()),
                     "who": r.user_name or f"id {r.user_id}",
@@ -230,3 +230,8 @@ class Board:
                 ind, [r.value for r in reversed(history) if r.value is not None]
             ),
         }
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """``46.2, "%"`` → ``"46,2%"``; ``5685, "USD"`` → ``"5.685 USD"``."""
+    return number(value) + ("%" if unit.startswith("%") else f" {unit}".rstrip())

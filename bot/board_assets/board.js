@@ -98,7 +98,7 @@
   }
 
   function overview(data) {
-    document.getElementById("subtitle").textContent = data.title + " · ngày " + data.date;
+    document.getElementById("subtitle").textContent = data.title + ". Số liệu ngày " + data.date + ".";
     const totals = el(
       "div",
       { class: "totals", id: "totals" },
@@ -119,9 +119,9 @@
       totals,
       el("h2", {}, "Theo phần"),
       el("div", { class: "card" }, svg(data.chart), legend(data.labels)),
-      el("h2", {}, "Quá hạn chưa hoàn thành (" + data.overdue.length + ")"),
+      el("h2", {}, "Đã quá hạn trình, chưa hoàn thành (" + data.overdue.length + ")"),
       el("div", { class: "card", id: "overdue" }, taskList(data.overdue, "Không có.")),
-      el("h2", {}, "Đến hạn trong 30 ngày (" + data.due_soon.length + ")"),
+      el("h2", {}, "Đến hạn trình trong 30 ngày (" + data.due_soon.length + ")"),
       el("div", { class: "card", id: "due-soon" }, taskList(data.due_soon, "Không có.")),
     ];
   }
