@@ -46,6 +46,7 @@ from handlers import (
     roles,
     start,
 )
+from handlers.commands import BOARD_COMMAND
 from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS, now
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
@@ -96,11 +97,15 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         await menus.publish_menus(application)
         await menus.set_description(application, engine.programme.title)
         OfficeSettings(db).put(BOT_USERNAME, application.bot.username)
-        if settings.web_listen and settings.web_url:
+        if _board_on(settings):
             await _start_board(application, settings, service)
         log.info("ctbot ready as @%s", application.bot.username)
 
     return post_init
+
+
+def _board_on(settings: Settings) -> bool:
+    return settings.web_listen is not None and settings.web_url is not None
 
 
 async def _start_board(
@@ -185,6 +190,12 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     register_handlers(application)
+    if _board_on(settings):
+        application.add_handler(
+            CommandHandler(
+                BOARD_COMMAND.name, board.board_command, filters=filters.UpdateType.MESSAGE
+            )
+        )
     return application
 
 
@@ -220,7 +231,6 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
     application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
     application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
-    application.add_handler(CommandHandler("bang", board.board_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)

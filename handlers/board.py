@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 
 from handlers.context import reporting
 
-__all__ = ["BOARD_URL", "board_button", "board_command", "set_menu_buttons"]
+__all__ = ["BOARD_URL", "board_button", "board_command", "board_markup", "set_menu_buttons"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,18 @@ NOT_ALLOWED = (
 def board_button(url: str) -> InlineKeyboardMarkup:
     """An inline button that opens the board (Mini App buttons work in private chats only)."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(f"📊 {LABEL}", web_app=WebAppInfo(url))]])
+
+
+def board_markup(
+    context: ContextTypes.DEFAULT_TYPE, chat_type: str
+) -> InlineKeyboardMarkup | None:
+    """The board's button for a message to a private chat, when the board is on; else None.
+
+    For ``/tiendo`` and the digest: ``reply_markup=board_markup(context, message.chat.type)``.
+    Telegram allows Mini App buttons in private chats only.
+    """
+    url: str | None = context.bot_data.get(BOARD_URL)
+    return board_button(url) if url and chat_type == ChatType.PRIVATE else None
 
 
 async def board_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

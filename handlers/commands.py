@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "BotCommandSpec"]
+__all__ = ["BOARD_COMMAND", "COMMANDS", "BotCommandSpec"]
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,15 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("baocao", "Báo cáo định kỳ (tháng, quý, 6 tháng, năm) ra Excel", "/baocao quý"),
     BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
     BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
-    BotCommandSpec("bang", "Bảng tiến độ trong Telegram (tin nhắn riêng)", "/bang", groups=False),
     BotCommandSpec(
         "dangky", "Đăng ký nhận tóm tắt hằng ngày (quản trị viên)", "/dangky 07:30 T2-T6"
     ),
     BotCommandSpec("huydangky", "Hủy nhận tóm tắt", "/huydangky"),
     BotCommandSpec("help", "Hướng dẫn sử dụng", "/help"),
     BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
+)
+
+# Offered (menu and handler) only when the progress board is on: CTBOT_WEB_LISTEN/CTBOT_WEB_URL.
+BOARD_COMMAND = BotCommandSpec(
+    "bang", "Bảng tiến độ trong Telegram (tin nhắn riêng)", "/bang", groups=False
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -10,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from bot.settings import Settings, SettingsError
+from handlers.board import board_markup
 from knowledge.initdata import sign
 from tests.botkit import feed, obj, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, private_chat, user
@@ -144,14 +146,38 @@ async def test_menu_buttons_and_bang(board):
     assert "tin nhắn riêng" in last.params["text"] and "reply_markup" not in last.params
 
 
-async def test_without_board_settings_nothing_listens(tmp_path):
-    fake = FakeTelegram()
-    app = await started_app(fake, db_path=tmp_path / "n.sqlite3", admin_ids=frozenset({1}))
+async def test_board_markup_for_tiendo_and_digest(board):
+    _fake, app, _http = board
+    context = SimpleNamespace(bot_data=app.bot_data)
+    markup = board_markup(context, "private")
+    assert markup is not None and markup.inline_keyboard[0][0].web_app.url == URL
+    assert board_markup(context, "supergroup") is None
+    assert board_markup(SimpleNamespace(bot_data={}), "private") is None
+
+
+def menu(fake, scope):
+    return {
+        c["command"]
+        for call in fake.calls_of("setMyCommands")
+        if obj(call.params["scope"])["type"] == scope
+        for c in obj(call.params["commands"])
+    }
+
+
+async def test_bang_is_offered_in_private_menus_only_when_the_board_is_on(board, tmp_path):
+    fake, _app, _http = board
+    assert "bang" in menu(fake, "all_private_chats")
+    assert "bang" not in menu(fake, "all_group_chats")
+    off = FakeTelegram()
+    app = await started_app(off, db_path=tmp_path / "n.sqlite3", admin_ids=frozenset({1}))
     try:
         assert "board_server" not in app.bot_data
-        assert not fake.calls_of("setChatMenuButton")
+        assert not off.calls_of("setChatMenuButton")
+        assert "bang" not in menu(off, "all_private_chats") and "hoi" in menu(
+            off, "all_private_chats"
+        )
         await feed(app, message("/bang", private_chat(user(1, "A")), user(1, "A")))
-        assert "chưa được bật" in fake.calls_of("sendMessage")[-1].params["text"]
+        assert not off.calls_of("sendMessage")
     finally:
         await app.shutdown()
         await app.post_shutdown(app)
