@@ -26,7 +26,7 @@ from knowledge.progress import NO_REPORT, STATUS_LABELS
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, message, private_chat, user
 
-CHROMIUM = os.environ.get("CTBOT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CTBOT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CLOCK = datetime(2021, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 ADMIN = user(9201, "Hùng", "hung_admin")
@@ -54,7 +54,7 @@ playwright_api = pytest.importorskip(
     "playwright.async_api", reason="the browser test needs `pip install playwright`"
 )
 pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() or shutil.which("chromium")),
+    not Path(CHROMIUM).exists(),
     reason=f"Chromium not found at {CHROMIUM}: apt-get install chromium (CI installs it)",
 )
 
@@ -202,6 +202,7 @@ async def test_reporter_sees_only_their_bodies_tasks(site):
 
 async def test_forged_expired_missing_or_stranger_see_no_data(site):
     fake, _app, base, context, _outside = site
+    ARTIFACTS.mkdir(exist_ok=True)
     expired = sign(
         {
             "user": json.dumps({"id": ADMIN["id"]}),
@@ -219,5 +220,8 @@ async def test_forged_expired_missing_or_stranger_see_no_data(site):
         assert await page.get_attribute("#main", "data-view") == "error"
         assert "Không có quyền" in await page.inner_text("#error")
         assert await page.locator("#totals").count() == 0
+        assert not await page.is_visible("#tabs")
         assert [s for _, s in api] == [403]
+        if not data:
+            await page.screenshot(path=str(ARTIFACTS / "board-refused.png"))
         await page.close()

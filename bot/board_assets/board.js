@@ -215,6 +215,8 @@
       main.dataset.view = view;
       window.scrollTo(0, 0);
     } catch (error) {
+      // No access: no tabs to offer either.
+      if (error.status === 403) document.getElementById("tabs").hidden = true;
       main.dataset.view = "error";
       main.replaceChildren(
         el("div", { class: "card error", id: "error" }, el("p", {}, error.message))
