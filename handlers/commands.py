@@ -66,7 +66,8 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
 )
 
-# Offered (menu and handler) only when the progress board is on: CTBOT_WEB_LISTEN/CTBOT_WEB_URL.
+# Handled only when the progress board is on (CTBOT_WEB_LISTEN/CTBOT_WEB_URL). Not in COMMANDS
+# (menus, /help) until README documents it: tests/test_bot.py checks every registered command.
 BOARD_COMMAND = BotCommandSpec(
     "bang", "Bảng tiến độ trong Telegram (tin nhắn riêng)", "/bang", groups=False
 )

@@ -164,18 +164,16 @@ def menu(fake, scope):
     }
 
 
-async def test_bang_is_offered_in_private_menus_only_when_the_board_is_on(board, tmp_path):
+async def test_bang_is_handled_only_when_the_board_is_on(board, tmp_path):
     fake, _app, _http = board
-    assert "bang" in menu(fake, "all_private_chats")
-    assert "bang" not in menu(fake, "all_group_chats")
+    # Until README documents /bang it stays out of the command menus (see handlers/commands.py);
+    # members open the board from the chat's menu button.
+    assert "bang" not in menu(fake, "all_private_chats") | menu(fake, "all_group_chats")
     off = FakeTelegram()
     app = await started_app(off, db_path=tmp_path / "n.sqlite3", admin_ids=frozenset({1}))
     try:
         assert "board_server" not in app.bot_data
         assert not off.calls_of("setChatMenuButton")
-        assert "bang" not in menu(off, "all_private_chats") and "hoi" in menu(
-            off, "all_private_chats"
-        )
         await feed(app, message("/bang", private_chat(user(1, "A")), user(1, "A")))
         assert not off.calls_of("sendMessage")
     finally:
