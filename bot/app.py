@@ -23,10 +23,12 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.board_server import BoardServer
 from bot.fairness import FairUpdateProcessor
 from bot.settings import Settings
 from handlers import (
     ask,
+    board,
     browse,
     buttons,
     deadlines,
@@ -44,7 +46,8 @@ from handlers import (
     roles,
     start,
 )
-from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
+from handlers.commands import BOARD_COMMAND
+from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS, now
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
@@ -67,6 +70,7 @@ ALLOWED_UPDATES = [
     UpdateType.MY_CHAT_MEMBER,
 ]
 DB = "db"
+BOARD = "board_server"
 
 
 def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
@@ -93,12 +97,44 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         await menus.publish_menus(application)
         await menus.set_description(application, engine.programme.title)
         OfficeSettings(db).put(BOT_USERNAME, application.bot.username)
+        if _board_on(settings):
+            await _start_board(application, settings, service)
         log.info("ctbot ready as @%s", application.bot.username)
 
     return post_init
 
 
+def _board_on(settings: Settings) -> bool:
+    return settings.web_listen is not None and settings.web_url is not None
+
+
+async def _start_board(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    service: Reporting,
+) -> None:
+    """Serve the progress board in this event loop; put it in members' chat menus."""
+    assert settings.web_listen is not None and settings.web_url is not None
+    host, port = settings.web_listen
+    server = BoardServer(
+        service,
+        token=settings.token,
+        host=host,
+        port=port,
+        max_age=settings.web_max_age,
+        clock=lambda: now(application),
+    )
+    await server.start()
+    application.bot_data[BOARD] = server
+    application.bot_data[board.BOARD_URL] = settings.web_url
+    members = [m.user_id for m in service.store.members()]
+    await board.set_menu_buttons(application.bot, settings.web_url, members)
+
+
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    server = application.bot_data.pop(BOARD, None)
+    if server is not None:
+        await server.stop()
     db = application.bot_data.get(DB)
     if db is not None:
         db.close()
@@ -154,6 +190,12 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     register_handlers(application)
+    if _board_on(settings):
+        application.add_handler(
+            CommandHandler(
+                BOARD_COMMAND.name, board.board_command, filters=filters.UpdateType.MESSAGE
+            )
+        )
     return application
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.fairness import Fairness
 from knowledge.store import DEFAULT_DB, database_path
 
-__all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
+__all__ = ["BOARD_ENVIRONMENT", "ENVIRONMENT", "Settings", "SettingsError"]
 
 # Every variable ctbot reads, with its meaning (README documents each; a test checks).
 ENVIRONMENT = {
@@ -31,6 +31,13 @@ ENVIRONMENT = {
     "CTBOT_ADMIN_IDS": "comma-separated Telegram user ids that are always admins",
     "CTBOT_CONCURRENCY": "updates handled at once (default 16; 1 = one at a time)",
     "CTBOT_RATE_LIMIT": "'on' (default) keeps to Telegram's flood limits; 'off' for local tests",
+}
+
+# The progress board (Mini App). Kept apart until README documents them; then merge into
+# ENVIRONMENT (tests/test_docs.py checks that README names every variable there).
+BOARD_ENVIRONMENT = {
+    "CTBOT_WEB_LISTEN": "host:port of the progress board, e.g. 127.0.0.1:8080 (unset: no board)",
+    "CTBOT_WEB_URL": "public https address of the board behind the reverse proxy (for buttons)",
 }
 
 
@@ -54,6 +61,9 @@ class Settings:
         rate_limit: Whether PTB's AIORateLimiter guards outgoing requests.
         fairness: Per-chat lanes and budgets (its ``concurrency`` is replaced by the one
             above when the application is built).
+        web_listen: Host and port of the progress board's web server, or None for no board.
+        web_url: The board's public https address (menu button, /bang).
+        web_max_age: Seconds a Mini App's signed initData stays valid.
 
     """
 
@@ -67,6 +77,9 @@ class Settings:
     concurrency: int = 16
     rate_limit: bool = True
     fairness: Fairness = field(default_factory=Fairness)
+    web_listen: tuple[str, int] | None = None
+    web_url: str | None = None
+    web_max_age: int = 24 * 3600
 
     @classmethod
     def from_env(
@@ -109,6 +122,7 @@ class Settings:
         rate = env.get("CTBOT_RATE_LIMIT", "on").strip().lower()
         if rate not in {"on", "off", "1", "0", "true", "false", "yes", "no"}:
             raise SettingsError(f"CTBOT_RATE_LIMIT={rate!r}: use 'on' or 'off'")
+        web_listen, web_url = _board(env)
         return cls(
             token=token,
             base_url=env.get("TELEGRAM_BASE_URL", "").strip() or None,
@@ -119,6 +133,8 @@ class Settings:
             admin_ids=admins,
             concurrency=int(raw_concurrency),
             rate_limit=rate in {"on", "1", "true", "yes"},
+            web_listen=web_listen,
+            web_url=web_url,
         )
 
 
@@ -134,3 +150,25 @@ def _ids(env: Mapping[str, str], name: str, example: str) -> frozenset[int]:
                     f"commas, e.g. {example}"
                 ) from exc
     return frozenset(ids)
+
+
+def _board(env: Mapping[str, str]) -> tuple[tuple[str, int] | None, str | None]:
+    """``CTBOT_WEB_LISTEN`` and ``CTBOT_WEB_URL``: both or neither."""
+    listen = env.get("CTBOT_WEB_LISTEN", "").strip()
+    url = env.get("CTBOT_WEB_URL", "").strip()
+    if not listen and not url:
+        return None, None
+    if not listen or not url:
+        raise SettingsError(
+            "the progress board needs both CTBOT_WEB_LISTEN (e.g. 127.0.0.1:8080) and "
+            "CTBOT_WEB_URL (its public https address, e.g. https://bot.example.vn/board/)"
+        )
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"CTBOT_WEB_LISTEN={listen!r}: give host:port, e.g. 127.0.0.1:8080")
+    if not url.startswith("https://"):
+        raise SettingsError(
+            f"CTBOT_WEB_URL={url!r}: Telegram opens Mini Apps only over https, "
+            "e.g. https://bot.example.vn/board/"
+        )
+    return (host.strip("[]"), int(port)), url

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "BotCommandSpec"]
+__all__ = ["BOARD_COMMAND", "COMMANDS", "BotCommandSpec"]
 
 
 @dataclass(frozen=True)
@@ -64,4 +64,10 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("huydangky", "Hủy nhận tóm tắt", "/huydangky"),
     BotCommandSpec("help", "Hướng dẫn sử dụng", "/help"),
     BotCommandSpec("start", "Bắt đầu", "/start", groups=False),
+)
+
+# Handled only when the progress board is on (CTBOT_WEB_LISTEN/CTBOT_WEB_URL). Not in COMMANDS
+# (menus, /help) until README documents it: tests/test_bot.py checks every registered command.
+BOARD_COMMAND = BotCommandSpec(
+    "bang", "Bảng tiến độ trong Telegram (tin nhắn riêng)", "/bang", groups=False
 )

@@ -265,6 +265,8 @@ def m006_documents(db: Database) -> None:
     )
     for table in FTS_TABLES:
         db.table(table).enable_fts(["search"], fts_version="FTS5", create_triggers=True)
+
+
 @migrations(name="m007_invites_deadlines")
 def m007_invites_deadlines(db: Database) -> None:
     """Invite links, the working-day calendar, deadline reminders and periodic reports."""
