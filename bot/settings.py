@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.fairness import Fairness
 from knowledge.store import DEFAULT_DB, database_path
 
-__all__ = ["BOARD_ENVIRONMENT", "ENVIRONMENT", "Settings", "SettingsError"]
+__all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
 
 # Every variable ctbot reads, with its meaning (README documents each; a test checks).
 ENVIRONMENT = {
@@ -31,11 +31,6 @@ ENVIRONMENT = {
     "CTBOT_ADMIN_IDS": "comma-separated Telegram user ids that are always admins",
     "CTBOT_CONCURRENCY": "updates handled at once (default 16; 1 = one at a time)",
     "CTBOT_RATE_LIMIT": "'on' (default) keeps to Telegram's flood limits; 'off' for local tests",
-}
-
-# The progress board (Mini App). Kept apart until README documents them; then merge into
-# ENVIRONMENT (tests/test_docs.py checks that README names every variable there).
-BOARD_ENVIRONMENT = {
     "CTBOT_WEB_LISTEN": "host:port of the progress board, e.g. 127.0.0.1:8080 (unset: no board)",
     "CTBOT_WEB_URL": "public https address of the board behind the reverse proxy (for buttons)",
 }
