@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 
 from knowledge.agencies import agency_key, split_names
 from knowledge.catalog import Catalog
 from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
 from knowledge.model import Passage, Programme, Responsibility, Task
+from knowledge.qa.answer import Answer, Result
+from knowledge.qa.pipeline import Pipeline
 from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
@@ -137,57 +138,6 @@ EXAMPLES = (
 )
 
 
-@dataclass(frozen=True)
-class Result:
-    """A record that answers (or nearly answers) a question.
-
-    Attributes:
-        kind: ``task``, ``indicator``, ``responsibility``, ``passage`` or ``agency``.
-        id: Its key within the kind (task code, indicator id, ...).
-        score: Confidence, 0..1.
-        title: A short title for lists and buttons.
-
-    """
-
-    kind: str
-    id: str
-    score: float
-    title: str
-
-
-@dataclass
-class Answer:
-    """What the engine says.
-
-    Attributes:
-        query: The question as received.
-        intent: The intent it was answered as.
-        found: Whether the programme answers it.
-        text: The rendered answer.
-        results: The records used, best first.
-        alternatives: Other records that matched about equally, for
-            disambiguation buttons.
-
-    """
-
-    query: str
-    intent: str
-    found: bool
-    text: str
-    results: list[Result] = field(default_factory=list)
-    alternatives: list[Result] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, object]:
-        """The ``ctbot ask --json`` object."""
-        return {
-            "query": self.query,
-            "intent": self.intent,
-            "found": self.found,
-            "answer": self.text,
-            "results": [asdict(r) for r in self.results],
-        }
-
-
 def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
 
@@ -209,6 +159,7 @@ class Engine(Catalog):
         super().__init__(programme)
         self._related: dict[str, Passage | None] = {}
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
+        self.pipeline = Pipeline(self, self._first_body)
 
     @classmethod
     def from_database(cls, db: object) -> Engine:
@@ -276,6 +227,20 @@ class Engine(Catalog):
             The answer; ``found`` is False when the programme does not answer it.
 
         """
+        return self.pipeline.ask(question, m)
+
+    def _first_body(self, folded: str) -> str:
+        spans = self.agencies.spans(folded)
+        return spans[0][2] if spans else ""
+
+    def refuse(self, question: str, m: Markup = PLAIN) -> Answer | None:
+        """The refusal of a question about another province, or None."""
+        q = parse_query(question)
+        place = q.mentions_other_place(self._known_phrase)
+        return self._other_place(q, place, m) if place else None
+
+    def answer_one(self, question: str, m: Markup = PLAIN) -> Answer:
+        """Answer one record question (a task's column, a target, a passage, a body)."""
         q = parse_query(question, self.index.correct_unknown)
         place = q.mentions_other_place(self._known_phrase)
         if place:

@@ -1,0 +1,86 @@
+"""Run the stages for one message: normalise → understand → retrieve → decide → compose.
+
+:class:`Pipeline` owns the order of the stages. Record look-ups that the pipeline does not
+answer itself (a task's column, a target, a passage, a body's duties) go to the ``core``
+answerer it is given: :meth:`knowledge.engine.Engine.answer_one`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from knowledge.model import Programme
+from knowledge.qa.answer import Answer
+from knowledge.qa.compose.listing import task_list_answer
+from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.normalise import question_sentences, split_parts
+from knowledge.qa.retrieve import filter_tasks
+from knowledge.qa.understand import Ask, Filters, Question, normalised, understand
+from knowledge.render import Markup
+
+__all__ = ["Core", "Pipeline"]
+
+
+class Core(Protocol):
+    """What the pipeline needs from the engine."""
+
+    programme: Programme
+
+    def answer_one(self, text: str, m: Markup) -> Answer:
+        """Answer one record question."""
+        ...
+
+    def title_of(self, kind: str, key: str) -> str:
+        """A record's short title."""
+        ...
+
+    def refuse(self, text: str, m: Markup) -> Answer | None:
+        """A refusal when the question is about something else (another province)."""
+        ...
+
+
+class Pipeline:
+    """Answers a message, one question part at a time."""
+
+    def __init__(self, core: Core, bodies: Callable[[str], str]) -> None:
+        """Keep the collaborators.
+
+        Args:
+            core: Answers record questions.
+            bodies: Finds the first body a folded text names, or "".
+
+        """
+        self.core = core
+        self.bodies = bodies
+
+    def ask(self, raw: str, m: Markup) -> Answer:
+        """Answer a whole message (several questions are answered in turn)."""
+        text = question_sentences(normalised(raw))
+        parts = split_parts(text)
+        answers = [self.answer(p, m) for p in parts]
+        answer = answers[0] if len(answers) == 1 else join_parts(answers)
+        answer.query = raw
+        return answer
+
+    def answer(self, text: str, m: Markup) -> Answer:
+        """Answer one question."""
+        q = understand(text, self.bodies)
+        refusal = self.core.refuse(q.text, m)
+        if refusal is not None:
+            return refusal
+        listing = self._listing(q, m)
+        if listing is not None:
+            return listing
+        return self.core.answer_one(q.text, m)
+
+    def _listing(self, q: Question, m: Markup) -> Answer | None:
+        if q.ask not in (Ask.COUNT, Ask.LIST):
+            return None
+        f = q.filters
+        if q.ask == Ask.LIST and not f.any_task_filter():
+            return None
+        if q.ask == Ask.LIST and f.role == "lead" and f == Filters(body=f.body, role="lead"):
+            return None  # the core's body answer lists them with the body's duties
+        tasks = filter_tasks(self.core.programme.tasks, q.filters)
+        return task_list_answer(q, tasks, self.core.title_of, m)

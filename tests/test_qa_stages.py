@@ -1,0 +1,163 @@
+"""Each pipeline stage on its own: normalising, understanding, retrieving, composing."""
+
+from __future__ import annotations
+
+from knowledge.model import Task
+from knowledge.qa.answer import Answer
+from knowledge.qa.compose.listing import describe, task_list_answer
+from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.normalise import decode_telex, is_telex, question_sentences, split_parts
+from knowledge.qa.retrieve import filter_tasks
+from knowledge.qa.understand import Ask, Filters, understand
+
+
+def _task(code: str, **kw: str) -> Task:
+    fields = {
+        "part": "I",
+        "part_title": "",
+        "group": "",
+        "content": f"Đề án {code}",
+        "lead": "Ban CSĐ UBND tỉnh",
+        "approval": "Thường trực Tỉnh ủy, Ban Thường vụ Tỉnh ủy",
+        "issuer": "UBND tỉnh",
+        "due": "Quý II năm 2021",
+        "period": "2021 - 2025",
+    }
+    fields.update(kw)
+    return Task(code=code, coordinating="", extra={}, position=1, **fields)
+
+
+TASKS = [
+    _task("1.1"),
+    _task("1.2", issuer="Tỉnh ủy", due="Quý IV năm 2022", period="2021 - 2022"),
+    _task("II.1", part="II", issuer="Ban Thường vụ Tỉnh ủy", approval="Ban Thường vụ Tỉnh ủy"),
+    _task("II.2", part="II", due="2021 - 2025", lead="Ban Tuyên giáo Tỉnh ủy"),
+]
+BODIES = {"tinh uy": "Tỉnh ủy", "ban thuong vu tinh uy": "Ban Thường vụ Tỉnh ủy"}
+
+
+def _bodies(folded: str) -> str:
+    for key in sorted(BODIES, key=len, reverse=True):
+        if key in folded:
+            return BODIES[key]
+    return ""
+
+
+# -- normalise ---------------------------------------------------------------------------
+
+
+def test_telex_lines_are_decoded_to_folded_syllables() -> None:
+    assert decode_telex("ddeef ans choongs racs thair nhuwaj ai chur trif vaayj") == (
+        "de an chong rac thai nhua ai chu tri vay"
+    )
+    assert decode_telex("tyr leej thaats nghieepj nawm 2025") == "ty le that nghiep nam 2025"
+
+
+def test_plain_lines_are_not_telex() -> None:
+    for line in (
+        "nhung de an nao do ban thuong vu tinh uy ban hanh",
+        "btv tỉnh ủy là cq ban hành bn đề án z ad",
+        "ty le ho ngheo cua tinh nam 2020 la bao nhieu %",
+        "GRDP binh quan dau nguoi nam 2025 dat 5.685 USD dung ko",
+    ):
+        assert not is_telex(line), line
+        assert decode_telex(line) == line
+
+
+def test_long_messages_are_reduced_to_the_question() -> None:
+    message = (
+        "Em là cán bộ xã. Xã đang làm báo cáo. Năm ngoái bị nhắc vì số liệu. "
+        "Cho em hỏi tỷ lệ hộ nghèo giảm bao nhiêu ạ?"
+    )
+    assert question_sentences(message) == "Cho em hỏi tỷ lệ hộ nghèo giảm bao nhiêu ạ?"
+    assert question_sentences("Ai chủ trì đề án 5.3?") == "Ai chủ trì đề án 5.3?"
+
+
+def test_two_questions_are_split_at_the_question_mark() -> None:
+    assert split_parts("A đạt bao nhiêu? B gấp mấy lần?") == ["A đạt bao nhiêu?", "B gấp mấy lần?"]
+    assert split_parts("A đạt bao nhiêu?") == ["A đạt bao nhiêu?"]
+
+
+# -- understand --------------------------------------------------------------------------
+
+
+def test_a_reverse_question_names_the_body_and_its_role() -> None:
+    q = understand("những đề án nào do BTV tỉnh ủy ban hành", _bodies)
+    assert q.ask == Ask.LIST
+    assert q.filters == Filters(body="Ban Thường vụ Tỉnh ủy", role="issuer")
+
+
+def test_a_body_without_a_role_word_is_not_a_filter() -> None:
+    q = understand("Ban Thường vụ Tỉnh ủy có nhiệm vụ gì", _bodies)
+    assert q.filters.body == ""
+    assert q.ask == Ask.RECORD
+
+
+def test_counts_parts_years_periods_and_checks() -> None:
+    assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).filters.part == "II"
+    assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).ask == Ask.COUNT
+    assert understand("nhiệm vụ nào trình trong năm 2022", _bodies).filters.year == 2022
+    q = understand("Đề án nào có thời gian thực hiện 2021 - 2022?", _bodies)
+    assert (q.ask, q.filters.period) == (Ask.LIST, "2021 2022")
+    check = understand("tỷ lệ lao động qua đào tạo là 80% phải không?", _bodies)
+    assert (check.ask, check.guess) == (Ask.CHECK, "80")
+
+
+def test_the_question_is_immutable() -> None:
+    q = understand("phần II có bao nhiêu nhiệm vụ", _bodies)
+    try:
+        q.ask = Ask.LIST  # type: ignore[misc]
+    except AttributeError:
+        return
+    raise AssertionError("Question must be frozen")
+
+
+# -- retrieve ----------------------------------------------------------------------------
+
+
+def test_filter_by_body_and_role() -> None:
+    codes = [t.code for t in filter_tasks(TASKS, Filters(body="Tỉnh ủy", role="issuer"))]
+    assert codes == ["1.2"]
+    only = Filters(body="Ban Thường vụ Tỉnh ủy", role="approval", only=True)
+    assert [t.code for t in filter_tasks(TASKS, only)] == ["II.1"]
+    named = Filters(body="Ban Thường vụ Tỉnh ủy", role="approval")
+    assert [t.code for t in filter_tasks(TASKS, named)] == ["1.1", "1.2", "II.1", "II.2"]
+
+
+def test_filter_by_year_part_period_and_whole_term() -> None:
+    assert [t.code for t in filter_tasks(TASKS, Filters(year=2022))] == ["1.2"]
+    assert [t.code for t in filter_tasks(TASKS, Filters(part="II"))] == ["II.1", "II.2"]
+    assert [t.code for t in filter_tasks(TASKS, Filters(period="2021 2022"))] == ["1.2"]
+    whole = Filters(period="2021 2025", whole_term=True)
+    assert [t.code for t in filter_tasks(TASKS, whole)] == ["II.2"]
+
+
+# -- compose -----------------------------------------------------------------------------
+
+
+def test_a_count_says_the_number_first_then_the_list() -> None:
+    q = understand("phần II có bao nhiêu nhiệm vụ", _bodies)
+    answer = task_list_answer(q, TASKS[2:], lambda kind, key: key, _plain())
+    lines = answer.text.splitlines()
+    assert lines[0] == "Có 2 nhiệm vụ thuộc phần II của Phụ lục:"
+    assert lines[1].startswith("• II.1 — Đề án II.1")
+    assert [r.id for r in answer.results] == ["II.1", "II.2"]
+
+
+def test_describe_filters() -> None:
+    assert describe(Filters(body="Tỉnh ủy", role="issuer", year=2022)) == (
+        "do Tỉnh ủy ban hành, trình trong năm 2022"
+    )
+
+
+def test_parts_are_joined_in_order_and_found_if_any_is() -> None:
+    a = Answer("q", "indicator", True, "một")
+    b = Answer("q", "passage", False, "hai")
+    joined = join_parts([a, b])
+    assert (joined.text, joined.found, joined.intent) == ("một\n\nhai", True, "indicator")
+
+
+def _plain():  # type: ignore[no-untyped-def]
+    from knowledge.render import PLAIN
+
+    return PLAIN
