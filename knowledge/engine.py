@@ -20,6 +20,7 @@ from knowledge.lexicon import expand
 from knowledge.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.pipeline import Pipeline
+from knowledge.qa.understand import Question
 from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
@@ -159,7 +160,7 @@ class Engine(Catalog):
         super().__init__(programme)
         self._related: dict[str, Passage | None] = {}
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
-        self.pipeline = Pipeline(self, self._first_body)
+        self.pipeline = Pipeline(self, self._first_body, lambda w: self.index.correct(w)[0])
 
     @classmethod
     def from_database(cls, db: object) -> Engine:
@@ -233,9 +234,9 @@ class Engine(Catalog):
         spans = self.agencies.spans(folded)
         return spans[0][2] if spans else ""
 
-    def refuse(self, question: str, m: Markup = PLAIN) -> Answer | None:
+    def refuse(self, question: Question, m: Markup = PLAIN) -> Answer | None:
         """The refusal of a question about another province, or None."""
-        q = parse_query(question)
+        q = parse_query(question.text)
         place = q.mentions_other_place(self._known_phrase)
         return self._other_place(q, place, m) if place else None
 

@@ -161,3 +161,25 @@ def _plain():  # type: ignore[no-untyped-def]
     from knowledge.render import PLAIN
 
     return PLAIN
+
+
+# -- topics ------------------------------------------------------------------------------
+
+
+def test_a_topic_question_collects_the_sector_targets() -> None:
+    from knowledge.qa.topics import asks_topic, topic_targets
+
+    assert asks_topic("cac chi tieu ve y te den nam 2025 la gi") == "y te"
+    assert asks_topic("chi tieu che phu rung 2025") == ""
+    # "cơ cấu kinh tế" holds "kinh tế": one topic, not several.
+    assert asks_topic("ty trong dich vu trong co cau kinh te chiem bao nhieu") == ""
+    doctors = _indicator(1, "văn hóa - xã hội", "bác sĩ trên 10.000 dân")
+    forest = _indicator(2, "tài nguyên, môi trường", "Tỷ lệ che phủ rừng năm 2025")
+    assert topic_targets([doctors, forest], "y te") == [doctors]
+    assert topic_targets([doctors, forest], "moi truong") == [forest]
+
+
+def _indicator(id_: int, area: str, name: str):  # type: ignore[no-untyped-def]
+    from knowledge.model import Indicator
+
+    return Indicator(id_, area, name, name, "1%", "đạt", 1.0, 1.0, "%", 2025, "", name, "B")

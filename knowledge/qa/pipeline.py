@@ -14,8 +14,10 @@ from knowledge.model import Programme
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.normalise import question_sentences, split_parts
 from knowledge.qa.retrieve import filter_tasks
+from knowledge.qa.topics import asks_topic, topic_targets
 from knowledge.qa.understand import Ask, Filters, Question, normalised, understand
 from knowledge.render import Markup
 
@@ -35,7 +37,7 @@ class Core(Protocol):
         """A record's short title."""
         ...
 
-    def refuse(self, text: str, m: Markup) -> Answer | None:
+    def refuse(self, q: Question, m: Markup) -> Answer | None:
         """A refusal when the question is about something else (another province)."""
         ...
 
@@ -43,16 +45,23 @@ class Core(Protocol):
 class Pipeline:
     """Answers a message, one question part at a time."""
 
-    def __init__(self, core: Core, bodies: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        core: Core,
+        bodies: Callable[[str], str],
+        fix: Callable[[list[str]], list[str]] | None = None,
+    ) -> None:
         """Keep the collaborators.
 
         Args:
             core: Answers record questions.
             bodies: Finds the first body a folded text names, or "".
+            fix: Corrects misspelt folded syllables (the typo stage).
 
         """
         self.core = core
         self.bodies = bodies
+        self.fix = fix
 
     def ask(self, raw: str, m: Markup) -> Answer:
         """Answer a whole message (several questions are answered in turn)."""
@@ -65,14 +74,19 @@ class Pipeline:
 
     def answer(self, text: str, m: Markup) -> Answer:
         """Answer one question."""
-        q = understand(text, self.bodies)
-        refusal = self.core.refuse(q.text, m)
-        if refusal is not None:
-            return refusal
-        listing = self._listing(q, m)
-        if listing is not None:
-            return listing
+        q = understand(text, self.bodies, fix=self.fix)
+        for stage in (self.core.refuse, self._listing, self._topic):
+            answer = stage(q, m)
+            if answer is not None:
+                return answer
         return self.core.answer_one(q.text, m)
+
+    def _topic(self, q: Question, m: Markup) -> Answer | None:
+        topic = asks_topic(q.corrected)
+        if not topic:
+            return None
+        targets = topic_targets(self.core.programme.indicators, topic)
+        return topic_answer(q.raw, targets, self.core.title_of, m) if targets else None
 
     def _listing(self, q: Question, m: Markup) -> Answer | None:
         if q.ask not in (Ask.COUNT, Ask.LIST):

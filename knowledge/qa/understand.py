@@ -79,6 +79,7 @@ class Question:
         ask: What is asked (see :class:`Ask`).
         filters: Conditions on tasks.
         guess: For a yes/no check, the folded guess ("80%", "uy ban nhan dan tinh").
+        corrected: ``folded`` with misspelt syllables corrected ("chi tiu" → "chi tieu").
 
     """
 
@@ -88,6 +89,7 @@ class Question:
     ask: str
     filters: Filters
     guess: str = ""
+    corrected: str = ""
 
 
 _TASKS = r"(?:nhiem vu|de an|nghi quyet|chuong trinh|ke hoach|van ban|viec|cong viec|nv|quy dinh)"
@@ -178,19 +180,28 @@ def normalised(raw: str) -> str:
     return clean("\n".join(decode_telex(line) for line in raw.splitlines()))
 
 
-def understand(text: str, bodies: Callable[[str], str], raw: str | None = None) -> Question:
+def understand(
+    text: str,
+    bodies: Callable[[str], str],
+    raw: str | None = None,
+    fix: Callable[[list[str]], list[str]] | None = None,
+) -> Question:
     """Understand one question.
 
     Args:
         text: The question (one part of a message), already normalised.
         bodies: Finds the first body a folded text names, or "".
         raw: The message as received (``text`` when None).
+        fix: Corrects misspelt folded syllables.
 
     Returns:
         The question.
 
     """
     folded = expand(fold(text))
+    if fix is not None and not _COUNT.search(folded):
+        counted = " ".join(fix(folded.split()))
+        folded = counted if _COUNT.search(counted) else folded
     body = bodies(folded)
     if not _role(folded):
         body = ""
@@ -200,4 +211,6 @@ def understand(text: str, bodies: Callable[[str], str], raw: str | None = None) 
     if ask == Ask.CHECK:
         numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
         guess = numbers[-1].group(1) if numbers else ""
-    return Question(raw if raw is not None else text, text, folded, ask, filters, guess)
+    corrected = " ".join(fix(folded.split())) if fix else folded
+    raw = raw if raw is not None else text
+    return Question(raw, text, folded, ask, filters, guess, corrected)
