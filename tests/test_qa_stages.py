@@ -183,3 +183,47 @@ def _indicator(id_: int, area: str, name: str):  # type: ignore[no-untyped-def]
     from knowledge.model import Indicator
 
     return Indicator(id_, area, name, name, "1%", "đạt", 1.0, 1.0, "%", 2025, "", name, "B")
+
+
+# -- decide ------------------------------------------------------------------------------
+
+
+def test_a_year_the_document_does_not_give_is_refused_with_the_year_it_gives() -> None:
+    from knowledge.model import Indicator
+    from knowledge.qa.decide import missing_year
+    from knowledge.render import PLAIN
+
+    ind = Indicator(
+        2,
+        "kinh tế",
+        "GRDP bình quân đầu người năm 2025",
+        "GRDP bình quân đầu người năm 2025",
+        "5.685 USD",
+        "đạt",
+        5685.0,
+        5685.0,
+        "USD",
+        2025,
+        "",
+        "GRDP bình quân đầu người năm 2025 đạt 5.685 USD.",
+        "B.II.1",
+    )
+    asked = understand("GRDP bình quân đầu người năm 2030 đạt bao nhiêu?", _bodies)
+    refusal = missing_year(asked, ind, PLAIN)
+    assert refusal is not None and not refusal.found
+    assert refusal.text == (
+        "Chương trình không đặt chỉ tiêu GRDP bình quân đầu người cho năm 2030; "
+        "chỉ tiêu năm 2025 là 5.685 USD."
+    )
+    given = understand("GRDP bình quân đầu người năm 2025 đạt bao nhiêu?", _bodies)
+    assert missing_year(given, ind, PLAIN) is None
+
+
+def test_a_body_the_programme_does_not_name_is_refused() -> None:
+    from knowledge.qa.decide import unknown_body
+    from knowledge.render import PLAIN
+
+    police = understand("Công an tỉnh chủ trì tham mưu nhiệm vụ nào", _bodies)
+    assert unknown_body(police, PLAIN) is not None
+    task = understand("chuong trinh chuyen doi so co quan chu tri", _bodies)
+    assert unknown_body(task, PLAIN) is None

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from knowledge.model import Programme
+from knowledge.model import Indicator, Programme
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
 from knowledge.qa.compose.topic import topic_answer
+from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
 from knowledge.qa.normalise import question_sentences, split_parts
 from knowledge.qa.retrieve import filter_tasks
 from knowledge.qa.topics import asks_topic, topic_targets
@@ -28,6 +29,7 @@ class Core(Protocol):
     """What the pipeline needs from the engine."""
 
     programme: Programme
+    indicators: dict[str, Indicator]
 
     def answer_one(self, text: str, m: Markup) -> Answer:
         """Answer one record question."""
@@ -75,11 +77,26 @@ class Pipeline:
     def answer(self, text: str, m: Markup) -> Answer:
         """Answer one question."""
         q = understand(text, self.bodies, fix=self.fix)
-        for stage in (self.core.refuse, self._listing, self._topic):
+        for stage in (self.core.refuse, self._unknown_body, self._listing, self._topic):
             answer = stage(q, m)
             if answer is not None:
                 return answer
-        return self.core.answer_one(q.text, m)
+        return self._review(q, self.core.answer_one(q.text, m), m)
+
+    def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
+        return unknown_body(q, m)
+
+    def _review(self, q: Question, answer: Answer, m: Markup) -> Answer:
+        """The decide stage on a record answer: a near-miss becomes a refusal."""
+        if not answer.found or not answer.results:
+            return answer
+        top = answer.results[0]
+        refusal = None
+        if top.kind == "indicator" and top.id in self.core.indicators:
+            refusal = missing_year(q, self.core.indicators[top.id], m)
+        elif top.kind == "task":
+            refusal = unstated_figure(q, top.id, m)
+        return refusal or answer
 
     def _topic(self, q: Question, m: Markup) -> Answer | None:
         topic = asks_topic(q.corrected)
