@@ -44,7 +44,8 @@ FOUND_THRESHOLD = 0.5
 _ABOUT_DOCUMENT = re.compile(
     r"\b(?:ai ky|nguoi ky|ky ngay|ngay ky|ky (?:vao )?(?:ngay nao|khi nao|luc nao)|"
     r"ngay ban hanh|ban hanh ngay nao|so hieu|so van ban|ai la bi thu|bi thu tinh uy la ai|"
-    r"(?:chuong trinh|van ban)(?: nay)? (?:ban hanh|ky) (?:khi nao|ngay nao|nam nao))\b"
+    r"(?:chuong trinh|van ban)(?: nay)? (?:ban hanh|ky) (?:khi nao|ngay nao|nam nao)|"
+    r"(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? (?:la )?so (?:bao nhieu|may|gi))\b"
 )
 # Inline results and pickers show weaker matches too.
 SUGGEST_THRESHOLD = 0.3
@@ -160,7 +161,8 @@ class Engine(Catalog):
         super().__init__(programme)
         self._related: dict[str, Passage | None] = {}
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
-        self.pipeline = Pipeline(self, self._first_body, lambda w: self.index.correct(w)[0])
+        self._vocabulary = intent_vocabulary()
+        self.pipeline = Pipeline(self, self._first_body, self._fix)
 
     @classmethod
     def from_database(cls, db: object) -> Engine:
@@ -229,6 +231,13 @@ class Engine(Catalog):
 
         """
         return self.pipeline.ask(question, m)
+
+    def _fix(self, words: list[str]) -> list[str]:
+        """The typo stage: unknown syllables first, then topic syllables; intent words stay."""
+        known = self._vocabulary
+        first = self.index.correct_unknown(words)
+        fixed, _ = self.index.correct(first)
+        return [w if w in known else f for w, f in zip(first, fixed, strict=True)]
 
     def _first_body(self, folded: str) -> str:
         spans = self.agencies.spans(folded)

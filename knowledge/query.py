@@ -121,7 +121,7 @@ STOPWORDS = frozenset(
         *("ai", "gi", "nao", "la", "cua", "xin", "oi", "a", "vay", "v", "khong"),
         *("ko", "k", "duoc", "may", "hay", "phai", "voi", "sao", "nhi", "em", "anh", "toi"),
         *("tui", "nhung", "cai", "biet", "xem", "muon", "ok", "oki", "please", "pls", "e"),
-        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen"),
+        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin"),
     ]
 )
 # Filler phrases removed before the topic is searched.

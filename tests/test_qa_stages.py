@@ -227,3 +227,48 @@ def test_a_body_the_programme_does_not_name_is_refused() -> None:
     assert unknown_body(police, PLAIN) is not None
     task = understand("chuong trinh chuyen doi so co quan chu tri", _bodies)
     assert unknown_body(task, PLAIN) is None
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def test_a_check_asks_the_plain_question_without_the_guess() -> None:
+    from knowledge.qa.compose.check import plain_question
+
+    def spans(folded: str) -> list[tuple[int, int, str]]:
+        at = folded.find("uy ban nhan dan tinh")
+        return [(at, at + 20, "UBND tỉnh")] if at >= 0 else []
+
+    assert plain_question("ty le lao dong qua dao tao la 80% phai khong", spans) == (
+        "ty le lao dong qua dao tao bao nhieu"
+    )
+    assert plain_question(
+        "de an kinh te bien do uy ban nhan dan tinh ban hanh phai khong", spans
+    ) == ("de an kinh te bien do ai ban hanh")
+
+
+def test_a_wrong_guess_is_corrected_with_the_figure() -> None:
+    from knowledge.model import Indicator
+    from knowledge.qa.compose.check import verdict
+    from knowledge.render import PLAIN
+
+    ind = Indicator(
+        18,
+        "văn hóa - xã hội",
+        "tỷ lệ lao động qua đào tạo",
+        "x",
+        "85%",
+        "đạt",
+        85.0,
+        85.0,
+        "%",
+        2025,
+        "",
+        "x",
+        "B",
+    )
+    answer = Answer("q", "indicator", True, "card")
+    wrong = verdict(answer, ind, "", "80", lambda f: [], PLAIN)
+    assert wrong.text == "Chưa đúng. Theo chương trình, tỷ lệ lao động qua đào tạo: 85%.\ncard"
+    right = verdict(answer, ind, "", "85", lambda f: [], PLAIN)
+    assert right.text.startswith("Đúng. ")

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from knowledge.model import Indicator, Programme
+from knowledge.agencies import AgencyIndex
+from knowledge.model import Indicator, Programme, Task
 from knowledge.qa.answer import Answer
+from knowledge.qa.compose.check import plain_question, verdict
 from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
 from knowledge.qa.compose.topic import topic_answer
@@ -30,6 +32,8 @@ class Core(Protocol):
 
     programme: Programme
     indicators: dict[str, Indicator]
+    tasks: dict[str, Task]
+    agencies: AgencyIndex
 
     def answer_one(self, text: str, m: Markup) -> Answer:
         """Answer one record question."""
@@ -81,7 +85,25 @@ class Pipeline:
             answer = stage(q, m)
             if answer is not None:
                 return answer
+        if q.ask == Ask.CHECK:
+            return self._check(q, m)
         return self._review(q, self.core.answer_one(q.text, m), m)
+
+    def _check(self, q: Question, m: Markup) -> Answer:
+        """A yes/no check: answer the plain question, then judge the guess."""
+        plain = plain_question(q.folded, self.core.agencies.spans)
+        answer = self._review(q, self.core.answer_one(plain, m), m)
+        if not answer.results:
+            return answer
+        top = answer.results[0]
+        record = (
+            self.core.indicators.get(top.id)
+            if top.kind == "indicator"
+            else self.core.tasks.get(top.id)
+            if top.kind == "task"
+            else None
+        )
+        return verdict(answer, record, q.folded, q.guess, self.core.agencies.spans, m)
 
     def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
         return unknown_body(q, m)

@@ -64,9 +64,11 @@ def task_list_answer(
         head = f"Các {scope} ({plural_tasks(len(tasks))}):"
     lines = [m.bold(head)]
     lines.extend(task_line(t, m, show=("due", "lead")) for t in tasks)
-    parts = sorted({t.part for t in tasks})
+    parts = {t.part: t.part_title for t in tasks}
     if q.ask == Ask.COUNT and len(parts) > 1:
-        by_part = "; ".join(f"phần {p}: {sum(t.part == p for t in tasks)}" for p in parts)
+        by_part = "; ".join(
+            f"phần {p} ({title}): {sum(t.part == p for t in tasks)}" for p, title in parts.items()
+        )
         lines.append(m.text(f"Theo phần: {by_part}."))
     lines.append(m.italic("Nguồn: Phụ lục của chương trình"))
     results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in tasks]
