@@ -52,9 +52,10 @@ def _indicator_verdict(ind: Indicator, guess: str) -> tuple[bool, str] | None:
     return right, f"{ind.name}: {ind.value}"
 
 
-def _task_verdict(
-    task: Task, folded: str, spans: Callable[[str], list]
-) -> tuple[bool, str] | None:  # type: ignore[type-arg]
+Spans = Callable[[str], list[tuple[int, int, str]]]
+
+
+def _task_verdict(task: Task, folded: str, spans: Spans) -> tuple[bool, str] | None:
     for role, label in (("chu tri", "lead"), ("ban hanh", "issuer"), ("cho y kien", "approval")):
         if role not in folded:
             continue
