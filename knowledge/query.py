@@ -183,12 +183,14 @@ class ParsedQuery:
 
         """
         hay = f" {self.folded} "
-        for name in PROVINCES:
-            key = fold(name)
-            if len(key.split()) >= 2 and f" {key} " in hay and not ambiguous(key):
+        for name, key in _PROVINCE_KEYS:
+            if f" {key} " in hay and not ambiguous(key):
                 return name
         return ""
 
+
+# Provinces by folded name; one-syllable names are too ambiguous to count.
+_PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
 
 _PATTERNS = (
     _ISSUER,

@@ -272,3 +272,18 @@ def test_a_wrong_guess_is_corrected_with_the_figure() -> None:
     assert wrong.text == "Chưa đúng. Theo chương trình, tỷ lệ lao động qua đào tạo: 85%.\ncard"
     right = verdict(answer, ind, "", "85", lambda f: [], PLAIN)
     assert right.text.startswith("Đúng. ")
+
+
+def test_two_subjects_asked_together_share_the_question() -> None:
+    from knowledge.qa.normalise import conjunction_split, count_split
+
+    assert conjunction_split("Tỉ lệ che phủ rừng vs tỉ lệ đô thị hoá năm 2025 là bao nhiêu?") == (
+        "Tỉ lệ che phủ rừng năm 2025 là bao nhiêu?",
+        "tỉ lệ đô thị hoá năm 2025 là bao nhiêu?",
+    )
+    assert conjunction_split("đề án nông nghiệp hữu cơ ai chủ trì") is None
+    assert count_split("phần I có mấy nhiệm vụ, phần II có mấy nhiệm vụ?") == (
+        "phần I có mấy nhiệm vụ",
+        "phần II có mấy nhiệm vụ?",
+    )
+    assert count_split("đề án A trình lúc nào, ai ban hành") is None

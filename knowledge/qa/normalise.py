@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["decode_telex", "is_telex", "question_sentences", "split_parts"]
+__all__ = [
+    "conjunction_split",
+    "count_split",
+    "decode_telex",
+    "is_telex",
+    "question_sentences",
+    "split_parts",
+]
 
 # A Vietnamese syllable never ends in these letters: in Telex they are the tone keys.
 _TONE_KEYS = "sfrxj"
@@ -129,3 +136,48 @@ def split_parts(message: str) -> list[str]:
     """
     parts = [p.strip() for p in _PART.split(message) if p.strip()]
     return parts or [message]
+
+
+_CONJUNCTION = re.compile(r"(?:,\s*)?\b(?:vs|và|va|với|voi)\b\s+", re.IGNORECASE)
+_ASKING = re.compile(
+    r"\b(?:ai|cơ quan nào|co quan nao|khi nào|khi nao|bao giờ|bao gio|lúc nào|luc nao|"
+    r"bao nhiêu|bao nhieu|bao nhiu|bn|là|la|đạt|dat|chiếm|chiem|trình|trinh|thực hiện|"
+    r"thuc hien|năm \d{4}|nam \d{4}|đến \d{4}|den \d{4}|đến năm|den nam)\b",
+    re.IGNORECASE,
+)
+
+
+def conjunction_split(text: str) -> tuple[str, str] | None:
+    """Two subjects asked together ("A vs B năm 2025 là bao nhiêu") as two questions.
+
+    Args:
+        text: One question sentence.
+
+    Returns:
+        ``(A + the shared question, B + the shared question)``, or None when the sentence has
+        no conjunction between two subjects.
+
+    """
+    for m in _CONJUNCTION.finditer(text):
+        left, right = text[: m.start()].strip(), text[m.end() :].strip()
+        if len(left.split()) < 2 or len(right.split()) < 2:
+            continue
+        ask = _ASKING.search(right)
+        if ask is None or ask.start() == 0:
+            continue
+        tail = right[ask.start() :]
+        left_ask = _ASKING.search(left)
+        left_q = left if left_ask and left_ask.start() > 0 else f"{left} {tail}"
+        return left_q, right
+    return None
+
+
+_COUNT_PART = re.compile(r"\b(?:mấy|may|bao nhiêu|bao nhieu|bn)\b", re.IGNORECASE)
+
+
+def count_split(text: str) -> tuple[str, str] | None:
+    """Two counts in one sentence ("phần I có mấy nhiệm vụ, phần II có mấy nhiệm vụ")."""
+    left, sep, right = text.partition(",")
+    if not sep or not (_COUNT_PART.search(left) and _COUNT_PART.search(right)):
+        return None
+    return left.strip(), right.strip()

@@ -18,7 +18,7 @@ from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
 from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
-from knowledge.qa.normalise import question_sentences, split_parts
+from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
 from knowledge.qa.retrieve import filter_tasks
 from knowledge.qa.topics import asks_topic, topic_targets
 from knowledge.qa.understand import Ask, Filters, Question, normalised, understand
@@ -79,7 +79,29 @@ class Pipeline:
         return answer
 
     def answer(self, text: str, m: Markup) -> Answer:
-        """Answer one question."""
+        """Answer one question; two subjects asked together are answered each."""
+        whole = self._answer(text, m)
+        pair = self._pair(text, whole, m)
+        return join_parts(pair) if pair else whole
+
+    def _pair(self, text: str, whole: Answer, m: Markup) -> list[Answer] | None:
+        """Both halves of "A vs B …" or "phần I có mấy, phần II có mấy", when both stand."""
+        halves = conjunction_split(text) or count_split(text)
+        if halves is None:
+            return None
+        answers = [self._answer(h, m) for h in halves]
+        if not all(a.found and a.results for a in answers):
+            return None
+        tops = [(a.results[0].kind, a.results[0].id) for a in answers]
+        if tops[0] == tops[1]:
+            return None
+        if whole.found and whole.results:
+            mine = (whole.results[0].kind, whole.results[0].id)
+            if mine not in tops and whole.intent not in ("tasks_by_filter", "indicators_by_area"):
+                return None
+        return answers
+
+    def _answer(self, text: str, m: Markup) -> Answer:
         q = understand(text, self.bodies, fix=self.fix)
         for stage in (self.core.refuse, self._unknown_body, self._listing, self._topic):
             answer = stage(q, m)
