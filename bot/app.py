@@ -46,6 +46,7 @@ from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress import ProgressStore
+from knowledge.qa.progress_view import StoreProgress
 from knowledge.reporting import Reporting
 from knowledge.store import open_database
 
@@ -68,12 +69,11 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         """Open the database, build the engine once, publish the command menu."""
         db = open_database(settings.db_path)
         application.bot_data[DB] = db
-        engine = Engine.from_database(db)
-        service = Reporting(engine, ProgressStore(db, settings.admin_ids))
-        # Task cards show where the task stands.
-        engine.status_of = lambda task: service.state_line(
-            task, datetime.now(settings.timezone).date()
-        )
+        store = ProgressStore(db, settings.admin_ids)
+        # Task cards and progress questions read where each task stands.
+        today = lambda: datetime.now(settings.timezone).date()  # noqa: E731
+        engine = Engine.from_database(db, progress=StoreProgress(store, today))
+        service = Reporting(engine, store)
         application.bot_data[ENGINE] = engine
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)

@@ -7,7 +7,7 @@ question-answering :class:`knowledge.engine.Engine` builds on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -27,17 +27,21 @@ from knowledge.render import (
 )
 from knowledge.text import fold
 
+if TYPE_CHECKING:
+    from knowledge.qa.progress_view import ProgressView
+
 __all__ = ["Catalog"]
 
 
 class Catalog:
     """A programme's records, looked up by key, by body, by quarter or by area."""
 
-    def __init__(self, programme: Programme) -> None:
+    def __init__(self, programme: Programme, progress: ProgressView | None = None) -> None:
         """Key the records of ``programme``.
 
         Args:
             programme: The parsed (or stored) programme.
+            progress: Where tasks stand, when progress is tracked (cards show it).
 
         """
         self.programme = programme
@@ -49,8 +53,7 @@ class Catalog:
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
-        # Set by the bot when progress is tracked: a line such as "Tình trạng: ...".
-        self.status_of: Callable[[Task], str] | None = None
+        self.progress = progress
 
     def title_of(self, kind: str, key: str) -> str:
         """A short title for a record, for lists and buttons."""
@@ -121,7 +124,7 @@ class Catalog:
         return text
 
     def _status(self, task: Task) -> str:
-        return self.status_of(task) if self.status_of is not None else ""
+        return self.progress.line(task) if self.progress is not None else ""
 
     def siblings(self, ind: Indicator) -> list[Indicator]:
         """Targets from the same bullet as ``ind`` (including it)."""

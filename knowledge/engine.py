@@ -20,6 +20,7 @@ from knowledge.lexicon import expand
 from knowledge.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.pipeline import Pipeline
+from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.understand import Question
 from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
@@ -151,25 +152,27 @@ class Engine(Catalog):
     read-only and safe to call from any number of handlers.
     """
 
-    def __init__(self, programme: Programme) -> None:
+    def __init__(self, programme: Programme, progress: ProgressView | None = None) -> None:
         """Index ``programme``.
 
         Args:
             programme: The parsed (or stored) programme.
+            progress: Where tasks stand (the report log), when progress is tracked.
 
         """
-        super().__init__(programme)
+        super().__init__(programme, progress)
         self._related: dict[str, Passage | None] = {}
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
         self._vocabulary = intent_vocabulary()
         self.pipeline = Pipeline(self, self._first_body, self._fix)
 
     @classmethod
-    def from_database(cls, db: object) -> Engine:
+    def from_database(cls, db: object, progress: ProgressView | None = None) -> Engine:
         """Build the engine from a database filled by :func:`knowledge.store.load_programme`.
 
         Args:
             db: A ``sqlite_utils.Database``.
+            progress: Where tasks stand, when progress is tracked.
 
         Returns:
             The engine. It ranks in memory with its own inverted index, which on a
@@ -178,7 +181,7 @@ class Engine(Catalog):
         """
         from knowledge.store import read_programme
 
-        return cls(read_programme(db))  # type: ignore[arg-type]
+        return cls(read_programme(db), progress)  # type: ignore[arg-type]
 
     # -- index -------------------------------------------------------------
 

@@ -7,6 +7,7 @@ answerer it is given: :meth:`knowledge.engine.Engine.answer_one`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -16,12 +17,25 @@ from knowledge.qa.answer import Answer
 from knowledge.qa.compose.check import plain_question, verdict
 from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.compose.progress import (
+    status_list_answer,
+    task_progress_answer,
+    untracked_answer,
+)
 from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
 from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
+from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.retrieve import filter_tasks
 from knowledge.qa.topics import asks_topic, topic_targets
-from knowledge.qa.understand import Ask, Filters, Question, normalised, understand
+from knowledge.qa.understand import (
+    Ask,
+    Filters,
+    Question,
+    normalised,
+    strip_progress,
+    understand,
+)
 from knowledge.render import Markup
 
 __all__ = ["Core", "Pipeline"]
@@ -34,6 +48,7 @@ class Core(Protocol):
     indicators: dict[str, Indicator]
     tasks: dict[str, Task]
     agencies: AgencyIndex
+    progress: ProgressView | None
 
     def answer_one(self, text: str, m: Markup) -> Answer:
         """Answer one record question."""
@@ -103,7 +118,8 @@ class Pipeline:
 
     def _answer(self, text: str, m: Markup) -> Answer:
         q = understand(text, self.bodies, fix=self.fix)
-        for stage in (self.core.refuse, self._unknown_body, self._listing, self._topic):
+        stages = (self.core.refuse, self._unknown_body, self._progress, self._listing, self._topic)
+        for stage in stages:
             answer = stage(q, m)
             if answer is not None:
                 return answer
@@ -126,6 +142,28 @@ class Pipeline:
             else None
         )
         return verdict(answer, record, q.folded, q.guess, self.core.agencies.spans, m)
+
+    def _progress(self, q: Question, m: Markup) -> Answer | None:
+        """Where a task stands, or which tasks are overdue/done/unreported (of a body, a part)."""
+        if q.ask != Ask.PROGRESS:
+            return None
+        view = self.core.progress
+        if q.filters.status and not self._names_one_task(q):
+            if view is None:
+                return untracked_answer(q, m)
+            tasks = filter_tasks(self.core.programme.tasks, q.filters)
+            return status_list_answer(q, tasks, view, self.core.title_of, m)
+        found = self.core.answer_one(strip_progress(q.text), m)
+        top = found.results[0] if found.found and found.results else None
+        if top is None or top.kind != "task":
+            return None
+        if view is None:
+            return untracked_answer(q, m)
+        task = self.core.tasks[top.id]
+        return task_progress_answer(q, task, view, self.core.title_of, m)
+
+    def _names_one_task(self, q: Question) -> bool:
+        return bool(re.search(r"(?<![\w.])(?:[ivx]+|\d{1,2})\.\d{1,2}(?![\w.])", q.folded))
 
     def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
         return unknown_body(q, m)

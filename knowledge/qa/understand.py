@@ -17,7 +17,7 @@ from knowledge.lexicon import expand
 from knowledge.qa.normalise import decode_telex
 from knowledge.text import clean, fold
 
-__all__ = ["Ask", "Filters", "Question", "understand"]
+__all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
 
 
 class Ask:
@@ -118,9 +118,24 @@ _STATUS = (
     ("done", re.compile(r"\b(?:da (?:xong|hoan thanh)|hoan thanh roi)\b(?! chua)")),
 )
 _PROGRESS = re.compile(
-    r"\b(?:den dau roi|toi dau roi|den dau|toi dau|tien do|tinh hinh thuc hien|"
+    r"\b(?:den dau roi|toi dau roi|den dau|toi dau|tien do(?! trinh)|tinh hinh thuc hien|"
     r"(?:da )?(?:xong|hoan thanh) chua|lam toi dau|trien khai (?:den|toi) dau|tinh trang)\b"
 )
+# The same phrases on unfolded text, removed to find the task a progress question is about.
+_PROGRESS_TEXT = re.compile(
+    r"(?:đến đâu rồi|tới đâu rồi|đến đâu|tới đâu|tiến độ|tình hình thực hiện|"
+    r"(?:đã )?(?:xong|hoàn thành) chưa|làm tới đâu|triển khai (?:đến|tới) đâu|tình trạng|"
+    r"den dau roi|toi dau roi|den dau|toi dau|tien do|tinh hinh thuc hien|"
+    r"(?:da )?(?:xong|hoan thanh) chua|tinh trang)",
+    re.IGNORECASE,
+)
+
+
+def strip_progress(text: str) -> str:
+    """The question without its progress phrase ("5.3 đến đâu rồi" → "5.3")."""
+    return re.sub(r"\s+", " ", _PROGRESS_TEXT.sub(" ", text)).strip()
+
+
 _CHECK = re.compile(
     r"(?:\b(?:phai|dung) (?:khong|ko|k|hong|ha|chua)\b|\bco phai\b|"
     r"\bha(?: ad| ban| bot)?\s*[?.!]*$|"
