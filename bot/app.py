@@ -42,10 +42,11 @@ from handlers import (
     start,
 )
 from handlers.commands import COMMANDS
-from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS
+from handlers.context import CONVERSATIONS, ENGINE, REPORTING, SUBSCRIPTIONS
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress import ProgressStore
+from knowledge.qa.conversation import ConversationMemory
 from knowledge.qa.progress_view import StoreProgress
 from knowledge.reporting import Reporting
 from knowledge.store import open_database
@@ -75,6 +76,7 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         engine = Engine.from_database(db, progress=StoreProgress(store, today))
         service = Reporting(engine, store)
         application.bot_data[ENGINE] = engine
+        application.bot_data[CONVERSATIONS] = ConversationMemory()
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)

@@ -19,6 +19,7 @@ from knowledge.index import Entry, Field, Hit, SearchIndex
 from knowledge.lexicon import expand
 from knowledge.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
+from knowledge.qa.conversation import Context
 from knowledge.qa.pipeline import Pipeline
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.understand import Question
@@ -220,7 +221,7 @@ class Engine(Catalog):
 
     # -- answering -------------------------------------------------------------
 
-    def ask(self, question: str, m: Markup = PLAIN) -> Answer:
+    def ask(self, question: str, m: Markup = PLAIN, context: Context | None = None) -> Answer:
         """Answer a question.
 
         Never raises on user input: any string gets an :class:`Answer`.
@@ -228,12 +229,15 @@ class Engine(Catalog):
         Args:
             question: The question as typed.
             m: Markup for the answer text.
+            context: The chat's context (``answer.context`` of its last answer), so that a
+                follow-up ("còn thời gian thực hiện?") is about the same subject.
 
         Returns:
             The answer; ``found`` is False when the programme does not answer it.
+            ``answer.context`` is the context for the chat's next question.
 
         """
-        return self.pipeline.ask(question, m)
+        return self.pipeline.ask(question, m, context)
 
     def _fix(self, words: list[str]) -> list[str]:
         """The typo stage: unknown syllables first, then topic syllables; intent words stay."""

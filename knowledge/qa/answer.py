@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from knowledge.qa.conversation import Context
+
 __all__ = ["Answer", "Result"]
 
 
@@ -37,6 +39,8 @@ class Answer:
         results: The records used, best first.
         alternatives: Other records that matched about equally, for
             disambiguation buttons.
+        context: What a follow-up question would be about (see
+            :mod:`knowledge.qa.conversation`); None when the answer found nothing.
 
     """
 
@@ -46,6 +50,7 @@ class Answer:
     text: str
     results: list[Result] = field(default_factory=list)
     alternatives: list[Result] = field(default_factory=list)
+    context: Context | None = None
 
     def to_json(self) -> dict[str, object]:
         """The ``ctbot ask --json`` object."""

@@ -23,6 +23,7 @@ from knowledge.qa.compose.progress import (
     untracked_answer,
 )
 from knowledge.qa.compose.topic import topic_answer
+from knowledge.qa.conversation import Context, follow_up
 from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
 from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
 from knowledge.qa.progress_view import ProgressView
@@ -39,6 +40,14 @@ from knowledge.qa.understand import (
 from knowledge.render import Markup
 
 __all__ = ["Core", "Pipeline"]
+
+
+def _context_of(question: str, answer: Answer) -> Context | None:
+    """What a follow-up to ``answer`` would be about: its first record."""
+    if not answer.found or not answer.results:
+        return None
+    top = answer.results[0]
+    return Context(question, top.kind, top.id, answer.intent)
 
 
 class Core(Protocol):
@@ -84,13 +93,18 @@ class Pipeline:
         self.bodies = bodies
         self.fix = fix
 
-    def ask(self, raw: str, m: Markup) -> Answer:
-        """Answer a whole message (several questions are answered in turn)."""
+    def ask(self, raw: str, m: Markup, context: Context | None = None) -> Answer:
+        """Answer a whole message; each part of it is read in the context the last one left."""
         text = question_sentences(normalised(raw))
-        parts = split_parts(text)
-        answers = [self.answer(p, m) for p in parts]
+        answers = []
+        for part in split_parts(text):
+            standalone = follow_up(part, context) or part
+            answer = self.answer(standalone, m)
+            context = _context_of(standalone, answer) or context
+            answers.append(answer)
         answer = answers[0] if len(answers) == 1 else join_parts(answers)
         answer.query = raw
+        answer.context = context
         return answer
 
     def answer(self, text: str, m: Markup) -> Answer:
