@@ -20,6 +20,7 @@ from knowledge.lexicon import expand
 from knowledge.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.conversation import Context
+from knowledge.qa.kinds import KINDS
 from knowledge.qa.pipeline import Pipeline
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.understand import Question
@@ -187,35 +188,8 @@ class Engine(Catalog):
     # -- index -------------------------------------------------------------
 
     def _entries(self) -> Iterable[Entry]:
-        for t in self.programme.tasks:
-            yield Entry(
-                "task",
-                t.code,
-                (Field(1.0, _words(t.content)), Field(0.35, _words(t.group, t.part_title))),
-            )
-        for i in self.programme.indicators:
-            yield Entry(
-                "indicator",
-                str(i.id),
-                (
-                    Field(1.0, _words(i.name, i.unit, i.detail)),
-                    Field(0.8, _words(i.subject, i.name, i.unit, i.detail)),
-                    Field(0.72, _words(i.sentence)),
-                    Field(0.3, _words(i.area)),
-                ),
-            )
-        for r in self.programme.responsibilities:
-            yield Entry(
-                "responsibility",
-                r.number,
-                (Field(1.0, _words(r.subject, *r.bodies)), Field(0.75, _words(r.text))),
-            )
-        for p in self.programme.passages:
-            # The heading belongs to the passage: "cao tốc ... vịnh Cam Ranh" finds
-            # a bullet of section "Khu vực vịnh Cam Ranh" that never names the bay.
-            yield Entry("passage", str(p.id), (Field(1.0, _words(p.text, p.heading)),))
-        for x in self.programme.sections:
-            yield Entry("section", x.ref, (Field(1.0, _words(x.title)),))
+        for kind in KINDS.values():
+            yield from kind.entries(self)
 
     # -- public look-ups ------------------------------------------------------
 
@@ -509,7 +483,7 @@ class Engine(Catalog):
                 )
             else:
                 lines.append(m.bold(FIELD_MISSING[intent].format(code=task.code)))
-        lines.append(task_card(task, m, status=self._status(task)))
+        lines.append(task_card(task, m, status=self.status_line(task)))
         if related is not None:
             lines.append(m.text(f"Trong phần nhiệm vụ, giải pháp (mục {related.ref}):"))
             lines.append(m.text(related.text))
@@ -777,11 +751,6 @@ class Engine(Catalog):
             others = [h for h in others if h.entry.key not in sib_ids]
             lines = [indicator_card(ind, self.siblings(ind), m)]
             return self._with_alternatives(q, Intent.INDICATOR, lines, result, others, m)
-        if kind == "responsibility":
-            lines = [responsibility_card(self.responsibilities[key], m)]
-            return self._with_alternatives(q, Intent.DUTIES, lines, result, others, m)
-        if kind == "section":
-            lines = [self._section_card(self.sections[key], m)]
-            return self._with_alternatives(q, Intent.PASSAGE, lines, result, others, m)
-        lines = [self._passage_card(self.passages[key], m)]
-        return self._with_alternatives(q, Intent.PASSAGE, lines, result, others, m)
+        record = KINDS[kind]
+        lines = [record.card(self, key, m)]
+        return self._with_alternatives(q, record.intent, lines, result, others, m)
