@@ -31,6 +31,7 @@ class Ranking:
         related: A passage covering this much of a task's content is shown under its card.
         topic_ratio: Targets of one topic: those within this ratio of the best.
         part_min: Each part of a two-part question must reach this score.
+        kind_prior: How much each kind of record is trusted when the question does not say.
 
     """
 
@@ -41,6 +42,13 @@ class Ranking:
     related: float = 0.6
     topic_ratio: float = 0.75
     part_min: float = 0.5
+    kind_prior: tuple[tuple[str, float], ...] = (
+        ("task", 1.0),
+        ("indicator", 1.0),
+        ("responsibility", 0.95),
+        ("section", 0.93),
+        ("passage", 0.9),
+    )
 
 
 RANKING = Ranking()
