@@ -132,7 +132,8 @@ _FILLER = re.compile(
     r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"
     r"de cap (?:den|toi)|huong toi gi|la gi|gom (?:nhung )?(?:gi|nhung gi)|nhung gi|"
     r"(?:la )?nhung (?:vung|gi|ai|cai) nao|lien quan(?: den| toi)?|thuoc (?:du an|muc|phan) nao|"
-    r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien))\b"
+    r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien)|"
+    r"(?:chuong trinh |van ban )?(?:co )?(?:nhac|neu|de cap) (?:den|toi) (?:viec )?)\b"
 )
 
 

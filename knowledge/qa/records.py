@@ -105,6 +105,7 @@ _GENERIC = frozenset(
         "nam",
     ]
 )
+_WHICH = re.compile(r"\b(?:nhung|cac) (?!nhiem vu|de an|chi tieu)[a-z]+(?: [a-z]+){0,3} nao\b")
 _QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FIELD_SENTENCES = {
     Intent.LEAD: "{lead} chủ trì tham mưu nhiệm vụ {code}.",
@@ -648,6 +649,10 @@ class RecordAnswerer(Catalog):
             prior["task"] *= 1.08
         if q.wants_duties:
             prior["responsibility"] *= 1.1
+        if not q.wants_task and _WHICH.search(q.folded):
+            # "những khu công nghiệp nào": the passage that names them, not the task that
+            # only says "các khu công nghiệp".
+            prior["passage"] *= RANKING.which_passage
         weighed = [Hit(h.entry, h.score * prior[h.entry.kind], h.matched) for h in hits]
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed

@@ -32,6 +32,7 @@ class Ranking:
         topic_ratio: Targets of one topic: those within this ratio of the best.
         part_min: Each part of a two-part question must reach this score.
         kind_prior: How much each kind of record is trusted when the question does not say.
+        which_passage: Passages weigh this much more for "những <X> nào" questions.
 
     """
 
@@ -42,6 +43,7 @@ class Ranking:
     related: float = 0.6
     topic_ratio: float = 0.75
     part_min: float = 0.5
+    which_passage: float = 1.12
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
