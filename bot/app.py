@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import datetime
 
@@ -77,6 +78,7 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         service = Reporting(engine, store)
         application.bot_data[ENGINE] = engine
         application.bot_data[CONVERSATIONS] = ConversationMemory()
+        gc.freeze()  # the engine lives as long as the bot: keep it out of full collections
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)

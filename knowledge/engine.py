@@ -16,6 +16,8 @@ from knowledge.qa.pipeline import Pipeline
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.records import RecordAnswerer
 from knowledge.qa.retrieve import RANKING
+from knowledge.qa.typos import TypoCorrector
+from knowledge.query import intent_vocabulary
 from knowledge.render import PLAIN, Markup
 
 __all__ = ["FOUND_THRESHOLD", "Answer", "Context", "Engine", "Result"]
@@ -40,7 +42,8 @@ class Engine(RecordAnswerer):
 
         """
         super().__init__(programme, progress)
-        self.pipeline = Pipeline(self, self._first_body, self._fix)
+        fix = TypoCorrector(self.index, intent_vocabulary())
+        self.pipeline = Pipeline(self, self._first_body, fix)
 
     @classmethod
     def from_database(cls, db: object, progress: ProgressView | None = None) -> Engine:

@@ -287,3 +287,12 @@ def test_two_subjects_asked_together_share_the_question() -> None:
         "phần II có mấy nhiệm vụ?",
     )
     assert count_split("đề án A trình lúc nào, ai ban hành") is None
+
+
+def test_the_typo_stage_fixes_topic_syllables_and_keeps_intent_words(engine) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.qa.typos import TypoCorrector
+    from knowledge.query import intent_vocabulary
+
+    fix = TypoCorrector(engine.index, intent_vocabulary())
+    assert fix(["chi", "tiu", "tang", "truong"]) == ["chi", "tieu", "tang", "truong"]
+    assert fix(["de", "an", "nao"]) == ["de", "an", "nao"]

@@ -147,7 +147,6 @@ class RecordAnswerer(Catalog):
         super().__init__(programme, progress)
         self._related: dict[str, Passage | None] = {}
         self.index = SearchIndex(self._entries(), intent_vocabulary(), intent_pairs())
-        self._vocabulary = intent_vocabulary()
 
     # -- index -------------------------------------------------------------
 
@@ -158,13 +157,6 @@ class RecordAnswerer(Catalog):
     # -- public look-ups ------------------------------------------------------
 
     # -- answering -------------------------------------------------------------
-
-    def _fix(self, words: list[str]) -> list[str]:
-        """The typo stage: unknown syllables first, then topic syllables; intent words stay."""
-        known = self._vocabulary
-        first = self.index.correct_unknown(words)
-        fixed, _ = self.index.correct(first)
-        return [w if w in known else f for w, f in zip(first, fixed, strict=True)]
 
     def _first_body(self, folded: str) -> str:
         spans = self.agencies.spans(folded)
