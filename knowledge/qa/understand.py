@@ -214,9 +214,9 @@ def understand(
 
     """
     folded = expand(fold(text))
-    if fix is not None and not _COUNT.search(folded):
-        counted = " ".join(fix(folded.split()))
-        folded = counted if _COUNT.search(counted) else folded
+    corrected = " ".join(fix(folded.split())) if fix else folded
+    if not _COUNT.search(folded) and _COUNT.search(corrected):
+        folded = corrected  # "bao nhiu chương trình" is a count
     body = bodies(folded)
     if not _role(folded):
         body = ""
@@ -226,6 +226,5 @@ def understand(
     if ask == Ask.CHECK:
         numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
         guess = numbers[-1].group(1) if numbers else ""
-    corrected = " ".join(fix(folded.split())) if fix else folded
     raw = raw if raw is not None else text
     return Question(raw, text, folded, ask, filters, guess, corrected)
