@@ -28,7 +28,7 @@ from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
 from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.retrieve import filter_tasks
-from knowledge.qa.topics import asks_topic, topic_targets
+from knowledge.qa.topics import topic_targets
 from knowledge.qa.understand import (
     Ask,
     Filters,
@@ -195,10 +195,9 @@ class Pipeline:
         return refusal or answer
 
     def _topic(self, q: Question, m: Markup) -> Answer | None:
-        topic = asks_topic(q.corrected)
-        if not topic:
+        if not q.topic:
             return None
-        targets = topic_targets(self.core.programme.indicators, topic)
+        targets = topic_targets(self.core.programme.indicators, q.topic)
         return topic_answer(q.raw, targets, self.core.title_of, m) if targets else None
 
     def _listing(self, q: Question, m: Markup) -> Answer | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.lexicon import expand
 from knowledge.qa.normalise import decode_telex
+from knowledge.qa.topics import asks_topic
 from knowledge.text import clean, fold
 
 __all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
@@ -80,6 +81,8 @@ class Question:
         filters: Conditions on tasks.
         guess: For a yes/no check, the folded guess ("80%", "uy ban nhan dan tinh").
         corrected: ``folded`` with misspelt syllables corrected ("chi tiu" → "chi tieu").
+        topic: The sector whose targets are asked together ("y te"), or "".
+        kind: The kind of record the words point to: "task", "indicator" or "".
 
     """
 
@@ -90,6 +93,8 @@ class Question:
     filters: Filters
     guess: str = ""
     corrected: str = ""
+    topic: str = ""
+    kind: str = ""
 
 
 _TASKS = r"(?:nhiem vu|de an|nghi quyet|chuong trinh|ke hoach|van ban|viec|cong viec|nv|quy dinh)"
@@ -100,6 +105,8 @@ _LIST = re.compile(
     rf"\b(?:{_TASKS} nao|(?:nhung|cac) {_TASKS}(?: nao| gi)?|{_TASKS} (?:gi|j)\b|"
     r"liet ke|danh sach)"
 )
+_TASK_WORD = re.compile(r"\b(?:nhiem vu|de an|nghi quyet|ke hoach|quy dinh|phu luc)\b")
+_TARGET = re.compile(r"\b(?:chi tieu|muc tieu|ty le|ty trong|bao nhieu phan tram)\b")
 _PART = re.compile(r"\bphan (i{1,3}|iv|1|2|3)\b")
 _ROMAN = {"1": "I", "2": "II", "3": "III", "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
 _PERIOD = re.compile(r"\b((?:19|20)\d\d) (?:den |toi )?((?:19|20)\d\d)\b")
@@ -227,4 +234,6 @@ def understand(
         numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
         guess = numbers[-1].group(1) if numbers else ""
     raw = raw if raw is not None else text
-    return Question(raw, text, folded, ask, filters, guess, corrected)
+    kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
+    topic = asks_topic(corrected)
+    return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)
