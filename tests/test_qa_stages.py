@@ -303,3 +303,15 @@ def test_understanding_names_the_topic_and_the_kind_of_record() -> None:
     assert (q.topic, q.kind, q.ask) == ("y te", "indicator", Ask.RECORD)
     task = understand("đề án chuyển đổi số ai chủ trì", _bodies)
     assert (task.topic, task.kind) == ("", "task")
+
+
+def test_a_guessed_submission_quarter_is_judged() -> None:
+    from knowledge.qa.compose.check import plain_question, verdict
+    from knowledge.render import PLAIN
+
+    folded = "chien luoc du lich trinh vao quy ii nam 2021 dung khong"
+    assert plain_question(folded, lambda f: []) == "chien luoc du lich trinh khi nao"
+    task = _task("1.2", due="Quý III năm 2021")
+    answer = Answer("q", "due", True, "card")
+    judged = verdict(answer, task, folded, "", lambda f: [], PLAIN)
+    assert judged.text.startswith("Chưa đúng. Theo chương trình, thời gian trình nhiệm vụ 1.2")

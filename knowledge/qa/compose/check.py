@@ -13,6 +13,7 @@ from knowledge.agencies import agency_key, split_names
 from knowledge.indicators import parse_vi_number
 from knowledge.model import Indicator, Task
 from knowledge.qa.answer import Answer
+from knowledge.quarters import quarter_of
 from knowledge.render import Markup, agency_display
 
 __all__ = ["plain_question", "verdict"]
@@ -25,12 +26,18 @@ _FIGURE = re.compile(
     r"\b(?:la |dat |o muc |chiem )?(?:tren |duoi |khoang |it nhat )?"
     r"(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)*\s*(?:%|phan tram|usd|ty usd)?(?!\w)"
 )
+_DUE_GUESS = re.compile(
+    r"\btrinh (?:vao |trong )?(?:quy (?:iv|iii|ii|i|[1-4])(?: nam (?:19|20)\d\d)?|"
+    r"nam (?:19|20)\d\d)\b"
+)
 _ROLE = re.compile(r"\b(?:chu tri|ban hanh|cho y kien)\b")
 
 
 def plain_question(folded: str, spans: Callable[[str], list[tuple[int, int, str]]]) -> str:
     """The question a check asks, without its guess ("… do ai ban hành", "… là bao nhiêu")."""
     text = _PARTICLES.sub(" ", folded)
+    if _DUE_GUESS.search(text):
+        return re.sub(r"\s+", " ", _DUE_GUESS.sub(" trinh khi nao ", text)).strip()
     role = _ROLE.search(text)
     named = [s for s in spans(text) if role and s[1] <= role.start()]
     if named:
@@ -55,7 +62,23 @@ def _indicator_verdict(ind: Indicator, guess: str) -> tuple[bool, str] | None:
 Spans = Callable[[str], list[tuple[int, int, str]]]
 
 
+def _due_verdict(task: Task, folded: str) -> tuple[bool, str] | None:
+    guess = _DUE_GUESS.search(folded)
+    if guess is None:
+        return None
+    asked, actual = quarter_of(guess.group(0)), quarter_of(task.due)
+    if asked is None:
+        year = re.search(r"(?:19|20)\d\d", guess.group(0))
+        right = year is not None and actual is not None and str(actual[1]) == year.group(0)
+    else:
+        right = actual is not None and asked[0] == actual[0] and asked[1] in (None, actual[1])
+    return right, f"thời gian trình nhiệm vụ {task.code}: {task.due}"
+
+
 def _task_verdict(task: Task, folded: str, spans: Spans) -> tuple[bool, str] | None:
+    due = _due_verdict(task, folded)
+    if due is not None:
+        return due
     for role, label in (("chu tri", "lead"), ("ban hanh", "issuer"), ("cho y kien", "approval")):
         if role not in folded:
             continue
