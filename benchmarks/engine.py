@@ -8,6 +8,7 @@ is scored when present; nothing else needs it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import statistics
@@ -32,6 +33,9 @@ SETS = {
     / "questions_holdout.jsonl",
     "shared dev (../shared/eval/dev.jsonl)": Path(
         os.environ.get("CTBOT_DEV_SET", ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    ),
+    "shared dev2 (../shared/eval/dev2.jsonl)": Path(
+        os.environ.get("CTBOT_DEV2_SET", ROOT.parent / "shared" / "eval" / "dev2.jsonl")
     ),
 }
 SECOND = ROOT / "tests" / "fixtures" / "programme_b_questions.jsonl"
@@ -99,6 +103,18 @@ def cold_start(runs: int = 5) -> dict[str, float]:
     }
 
 
+def print_families(sets: dict[str, dict[str, object]]) -> None:
+    """Accuracy per family (the part of a tag before "-") of every set."""
+    print()
+    print("| question set | family | passed |")
+    print("|---|---|---:|")
+    for name, r in sets.items():
+        by_tag = r["by_tag"]
+        assert isinstance(by_tag, dict)
+        for family, passed in by_tag.items():
+            print(f"| {name} | {family} | {passed} |")
+
+
 def main() -> int:
     engine = Engine.from_database(open_database(memory=True))
     report: dict[str, object] = {"sets": {}}
@@ -109,7 +125,8 @@ def main() -> int:
             sets[name] = accuracy(engine, path)
     second = Engine(parse_programme((ROOT / "tests" / "fixtures" / "programme_b.txt").read_text()))
     sets["second programme (tests/fixtures)"] = accuracy(second, SECOND)
-    questions = [c["q"] for c in load_cases(SETS["project (tests/data/questions.jsonl)"])]
+    questions = [c["q"] for path in SETS.values() if path.exists() for c in load_cases(path)]
+    gc.freeze()  # as the bot does after building: full collections make the p99 tail
     report["latency"] = latency(engine, questions)
     report["cold_start"] = cold_start()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +136,7 @@ def main() -> int:
     print("|---|---:|---:|")
     for name, r in sets.items():
         print(f"| {name} | {r['questions']} | {r['accuracy']}% |")
+    print_families(sets)
     lat, cold = report["latency"], report["cold_start"]
     assert isinstance(lat, dict) and isinstance(cold, dict)
     print()

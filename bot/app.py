@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
-from datetime import datetime
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode, UpdateType
@@ -47,12 +47,14 @@ from handlers import (
     start,
 )
 from handlers.commands import BOARD_COMMAND
-from handlers.context import ENGINE, REPORTING, SUBSCRIPTIONS, now
+from handlers.context import CONVERSATIONS, ENGINE, REPORTING, SUBSCRIPTIONS, now
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.office import BOT_USERNAME, OfficeSettings
 from knowledge.progress import ProgressStore
+from knowledge.qa.conversation import ConversationMemory
+from knowledge.qa.progress_view import StoreProgress
 from knowledge.reporting import Reporting
 from knowledge.store import open_database
 
@@ -78,13 +80,14 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         """Open the database, build the engine once, publish the command menu."""
         db = open_database(settings.db_path)
         application.bot_data[DB] = db
-        engine = Engine.from_database(db)
-        service = Reporting(engine, ProgressStore(db, settings.admin_ids))
-        # Task cards show where the task stands.
-        engine.status_of = lambda task: service.state_line(
-            task, datetime.now(settings.timezone).date()
-        )
+        store = ProgressStore(db, settings.admin_ids)
+        # Task cards and progress questions read where each task stands.
+        today = lambda: now(application).date()  # noqa: E731 (the test clock when set)
+        engine = Engine.from_database(db, progress=StoreProgress(store, today))
+        service = Reporting(engine, store)
         application.bot_data[ENGINE] = engine
+        application.bot_data[CONVERSATIONS] = ConversationMemory()
+        gc.freeze()  # the engine lives as long as the bot: keep it out of full collections
         application.bot_data[REPORTING] = service
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
 from knowledge.progress import ProgressStore
+from knowledge.qa.conversation import ConversationMemory
 from knowledge.store import (
     database_path,
     document_stats,
@@ -241,6 +242,7 @@ def _cmd_ask(args: argparse.Namespace, db_path: Path) -> int:
 
 def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
     engine = Engine.from_database(open_database(db_path))
+    memory = ConversationMemory()  # one console chat: follow-ups use its last subject
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"ctbot — hỏi đáp {engine.programme.title}. Gõ câu hỏi, Ctrl-D để thoát.")
@@ -254,7 +256,9 @@ def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
             break
         if not line.strip():
             continue
-        print(engine.ask(line).text)
+        answer = engine.ask(line, context=memory.get(0))
+        memory.remember(0, answer.context)
+        print(answer.text)
         if interactive:
             print()
         sys.stdout.flush()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from handlers.context import engine
+from handlers.context import conversations, engine
 from handlers.markup import HTML
 from handlers.replies import send_answer
 
@@ -40,11 +41,24 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     return None
 
 
+def _replied_to_bot(message: Message, bot_id: int) -> int | None:
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    return replied.message_id
+
+
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not question.strip():
         await message.reply_text(USAGE)
         return
-    await send_answer(message, engine(context).ask(question, HTML))
+    memory = conversations(context)
+    private = message.chat.type == ChatType.PRIVATE
+    reply_to = _replied_to_bot(message, context.bot.id)
+    last = memory.get(message.chat_id, reply_to, chat_wide=private)
+    answer = engine(context).ask(question, HTML, context=last)
+    sent = await send_answer(message, answer)
+    memory.remember(message.chat_id, answer.context, tuple(m.message_id for m in sent))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

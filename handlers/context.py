@@ -9,13 +9,16 @@ from telegram.ext import Application, ContextTypes
 
 from knowledge.digest import SubscriptionStore
 from knowledge.engine import Engine
+from knowledge.qa.conversation import ConversationMemory
 from knowledge.reporting import Reporting
 
 __all__ = [
     "CLOCK",
+    "CONVERSATIONS",
     "ENGINE",
     "REPORTING",
     "SUBSCRIPTIONS",
+    "conversations",
     "engine",
     "now",
     "reporting",
@@ -27,6 +30,7 @@ __all__ = [
 CLOCK = "clock"
 
 ENGINE = "engine"
+CONVERSATIONS = "conversations"
 REPORTING = "reporting"
 SUBSCRIPTIONS = "subscriptions"
 
@@ -36,6 +40,14 @@ def engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     found = context.bot_data.get(ENGINE)
     if not isinstance(found, Engine):
         raise RuntimeError("the engine is not in bot_data: build the app with bot.app")
+    return found
+
+
+def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:
+    """Each chat's and each bot message's question context, created at start-up."""
+    found = context.bot_data.get(CONVERSATIONS)
+    if not isinstance(found, ConversationMemory):
+        raise RuntimeError("conversations are not in bot_data: build the app with bot.app")
     return found
 
 

@@ -254,6 +254,8 @@ class AgencyIndex:
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, str]] = []
         for form, name in self._forms:
+            if f" {form} " not in hay:
+                continue
             for m in re.finditer(rf"(?<= ){re.escape(form)}(?= )", hay):
                 span = (m.start(), m.end())
                 if any(a < span[1] and span[0] < b for a, b in taken):
@@ -276,6 +278,8 @@ class AgencyIndex:
         hay = f" {folded_text} "
         taken: list[tuple[int, int, str]] = []
         for form, name in self._forms:
+            if f" {form} " not in hay:
+                continue
             for m in re.finditer(rf"(?<= ){re.escape(form)}(?= )", hay):
                 if any(a < m.end() and m.start() < b for a, b, _ in taken):
                     continue

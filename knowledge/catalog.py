@@ -7,7 +7,7 @@ question-answering :class:`knowledge.engine.Engine` builds on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -18,14 +18,13 @@ from knowledge.quarters import quarter_of
 from knowledge.render import (
     PLAIN,
     Markup,
-    indicator_card,
     passage_card,
-    responsibility_card,
     section_card,
-    shorten,
-    task_card,
 )
 from knowledge.text import fold
+
+if TYPE_CHECKING:
+    from knowledge.qa.progress_view import ProgressView
 
 __all__ = ["Catalog"]
 
@@ -33,11 +32,12 @@ __all__ = ["Catalog"]
 class Catalog:
     """A programme's records, looked up by key, by body, by quarter or by area."""
 
-    def __init__(self, programme: Programme) -> None:
+    def __init__(self, programme: Programme, progress: ProgressView | None = None) -> None:
         """Key the records of ``programme``.
 
         Args:
             programme: The parsed (or stored) programme.
+            progress: Where tasks stand, when progress is tracked (cards show it).
 
         """
         self.programme = programme
@@ -49,40 +49,23 @@ class Catalog:
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
-        # Set by the bot when progress is tracked: a line such as "Tình trạng: ...".
-        self.status_of: Callable[[Task], str] | None = None
+        self.progress = progress
 
     def title_of(self, kind: str, key: str) -> str:
         """A short title for a record, for lists and buttons."""
-        if kind == "task":
-            return f"{key} {shorten(self.tasks[key].content, 60)}"
-        if kind == "indicator":
-            ind = self.indicators[key]
-            return shorten(f"{ind.name}: {ind.value}", 70)
-        if kind == "responsibility":
-            return shorten(
-                f"Mục {self.responsibilities[key].ref}: {self.responsibilities[key].subject}", 70
-            )
-        if kind == "passage":
-            return shorten(self.passages[key].text, 70)
-        if kind == "section":
-            return shorten(f"Mục {key}: {self.sections[key].title}", 70)
-        return key
+        from knowledge.qa.kinds import KINDS
+
+        found = KINDS.get(kind)
+        return found.title(self, key) if found is not None else key
 
     def card(self, kind: str, key: str, m: Markup = PLAIN) -> str | None:
         """Render one record by kind and key (for buttons and commands), or None."""
-        if kind == "task" and key in self.tasks:
-            return task_card(self.tasks[key], m, status=self._status(self.tasks[key]))
-        if kind == "indicator" and key in self.indicators:
-            ind = self.indicators[key]
-            return indicator_card(ind, self.siblings(ind), m)
-        if kind == "responsibility" and key in self.responsibilities:
-            return responsibility_card(self.responsibilities[key], m)
-        if kind == "passage" and key in self.passages:
-            return self._passage_card(self.passages[key], m)
-        if kind == "section" and key in self.sections:
-            return self._section_card(self.sections[key], m)
-        return None
+        from knowledge.qa.kinds import KINDS
+
+        found = KINDS.get(kind)
+        if found is None or key not in found.records(self):
+            return None
+        return found.card(self, key, m)
 
     def section_content(self, ref: str) -> tuple[list[Section], list[Passage]]:
         """The direct sub-sections and passages of a section."""
@@ -105,11 +88,13 @@ class Catalog:
         ]
         return children, passages
 
-    def _section_card(self, section: Section, m: Markup) -> str:
+    def section_card(self, section: Section, m: Markup) -> str:
+        """A section with its sub-sections and paragraphs."""
         children, passages = self.section_content(section.ref)
         return section_card(section, children, passages, m)
 
-    def _passage_card(self, p: Passage, m: Markup) -> str:
+    def passage_card(self, p: Passage, m: Markup) -> str:
+        """A passage; an introduction ("…, gồm:") with what it introduces."""
         text = passage_card(p, m)
         # An introduction ("..., gồm:") is answered by what it introduces.
         if p.text.rstrip().endswith(":"):
@@ -120,8 +105,9 @@ class Catalog:
                 )
         return text
 
-    def _status(self, task: Task) -> str:
-        return self.status_of(task) if self.status_of is not None else ""
+    def status_line(self, task: Task) -> str:
+        """Where the task stands ("Tình trạng: …"), or "" when progress is not tracked."""
+        return self.progress.line(task) if self.progress is not None else ""
 
     def siblings(self, ind: Indicator) -> list[Indicator]:
         """Targets from the same bullet as ``ind`` (including it)."""

@@ -121,7 +121,7 @@ STOPWORDS = frozenset(
         *("ai", "gi", "nao", "la", "cua", "xin", "oi", "a", "vay", "v", "khong"),
         *("ko", "k", "duoc", "may", "hay", "phai", "voi", "sao", "nhi", "em", "anh", "toi"),
         *("tui", "nhung", "cai", "biet", "xem", "muon", "ok", "oki", "please", "pls", "e"),
-        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen"),
+        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin"),
     ]
 )
 # Filler phrases removed before the topic is searched.
@@ -132,7 +132,8 @@ _FILLER = re.compile(
     r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"
     r"de cap (?:den|toi)|huong toi gi|la gi|gom (?:nhung )?(?:gi|nhung gi)|nhung gi|"
     r"(?:la )?nhung (?:vung|gi|ai|cai) nao|lien quan(?: den| toi)?|thuoc (?:du an|muc|phan) nao|"
-    r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien))\b"
+    r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien)|"
+    r"(?:chuong trinh |van ban )?(?:co )?(?:nhac|neu|de cap) (?:den|toi) (?:viec )?)\b"
 )
 
 
@@ -183,12 +184,14 @@ class ParsedQuery:
 
         """
         hay = f" {self.folded} "
-        for name in PROVINCES:
-            key = fold(name)
-            if len(key.split()) >= 2 and f" {key} " in hay and not ambiguous(key):
+        for name, key in _PROVINCE_KEYS:
+            if f" {key} " in hay and not ambiguous(key):
                 return name
         return ""
 
+
+# Provinces by folded name; one-syllable names are too ambiguous to count.
+_PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
 
 _PATTERNS = (
     _ISSUER,

@@ -1,0 +1,75 @@
+"""Task lists and counts by filters: "những đề án nào do BTV Tỉnh ủy ban hành"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from knowledge.model import Task
+from knowledge.qa.answer import Answer, Result
+from knowledge.qa.understand import Ask, Filters, Question
+from knowledge.query import Intent
+from knowledge.render import Markup, agency_display, plural_tasks, task_line
+
+__all__ = ["describe", "task_list_answer"]
+
+_ROLE_TEXT = {
+    "lead": "do {body} chủ trì tham mưu",
+    "issuer": "do {body} ban hành",
+    "approval": "trình {body} cho ý kiến",
+}
+_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def describe(filters: Filters) -> str:
+    """The conditions in Vietnamese: "do Tỉnh ủy ban hành, trình trong năm 2022"."""
+    bits = []
+    if filters.part:
+        bits.append(f"thuộc phần {filters.part} của Phụ lục")
+    if filters.body:
+        body = agency_display(filters.body)
+        role = _ROLE_TEXT[filters.role or "lead"].format(body=body)
+        bits.append(role.replace("trình ", "chỉ trình ") if filters.only else role)
+    if filters.whole_term:
+        bits.append(f"có thời gian trình cả giai đoạn {filters.period.replace(' ', ' - ')}")
+    elif filters.quarter or filters.year:
+        when = f"quý {_QUARTERS[filters.quarter]}" if filters.quarter else ""
+        when += (" năm " if when else "năm ") + str(filters.year) if filters.year else ""
+        bits.append(f"trình trong {when}")
+    if filters.period and not filters.whole_term:
+        bits.append(f"thực hiện trong {filters.period.replace(' ', ' - ')}")
+    return ", ".join(bits)
+
+
+def _intent(filters: Filters) -> str:
+    if filters.body:
+        return Intent.BY_AGENCY
+    if filters.quarter:
+        return Intent.BY_QUARTER
+    return "tasks_by_filter"
+
+
+def task_list_answer(
+    q: Question, tasks: list[Task], title_of: Callable[[str, str], str], m: Markup
+) -> Answer:
+    """A count or a list of tasks, each with its code, content, due date and lead."""
+    which = describe(q.filters)
+    scope = f"nhiệm vụ {which}" if which else "nhiệm vụ trong Phụ lục"
+    if not tasks:
+        text = m.text(f"Phụ lục không có {scope}.")
+        return Answer(q.raw, _intent(q.filters), True, text)
+    if q.ask == Ask.COUNT:
+        head = f"Có {plural_tasks(len(tasks))} {which}:" if which else ""
+        head = head or f"Phụ lục có tất cả {plural_tasks(len(tasks))}:"
+    else:
+        head = f"Các {scope} ({plural_tasks(len(tasks))}):"
+    lines = [m.bold(head)]
+    lines.extend(task_line(t, m, show=("due", "lead")) for t in tasks)
+    parts = {t.part: t.part_title for t in tasks}
+    if q.ask == Ask.COUNT and len(parts) > 1:
+        by_part = "; ".join(
+            f"phần {p} ({title}): {sum(t.part == p for t in tasks)}" for p, title in parts.items()
+        )
+        lines.append(m.text(f"Theo phần: {by_part}."))
+    lines.append(m.italic("Nguồn: Phụ lục của chương trình"))
+    results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in tasks]
+    return Answer(q.raw, _intent(q.filters), True, "\n".join(lines), results)

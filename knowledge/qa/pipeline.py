@@ -1,0 +1,212 @@
+"""Run the stages for one message: normalise → understand → retrieve → decide → compose.
+
+:class:`Pipeline` owns the order of the stages. Record look-ups that the pipeline does not
+answer itself (a task's column, a target, a passage, a body's duties) go to the ``core``
+answerer it is given: :meth:`knowledge.engine.Engine.answer_one`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+from knowledge.agencies import AgencyIndex
+from knowledge.model import Indicator, Programme, Task
+from knowledge.qa.answer import Answer
+from knowledge.qa.compose.check import plain_question, verdict
+from knowledge.qa.compose.listing import task_list_answer
+from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.compose.progress import (
+    status_list_answer,
+    task_progress_answer,
+    untracked_answer,
+)
+from knowledge.qa.compose.topic import topic_answer
+from knowledge.qa.conversation import Context, follow_up
+from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
+from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
+from knowledge.qa.progress_view import ProgressView
+from knowledge.qa.retrieve import filter_tasks
+from knowledge.qa.topics import topic_targets
+from knowledge.qa.understand import (
+    Ask,
+    Filters,
+    Question,
+    normalised,
+    strip_progress,
+    understand,
+)
+from knowledge.render import Markup
+
+__all__ = ["Core", "Pipeline"]
+
+
+def _context_of(question: str, answer: Answer) -> Context | None:
+    """What a follow-up to ``answer`` would be about: its first record."""
+    if not answer.found or not answer.results:
+        return None
+    top = answer.results[0]
+    return Context(question, top.kind, top.id, answer.intent)
+
+
+class Core(Protocol):
+    """What the pipeline needs from the engine."""
+
+    programme: Programme
+    indicators: dict[str, Indicator]
+    tasks: dict[str, Task]
+    agencies: AgencyIndex
+    progress: ProgressView | None
+
+    def answer_one(self, text: str, m: Markup) -> Answer:
+        """Answer one record question."""
+        ...
+
+    def title_of(self, kind: str, key: str) -> str:
+        """A record's short title."""
+        ...
+
+    def refuse(self, q: Question, m: Markup) -> Answer | None:
+        """A refusal when the question is about something else (another province)."""
+        ...
+
+
+class Pipeline:
+    """Answers a message, one question part at a time."""
+
+    def __init__(
+        self,
+        core: Core,
+        bodies: Callable[[str], str],
+        fix: Callable[[list[str]], list[str]] | None = None,
+    ) -> None:
+        """Keep the collaborators.
+
+        Args:
+            core: Answers record questions.
+            bodies: Finds the first body a folded text names, or "".
+            fix: Corrects misspelt folded syllables (the typo stage).
+
+        """
+        self.core = core
+        self.bodies = bodies
+        self.fix = fix
+
+    def ask(self, raw: str, m: Markup, context: Context | None = None) -> Answer:
+        """Answer a whole message; each part of it is read in the context the last one left."""
+        text = question_sentences(normalised(raw))
+        answers = []
+        for part in split_parts(text):
+            standalone = follow_up(part, context) or part
+            answer = self.answer(standalone, m)
+            context = _context_of(standalone, answer) or context
+            answers.append(answer)
+        answer = answers[0] if len(answers) == 1 else join_parts(answers)
+        answer.query = raw
+        answer.context = context
+        return answer
+
+    def answer(self, text: str, m: Markup) -> Answer:
+        """Answer one question; two subjects asked together are answered each."""
+        whole = self._answer(text, m)
+        pair = self._pair(text, whole, m)
+        return join_parts(pair) if pair else whole
+
+    def _pair(self, text: str, whole: Answer, m: Markup) -> list[Answer] | None:
+        """Both halves of "A vs B …" or "phần I có mấy, phần II có mấy", when both stand."""
+        halves = conjunction_split(text) or count_split(text)
+        if halves is None:
+            return None
+        answers = [self._answer(h, m) for h in halves]
+        if not all(a.found and a.results for a in answers):
+            return None
+        tops = [(a.results[0].kind, a.results[0].id) for a in answers]
+        if tops[0] == tops[1]:
+            return None
+        if whole.found and whole.results:
+            mine = (whole.results[0].kind, whole.results[0].id)
+            if mine not in tops and whole.intent not in ("tasks_by_filter", "indicators_by_area"):
+                return None
+        return answers
+
+    def _answer(self, text: str, m: Markup) -> Answer:
+        q = understand(text, self.bodies, fix=self.fix)
+        stages = (self.core.refuse, self._unknown_body, self._progress, self._listing, self._topic)
+        for stage in stages:
+            answer = stage(q, m)
+            if answer is not None:
+                return answer
+        if q.ask == Ask.CHECK:
+            return self._check(q, m)
+        return self._review(q, self.core.answer_one(q.text, m), m)
+
+    def _check(self, q: Question, m: Markup) -> Answer:
+        """A yes/no check: answer the plain question, then judge the guess."""
+        plain = plain_question(q.folded, self.core.agencies.spans)
+        answer = self._review(q, self.core.answer_one(plain, m), m)
+        if not answer.results:
+            return answer
+        top = answer.results[0]
+        record = (
+            self.core.indicators.get(top.id)
+            if top.kind == "indicator"
+            else self.core.tasks.get(top.id)
+            if top.kind == "task"
+            else None
+        )
+        return verdict(answer, record, q.folded, q.guess, self.core.agencies.spans, m)
+
+    def _progress(self, q: Question, m: Markup) -> Answer | None:
+        """Where a task stands, or which tasks are overdue/done/unreported (of a body, a part)."""
+        if q.ask != Ask.PROGRESS:
+            return None
+        view = self.core.progress
+        if q.filters.status and not self._names_one_task(q):
+            if view is None:
+                return untracked_answer(q, m)
+            tasks = filter_tasks(self.core.programme.tasks, q.filters)
+            return status_list_answer(q, tasks, view, self.core.title_of, m)
+        found = self.core.answer_one(strip_progress(q.text), m)
+        top = found.results[0] if found.found and found.results else None
+        if top is None or top.kind != "task":
+            return None
+        if view is None:
+            return untracked_answer(q, m)
+        task = self.core.tasks[top.id]
+        return task_progress_answer(q, task, view, self.core.title_of, m)
+
+    def _names_one_task(self, q: Question) -> bool:
+        return bool(re.search(r"(?<![\w.])(?:[ivx]+|\d{1,2})\.\d{1,2}(?![\w.])", q.folded))
+
+    def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
+        return unknown_body(q, m)
+
+    def _review(self, q: Question, answer: Answer, m: Markup) -> Answer:
+        """The decide stage on a record answer: a near-miss becomes a refusal."""
+        if not answer.found or not answer.results:
+            return answer
+        top = answer.results[0]
+        refusal = None
+        if top.kind == "indicator" and top.id in self.core.indicators:
+            refusal = missing_year(q, self.core.indicators[top.id], m)
+        elif top.kind == "task":
+            refusal = unstated_figure(q, top.id, m)
+        return refusal or answer
+
+    def _topic(self, q: Question, m: Markup) -> Answer | None:
+        if not q.topic:
+            return None
+        targets = topic_targets(self.core.programme.indicators, q.topic)
+        return topic_answer(q.raw, targets, self.core.title_of, m) if targets else None
+
+    def _listing(self, q: Question, m: Markup) -> Answer | None:
+        if q.ask not in (Ask.COUNT, Ask.LIST):
+            return None
+        f = q.filters
+        if q.ask == Ask.LIST and not f.any_task_filter():
+            return None
+        if q.ask == Ask.LIST and f.role == "lead" and f == Filters(body=f.body, role="lead"):
+            return None  # the core's body answer lists them with the body's duties
+        tasks = filter_tasks(self.core.programme.tasks, q.filters)
+        return task_list_answer(q, tasks, self.core.title_of, m)

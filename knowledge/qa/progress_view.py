@@ -1,0 +1,72 @@
+"""Where tasks stand, read from the report log: the view the engine is built with.
+
+The engine never reaches into the database itself; the bot passes a :class:`ProgressView`
+to :class:`knowledge.engine.Engine` when it builds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Protocol
+
+from knowledge.formatting import day, number
+from knowledge.model import Task
+from knowledge.progress import OVERDUE, ProgressStore, TaskState, task_status
+from knowledge.quarters import deadline_of
+
+__all__ = ["ProgressView", "StoreProgress"]
+
+
+class ProgressView(Protocol):
+    """What the engine asks about progress."""
+
+    def label(self, task: Task) -> str:
+        """The task's status label (one of :data:`knowledge.progress.STATUS_LABELS`)."""
+        ...
+
+    def line(self, task: Task) -> str:
+        """One line for the task's card: "Tình trạng: …"."""
+        ...
+
+    def due_soon(self, task: Task, days: int = 30) -> bool:
+        """Whether the task is not done and its deadline falls within ``days``."""
+        ...
+
+
+class StoreProgress:
+    """A :class:`ProgressView` over a :class:`knowledge.progress.ProgressStore`."""
+
+    def __init__(self, store: ProgressStore, today: Callable[[], date]) -> None:
+        """Keep the store and the clock (the bot's time zone decides what "today" is)."""
+        self.store = store
+        self.today = today
+
+    def _state(self, task: Task) -> TaskState:
+        return self.store.state(task)
+
+    def label(self, task: Task) -> str:
+        """The task's status label today."""
+        return task_status(task, self._state(task), self.today())
+
+    def line(self, task: Task) -> str:
+        """``Tình trạng: <label> (<progress>, <status>; cập nhật <day>)``."""
+        state = self._state(task)
+        label = task_status(task, state, self.today())
+        if not state.reports:
+            return f"Tình trạng: {label}"
+        when = datetime.fromisoformat(state.last_at).date()
+        progress = f"{number(state.progress)}%" if state.progress is not None else ""
+        figures = ", ".join(x for x in (progress, state.status) if x)
+        return f"Tình trạng: {label} ({figures}; cập nhật {day(when)})"
+
+    def due_soon(self, task: Task, days: int = 30) -> bool:
+        """Not done, not overdue, and due within ``days``."""
+        deadline = deadline_of(task.due)
+        if deadline is None or (self.label(task) not in (OVERDUE,) and self._done(task)):
+            return False
+        left = (deadline - self.today()).days
+        return 0 <= left <= days
+
+    def _done(self, task: Task) -> bool:
+        return self.label(task).startswith("Hoàn thành")

@@ -1,0 +1,239 @@
+"""Understand a question: what is asked, the filters it sets, its topic words.
+
+The result is an immutable :class:`Question`; later stages read it and never change it. The
+lower-level parse (intent phrases, topic syllables, typo correction) is
+:func:`knowledge.query.parse_query`; this stage adds what the pipeline answers on its own:
+counts, reverse look-ups (tasks by body and role, submission year, period, part), progress,
+yes/no checks of a guessed figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from knowledge.lexicon import expand
+from knowledge.qa.normalise import decode_telex
+from knowledge.qa.topics import asks_topic
+from knowledge.text import clean, fold
+
+__all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
+
+
+class Ask:
+    """What a question asks for, beyond the record look-ups of :class:`knowledge.query.Intent`."""
+
+    RECORD = "record"
+    COUNT = "count"
+    LIST = "list"
+    PROGRESS = "progress"
+    CHECK = "check"
+
+
+# Roles a body plays in the appendix, by the column that names it.
+ROLES = ("lead", "issuer", "approval")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Conditions on appendix tasks that a question names.
+
+    Attributes:
+        body: The body, as the question names it (folded), or "".
+        role: The column the body stands in: ``lead``, ``issuer`` or ``approval``.
+        only: The body is the column's only name ("chỉ có mỗi ...").
+        quarter: A submission quarter (1..4).
+        year: A submission year.
+        period: An implementation period, folded ("2021 2022").
+        whole_term: The submission time is the whole term, not a quarter.
+        part: An appendix part ("I", "II").
+        status: A progress status word: ``overdue``, ``done``, ``no_report``, ``due_soon``.
+
+    """
+
+    body: str = ""
+    role: str = ""
+    only: bool = False
+    quarter: int | None = None
+    year: int | None = None
+    period: str = ""
+    whole_term: bool = False
+    part: str = ""
+    status: str = ""
+
+    def any_task_filter(self) -> bool:
+        """Whether any condition on tasks is set."""
+        return bool(
+            self.body or self.quarter or self.year or self.period or self.part or self.whole_term
+        )
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, understood.
+
+    Attributes:
+        raw: The message as received.
+        text: The text the pipeline reads (NFC, Telex decoded, reduced to the question).
+        folded: ``text`` folded and with abbreviations expanded.
+        ask: What is asked (see :class:`Ask`).
+        filters: Conditions on tasks.
+        guess: For a yes/no check, the folded guess ("80%", "uy ban nhan dan tinh").
+        corrected: ``folded`` with misspelt syllables corrected ("chi tiu" → "chi tieu").
+        topic: The sector whose targets are asked together ("y te"), or "".
+        kind: The kind of record the words point to: "task", "indicator" or "".
+
+    """
+
+    raw: str
+    text: str
+    folded: str
+    ask: str
+    filters: Filters
+    guess: str = ""
+    corrected: str = ""
+    topic: str = ""
+    kind: str = ""
+
+
+_TASKS = r"(?:nhiem vu|de an|nghi quyet|chuong trinh|ke hoach|van ban|viec|cong viec|nv|quy dinh)"
+_COUNT = re.compile(
+    rf"\b(?:bao nhieu|may|bn|tong (?:cong|so)(?: co)?(?: bao nhieu| bn)?) {_TASKS}"
+)
+_LIST = re.compile(
+    rf"\b(?:{_TASKS} nao|(?:nhung|cac) {_TASKS}(?: nao| gi)?|{_TASKS} (?:gi|j)\b|"
+    r"liet ke|danh sach)"
+)
+_TASK_WORD = re.compile(r"\b(?:nhiem vu|de an|nghi quyet|ke hoach|quy dinh|phu luc)\b")
+_TARGET = re.compile(r"\b(?:chi tieu|muc tieu|ty le|ty trong|bao nhieu phan tram)\b")
+_PART = re.compile(r"\bphan (i{1,3}|iv|1|2|3)\b")
+_ROMAN = {"1": "I", "2": "II", "3": "III", "i": "I", "ii": "II", "iii": "III", "iv": "IV"}
+_PERIOD = re.compile(r"\b((?:19|20)\d\d) (?:den |toi )?((?:19|20)\d\d)\b")
+_ROLE_WORDS = (
+    ("issuer", re.compile(r"\bban hanh\b")),
+    ("approval", re.compile(r"\b(?:cho y kien|cap trinh)\b")),
+    ("lead", re.compile(r"\b(?:chu tri|tham muu)\b")),
+)
+_DUE = re.compile(r"\b(?:thoi gian trinh|trinh (?:trong|vao|nam|quy)|phai trinh|han trinh)\b")
+_PERIOD_WORDS = re.compile(r"\b(?:thoi gian thuc hien|thuc hien (?:trong|tu)|giai doan thuc hien)")
+_QUARTER = re.compile(r"\b(?:quy|qui) (iv|iii|ii|i|[1-4])\b")
+_STATUS = (
+    ("overdue", re.compile(r"\b(?:qua han|tre han|cham tien do|bi tre|cham tre)\b")),
+    ("no_report", re.compile(r"\bchua (?:co )?bao cao\b")),
+    ("due_soon", re.compile(r"\bsap (?:den|toi) han\b")),
+    ("done", re.compile(r"\b(?:da (?:xong|hoan thanh)|hoan thanh roi)\b(?! chua)")),
+)
+_PROGRESS = re.compile(
+    r"\b(?:den dau roi|toi dau roi|den dau|toi dau|tien do(?! trinh)|tinh hinh thuc hien|"
+    r"(?:da )?(?:xong|hoan thanh) chua|lam toi dau|trien khai (?:den|toi) dau|tinh trang)\b"
+)
+# The same phrases on unfolded text, removed to find the task a progress question is about.
+_PROGRESS_TEXT = re.compile(
+    r"(?:đến đâu rồi|tới đâu rồi|đến đâu|tới đâu|tiến độ|tình hình thực hiện|"
+    r"(?:đã )?(?:xong|hoàn thành) chưa|làm tới đâu|triển khai (?:đến|tới) đâu|tình trạng|"
+    r"den dau roi|toi dau roi|den dau|toi dau|tien do|tinh hinh thuc hien|"
+    r"(?:da )?(?:xong|hoan thanh) chua|tinh trang)",
+    re.IGNORECASE,
+)
+
+
+def strip_progress(text: str) -> str:
+    """The question without its progress phrase ("5.3 đến đâu rồi" → "5.3")."""
+    return re.sub(r"\s+", " ", _PROGRESS_TEXT.sub(" ", text)).strip()
+
+
+_CHECK = re.compile(
+    r"(?:\b(?:phai|dung) (?:khong|ko|k|hong|ha|chua)\b|\bco phai\b|"
+    r"\bha(?: ad| ban| bot)?\s*[?.!]*$|"
+    r"\bdung (?:vay|the) (?:khong|ko)\b|\bdung ko\b)"
+)
+_GUESS_NUMBER = re.compile(r"(?:tren |duoi |dat |la )?(\d+(?:[.,]\d+)*)\s*(%|phan tram|usd)?")
+
+
+def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
+    part = _PART.search(folded)
+    quarter = _QUARTER.search(folded)
+    period = _PERIOD.search(folded)
+    years = re.findall(r"\b((?:19|20)\d\d)\b", folded)
+    status = next((name for name, p in _STATUS if p.search(folded)), "")
+    due = bool(_DUE.search(folded)) or quarter is not None
+    in_period = bool(_PERIOD_WORDS.search(folded))
+    whole = due and period is not None and "khong ghi quy" in folded
+    return Filters(
+        body=body,
+        role=role_of(folded) if body else "",
+        only=bool(re.search(r"\bchi (?:co )?(?:moi )?\b", folded)) and bool(body),
+        quarter=(
+            {"i": 1, "ii": 2, "iii": 3, "iv": 4}.get(quarter.group(1)) or int(quarter.group(1))
+        )
+        if quarter
+        else None,
+        year=int(years[-1]) if years and due and not period else None,
+        period=f"{period.group(1)} {period.group(2)}" if period and (in_period or whole) else "",
+        whole_term=whole,
+        part=_ROMAN[part.group(1)] if part else "",
+        status=status,
+    )
+
+
+def _role(folded: str) -> str:
+    """The role a body plays in a reverse question, or "" when no role word says it."""
+    for role, pattern in _ROLE_WORDS:
+        if pattern.search(folded):
+            return role
+    return ""
+
+
+def _ask(folded: str, filters: Filters) -> str:
+    if _CHECK.search(folded):
+        return Ask.CHECK
+    if _PROGRESS.search(folded) or filters.status:
+        return Ask.PROGRESS
+    if _COUNT.search(folded):
+        return Ask.COUNT
+    if _LIST.search(folded) and filters.any_task_filter():
+        return Ask.LIST
+    return Ask.RECORD
+
+
+def normalised(raw: str) -> str:
+    """The text the pipeline reads: cleaned, Telex lines decoded."""
+    return clean("\n".join(decode_telex(line) for line in raw.splitlines()))
+
+
+def understand(
+    text: str,
+    bodies: Callable[[str], str],
+    raw: str | None = None,
+    fix: Callable[[list[str]], list[str]] | None = None,
+) -> Question:
+    """Understand one question.
+
+    Args:
+        text: The question (one part of a message), already normalised.
+        bodies: Finds the first body a folded text names, or "".
+        raw: The message as received (``text`` when None).
+        fix: Corrects misspelt folded syllables.
+
+    Returns:
+        The question.
+
+    """
+    folded = expand(fold(text))
+    corrected = " ".join(fix(folded.split())) if fix else folded
+    if not _COUNT.search(folded) and _COUNT.search(corrected):
+        folded = corrected  # "bao nhiu chương trình" is a count
+    body = bodies(folded)
+    if not _role(folded):
+        body = ""
+    filters = _filters(folded, body, _role)
+    ask = _ask(folded, filters)
+    guess = ""
+    if ask == Ask.CHECK:
+        numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
+        guess = numbers[-1].group(1) if numbers else ""
+    raw = raw if raw is not None else text
+    kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
+    topic = asks_topic(corrected)
+    return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)

@@ -1,0 +1,317 @@
+"""Each pipeline stage on its own: normalising, understanding, retrieving, composing."""
+
+from __future__ import annotations
+
+from knowledge.model import Task
+from knowledge.qa.answer import Answer
+from knowledge.qa.compose.listing import describe, task_list_answer
+from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.normalise import decode_telex, is_telex, question_sentences, split_parts
+from knowledge.qa.retrieve import filter_tasks
+from knowledge.qa.understand import Ask, Filters, understand
+
+
+def _task(code: str, **kw: str) -> Task:
+    fields = {
+        "part": "I",
+        "part_title": "",
+        "group": "",
+        "content": f"Đề án {code}",
+        "lead": "Ban CSĐ UBND tỉnh",
+        "approval": "Thường trực Tỉnh ủy, Ban Thường vụ Tỉnh ủy",
+        "issuer": "UBND tỉnh",
+        "due": "Quý II năm 2021",
+        "period": "2021 - 2025",
+    }
+    fields.update(kw)
+    return Task(code=code, coordinating="", extra={}, position=1, **fields)
+
+
+TASKS = [
+    _task("1.1"),
+    _task("1.2", issuer="Tỉnh ủy", due="Quý IV năm 2022", period="2021 - 2022"),
+    _task("II.1", part="II", issuer="Ban Thường vụ Tỉnh ủy", approval="Ban Thường vụ Tỉnh ủy"),
+    _task("II.2", part="II", due="2021 - 2025", lead="Ban Tuyên giáo Tỉnh ủy"),
+]
+BODIES = {"tinh uy": "Tỉnh ủy", "ban thuong vu tinh uy": "Ban Thường vụ Tỉnh ủy"}
+
+
+def _bodies(folded: str) -> str:
+    for key in sorted(BODIES, key=len, reverse=True):
+        if key in folded:
+            return BODIES[key]
+    return ""
+
+
+# -- normalise ---------------------------------------------------------------------------
+
+
+def test_telex_lines_are_decoded_to_folded_syllables() -> None:
+    assert decode_telex("ddeef ans choongs racs thair nhuwaj ai chur trif vaayj") == (
+        "de an chong rac thai nhua ai chu tri vay"
+    )
+    assert decode_telex("tyr leej thaats nghieepj nawm 2025") == "ty le that nghiep nam 2025"
+
+
+def test_plain_lines_are_not_telex() -> None:
+    for line in (
+        "nhung de an nao do ban thuong vu tinh uy ban hanh",
+        "btv tỉnh ủy là cq ban hành bn đề án z ad",
+        "ty le ho ngheo cua tinh nam 2020 la bao nhieu %",
+        "GRDP binh quan dau nguoi nam 2025 dat 5.685 USD dung ko",
+    ):
+        assert not is_telex(line), line
+        assert decode_telex(line) == line
+
+
+def test_long_messages_are_reduced_to_the_question() -> None:
+    message = (
+        "Em là cán bộ xã. Xã đang làm báo cáo. Năm ngoái bị nhắc vì số liệu. "
+        "Cho em hỏi tỷ lệ hộ nghèo giảm bao nhiêu ạ?"
+    )
+    assert question_sentences(message) == "Cho em hỏi tỷ lệ hộ nghèo giảm bao nhiêu ạ?"
+    assert question_sentences("Ai chủ trì đề án 5.3?") == "Ai chủ trì đề án 5.3?"
+
+
+def test_two_questions_are_split_at_the_question_mark() -> None:
+    assert split_parts("A đạt bao nhiêu? B gấp mấy lần?") == ["A đạt bao nhiêu?", "B gấp mấy lần?"]
+    assert split_parts("A đạt bao nhiêu?") == ["A đạt bao nhiêu?"]
+
+
+# -- understand --------------------------------------------------------------------------
+
+
+def test_a_reverse_question_names_the_body_and_its_role() -> None:
+    q = understand("những đề án nào do BTV tỉnh ủy ban hành", _bodies)
+    assert q.ask == Ask.LIST
+    assert q.filters == Filters(body="Ban Thường vụ Tỉnh ủy", role="issuer")
+
+
+def test_a_body_without_a_role_word_is_not_a_filter() -> None:
+    q = understand("Ban Thường vụ Tỉnh ủy có nhiệm vụ gì", _bodies)
+    assert q.filters.body == ""
+    assert q.ask == Ask.RECORD
+
+
+def test_counts_parts_years_periods_and_checks() -> None:
+    assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).filters.part == "II"
+    assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).ask == Ask.COUNT
+    assert understand("nhiệm vụ nào trình trong năm 2022", _bodies).filters.year == 2022
+    q = understand("Đề án nào có thời gian thực hiện 2021 - 2022?", _bodies)
+    assert (q.ask, q.filters.period) == (Ask.LIST, "2021 2022")
+    check = understand("tỷ lệ lao động qua đào tạo là 80% phải không?", _bodies)
+    assert (check.ask, check.guess) == (Ask.CHECK, "80")
+
+
+def test_the_question_is_immutable() -> None:
+    q = understand("phần II có bao nhiêu nhiệm vụ", _bodies)
+    try:
+        q.ask = Ask.LIST  # type: ignore[misc]
+    except AttributeError:
+        return
+    raise AssertionError("Question must be frozen")
+
+
+# -- retrieve ----------------------------------------------------------------------------
+
+
+def test_filter_by_body_and_role() -> None:
+    codes = [t.code for t in filter_tasks(TASKS, Filters(body="Tỉnh ủy", role="issuer"))]
+    assert codes == ["1.2"]
+    only = Filters(body="Ban Thường vụ Tỉnh ủy", role="approval", only=True)
+    assert [t.code for t in filter_tasks(TASKS, only)] == ["II.1"]
+    named = Filters(body="Ban Thường vụ Tỉnh ủy", role="approval")
+    assert [t.code for t in filter_tasks(TASKS, named)] == ["1.1", "1.2", "II.1", "II.2"]
+
+
+def test_filter_by_year_part_period_and_whole_term() -> None:
+    assert [t.code for t in filter_tasks(TASKS, Filters(year=2022))] == ["1.2"]
+    assert [t.code for t in filter_tasks(TASKS, Filters(part="II"))] == ["II.1", "II.2"]
+    assert [t.code for t in filter_tasks(TASKS, Filters(period="2021 2022"))] == ["1.2"]
+    whole = Filters(period="2021 2025", whole_term=True)
+    assert [t.code for t in filter_tasks(TASKS, whole)] == ["II.2"]
+
+
+# -- compose -----------------------------------------------------------------------------
+
+
+def test_a_count_says_the_number_first_then_the_list() -> None:
+    q = understand("phần II có bao nhiêu nhiệm vụ", _bodies)
+    answer = task_list_answer(q, TASKS[2:], lambda kind, key: key, _plain())
+    lines = answer.text.splitlines()
+    assert lines[0] == "Có 2 nhiệm vụ thuộc phần II của Phụ lục:"
+    assert lines[1].startswith("• II.1 — Đề án II.1")
+    assert [r.id for r in answer.results] == ["II.1", "II.2"]
+
+
+def test_describe_filters() -> None:
+    assert describe(Filters(body="Tỉnh ủy", role="issuer", year=2022)) == (
+        "do Tỉnh ủy ban hành, trình trong năm 2022"
+    )
+
+
+def test_parts_are_joined_in_order_and_found_if_any_is() -> None:
+    a = Answer("q", "indicator", True, "một")
+    b = Answer("q", "passage", False, "hai")
+    joined = join_parts([a, b])
+    assert (joined.text, joined.found, joined.intent) == ("một\n\nhai", True, "indicator")
+
+
+def _plain():  # type: ignore[no-untyped-def]
+    from knowledge.render import PLAIN
+
+    return PLAIN
+
+
+# -- topics ------------------------------------------------------------------------------
+
+
+def test_a_topic_question_collects_the_sector_targets() -> None:
+    from knowledge.qa.topics import asks_topic, topic_targets
+
+    assert asks_topic("cac chi tieu ve y te den nam 2025 la gi") == "y te"
+    assert asks_topic("chi tieu che phu rung 2025") == ""
+    # "cơ cấu kinh tế" holds "kinh tế": one topic, not several.
+    assert asks_topic("ty trong dich vu trong co cau kinh te chiem bao nhieu") == ""
+    doctors = _indicator(1, "văn hóa - xã hội", "bác sĩ trên 10.000 dân")
+    forest = _indicator(2, "tài nguyên, môi trường", "Tỷ lệ che phủ rừng năm 2025")
+    assert topic_targets([doctors, forest], "y te") == [doctors]
+    assert topic_targets([doctors, forest], "moi truong") == [forest]
+
+
+def _indicator(id_: int, area: str, name: str):  # type: ignore[no-untyped-def]
+    from knowledge.model import Indicator
+
+    return Indicator(id_, area, name, name, "1%", "đạt", 1.0, 1.0, "%", 2025, "", name, "B")
+
+
+# -- decide ------------------------------------------------------------------------------
+
+
+def test_a_year_the_document_does_not_give_is_refused_with_the_year_it_gives() -> None:
+    from knowledge.model import Indicator
+    from knowledge.qa.decide import missing_year
+    from knowledge.render import PLAIN
+
+    ind = Indicator(
+        2,
+        "kinh tế",
+        "GRDP bình quân đầu người năm 2025",
+        "GRDP bình quân đầu người năm 2025",
+        "5.685 USD",
+        "đạt",
+        5685.0,
+        5685.0,
+        "USD",
+        2025,
+        "",
+        "GRDP bình quân đầu người năm 2025 đạt 5.685 USD.",
+        "B.II.1",
+    )
+    asked = understand("GRDP bình quân đầu người năm 2030 đạt bao nhiêu?", _bodies)
+    refusal = missing_year(asked, ind, PLAIN)
+    assert refusal is not None and not refusal.found
+    assert refusal.text == (
+        "Chương trình không đặt chỉ tiêu GRDP bình quân đầu người cho năm 2030; "
+        "chỉ tiêu năm 2025 là 5.685 USD."
+    )
+    given = understand("GRDP bình quân đầu người năm 2025 đạt bao nhiêu?", _bodies)
+    assert missing_year(given, ind, PLAIN) is None
+
+
+def test_a_body_the_programme_does_not_name_is_refused() -> None:
+    from knowledge.qa.decide import unknown_body
+    from knowledge.render import PLAIN
+
+    police = understand("Công an tỉnh chủ trì tham mưu nhiệm vụ nào", _bodies)
+    assert unknown_body(police, PLAIN) is not None
+    task = understand("chuong trinh chuyen doi so co quan chu tri", _bodies)
+    assert unknown_body(task, PLAIN) is None
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def test_a_check_asks_the_plain_question_without_the_guess() -> None:
+    from knowledge.qa.compose.check import plain_question
+
+    def spans(folded: str) -> list[tuple[int, int, str]]:
+        at = folded.find("uy ban nhan dan tinh")
+        return [(at, at + 20, "UBND tỉnh")] if at >= 0 else []
+
+    assert plain_question("ty le lao dong qua dao tao la 80% phai khong", spans) == (
+        "ty le lao dong qua dao tao bao nhieu"
+    )
+    assert plain_question(
+        "de an kinh te bien do uy ban nhan dan tinh ban hanh phai khong", spans
+    ) == ("de an kinh te bien do ai ban hanh")
+
+
+def test_a_wrong_guess_is_corrected_with_the_figure() -> None:
+    from knowledge.model import Indicator
+    from knowledge.qa.compose.check import verdict
+    from knowledge.render import PLAIN
+
+    ind = Indicator(
+        18,
+        "văn hóa - xã hội",
+        "tỷ lệ lao động qua đào tạo",
+        "x",
+        "85%",
+        "đạt",
+        85.0,
+        85.0,
+        "%",
+        2025,
+        "",
+        "x",
+        "B",
+    )
+    answer = Answer("q", "indicator", True, "card")
+    wrong = verdict(answer, ind, "", "80", lambda f: [], PLAIN)
+    assert wrong.text == "Chưa đúng. Theo chương trình, tỷ lệ lao động qua đào tạo: 85%.\ncard"
+    right = verdict(answer, ind, "", "85", lambda f: [], PLAIN)
+    assert right.text.startswith("Đúng. ")
+
+
+def test_two_subjects_asked_together_share_the_question() -> None:
+    from knowledge.qa.normalise import conjunction_split, count_split
+
+    assert conjunction_split("Tỉ lệ che phủ rừng vs tỉ lệ đô thị hoá năm 2025 là bao nhiêu?") == (
+        "Tỉ lệ che phủ rừng năm 2025 là bao nhiêu?",
+        "tỉ lệ đô thị hoá năm 2025 là bao nhiêu?",
+    )
+    assert conjunction_split("đề án nông nghiệp hữu cơ ai chủ trì") is None
+    assert count_split("phần I có mấy nhiệm vụ, phần II có mấy nhiệm vụ?") == (
+        "phần I có mấy nhiệm vụ",
+        "phần II có mấy nhiệm vụ?",
+    )
+    assert count_split("đề án A trình lúc nào, ai ban hành") is None
+
+
+def test_the_typo_stage_fixes_topic_syllables_and_keeps_intent_words(engine) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.qa.typos import TypoCorrector
+    from knowledge.query import intent_vocabulary
+
+    fix = TypoCorrector(engine.index, intent_vocabulary())
+    assert fix(["chi", "tiu", "tang", "truong"]) == ["chi", "tieu", "tang", "truong"]
+    assert fix(["de", "an", "nao"]) == ["de", "an", "nao"]
+
+
+def test_understanding_names_the_topic_and_the_kind_of_record() -> None:
+    q = understand("Các chỉ tiêu về y tế đến năm 2025 là gì?", _bodies)
+    assert (q.topic, q.kind, q.ask) == ("y te", "indicator", Ask.RECORD)
+    task = understand("đề án chuyển đổi số ai chủ trì", _bodies)
+    assert (task.topic, task.kind) == ("", "task")
+
+
+def test_a_guessed_submission_quarter_is_judged() -> None:
+    from knowledge.qa.compose.check import plain_question, verdict
+    from knowledge.render import PLAIN
+
+    folded = "chien luoc du lich trinh vao quy ii nam 2021 dung khong"
+    assert plain_question(folded, lambda f: []) == "chien luoc du lich trinh khi nao"
+    task = _task("1.2", due="Quý III năm 2021")
+    answer = Answer("q", "due", True, "card")
+    judged = verdict(answer, task, folded, "", lambda f: [], PLAIN)
+    assert judged.text.startswith("Chưa đúng. Theo chương trình, thời gian trình nhiệm vụ 1.2")
