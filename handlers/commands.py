@@ -39,6 +39,13 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     ),
     BotCommandSpec("tiendo", "Xem tiến độ (tổng hợp, theo mã, theo cơ quan)", "/tiendo 5.3"),
     BotCommandSpec("quyen", "Phân quyền cập nhật (quản trị viên)", "/quyen", groups=False),
+    BotCommandSpec("xacnhan", "Xác nhận nhiệm vụ hoàn thành (quản trị viên)", "/xacnhan 5.3"),
+    BotCommandSpec(
+        "tralai",
+        "Trả lại nhiệm vụ báo hoàn thành, kèm lý do (quản trị viên)",
+        "/tralai 5.3 thiếu quyết định ban hành",
+    ),
+    BotCommandSpec("imlang", "Xác nhận báo cáo ngắn (👍) trong nhóm: bật/tắt", "/imlang tat"),
     BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
     BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
     BotCommandSpec(

@@ -22,6 +22,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m003_progress",
         "m004_digests",
         "m005_chats",
+        "m008_evidence_reviews",
     ]
     assert stats(db) == {
         "indicators": 40,
