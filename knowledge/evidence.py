@@ -77,7 +77,7 @@ class Evidence:
     def label(self) -> str:
         """What a button or a list line calls the file."""
         icon = "🖼" if self.kind == PHOTO else "📄"
-        name = self.file_name or (self.doc_number and f"Ảnh {self.doc_number}") or "Ảnh"
+        name = self.file_name or f"Ảnh #{self.id}"
         return f"{icon} {name}"
 
 

@@ -154,7 +154,7 @@ async def test_a_photo_with_a_report_caption_in_a_group_is_evidence_too(bot):
         largest["file_size"],
     )
     card = await tiendo(fake, app, OTHER, GROUP)
-    await feed(app, callback_query(buttons(card)["🖼 Ảnh"], card.result, OTHER))
+    await feed(app, callback_query(buttons(card)["🖼 Ảnh #1"], card.result, OTHER))
     (photo,) = fake.calls_of("sendPhoto")
     assert photo.params["photo"] == largest["file_id"]
 
@@ -479,3 +479,22 @@ async def test_crafted_button_data_writes_and_sends_nothing(bot):
     app.bot_data["reporting"].store.undo(app.bot_data["reporting"].store.report(1), user_id=1)
     await feed(app, callback_query("ev|1", card.result, ADMIN))
     assert last_alert(fake)[0] == "Tệp này không còn trong hồ sơ nhiệm vụ."
+
+
+async def test_a_file_report_that_asks_which_task_keeps_the_file_after_the_pick(bot):
+    fake, app = bot
+    update = document_message(private_chat(ADMIN), ADMIN, caption="/capnhat nông nghiệp 50%")
+    await feed(app, update)
+    choices = sent(fake)[-1]
+    assert rows(app) == [] and len(keyboard(choices)) >= 2
+    pick = keyboard(choices)[0][0]["callback_data"]
+    # Another person pressing the pick finds nothing; the author's press writes both.
+    await feed(app, callback_query(pick, choices.result, REPORTER))
+    assert rows(app) == [] and last_alert(fake)[1]
+    await feed(app, callback_query(pick, choices.result, ADMIN))
+    (report,) = rows(app)
+    (kept,) = rows(app, "evidence")
+    assert (kept["report_id"], kept["file_id"]) == (
+        report["id"],
+        update["message"]["document"]["file_id"],
+    )
