@@ -13,6 +13,7 @@ import re
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardButton, Message, Update
 from telegram.ext import ContextTypes, filters
+from telegram.helpers import mention_html
 
 from handlers.context import engine, reporting
 from handlers.digest import deliver
@@ -110,10 +111,12 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer(_plain(refused.text), show_alert=True)
         return
     await query.answer()
+    # Selective: in a group only the admin mentioned gets the reply field.
     await query.message.reply_text(
-        HTML.text(f"↩️ Trả lại nhiệm vụ {task.code} — lý do? Trả lời tin này với lý do ")
-        + HTML.text(f"(hoặc gõ /tralai {task.code} <lý do>)."),
-        reply_markup=ForceReply(input_field_placeholder="Lý do trả lại"),
+        HTML.text(f"↩️ Trả lại nhiệm vụ {task.code} — lý do? ")
+        + mention_html(presser.user_id, presser.name or "quản trị viên")
+        + HTML.text(f", trả lời tin này với lý do (hoặc gõ /tralai {task.code} <lý do>)."),
+        reply_markup=ForceReply(selective=True, input_field_placeholder="Lý do trả lại"),
     )
 
 

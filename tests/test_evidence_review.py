@@ -323,6 +323,8 @@ async def test_an_admin_returns_with_a_reason_and_the_reporter_is_told_why(bot):
     prompt = sent(fake)[-1]
     assert prompt.params["text"].startswith("↩️ Trả lại nhiệm vụ II.3 — lý do?")
     assert obj(prompt.params["reply_markup"])["force_reply"] is True
+    assert obj(prompt.params["reply_markup"])["selective"] is True
+    assert f'<a href="tg://user?id={ADMIN["id"]}">Hùng</a>' in prompt.params["text"]
     # The reporter answering the prompt themselves is refused.
     await feed(app, message("xong rồi mà", GROUP, REPORTER, reply_to=prompt.result))
     assert "chỉ quản trị viên" in last_text(fake)
@@ -498,3 +500,14 @@ async def test_a_file_report_that_asks_which_task_keeps_the_file_after_the_pick(
         report["id"],
         update["message"]["document"]["file_id"],
     )
+
+
+async def test_another_bots_review_command_is_audited_and_dropped(bot):
+    fake, app = bot
+    await report_done_with_file(fake, app)
+    robot = user(9299, "Robot", "robot_bot", is_bot=True)
+    count = len(sent(fake))
+    await feed(app, message("/xacnhan II.3", GROUP, robot))
+    assert len(sent(fake)) == count and [r["action"] for r in rows(app)] == ["report"]
+    (audit,) = [a for a in rows(app, "audit") if a["user_id"] == robot["id"]]
+    assert (audit["allowed"], audit["reason"]) == (0, "sent by a bot")
