@@ -75,7 +75,8 @@ async def caption_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     caption = message.caption or ""
     addressed = re.match(CAPTION_REPORT, caption)
-    if addressed and addressed.group(1) and addressed.group(1) != context.bot.username:
+    named = addressed.group(1) if addressed else None
+    if named and named.casefold() != (context.bot.username or "").casefold():
         return  # /capnhat@otherbot
     parts = caption.split(maxsplit=1)
     body = parts[1] if len(parts) > 1 else ""

@@ -161,11 +161,15 @@ async def test_a_photo_with_a_report_caption_in_a_group_is_evidence_too(bot):
 
 async def test_a_caption_for_another_bot_or_from_a_stranger_keeps_nothing(bot):
     fake, app = bot
+    addressed = f"/capnhat@{fake.username.upper()} II.3 60%"
+    await feed(app, document_message(GROUP, REPORTER, caption=addressed))
+    assert len(rows(app, "evidence")) == 1
+    rows_before = len(rows(app))
     other_bot = "/capnhat@otherbot II.3 60%"
     await feed(app, document_message(GROUP, REPORTER, caption=other_bot))
     await feed(app, document_message(GROUP, STRANGER, caption="/capnhat II.3 60%"))
     assert last_text(fake).startswith("⛔ Không ghi nhận:")
-    assert rows(app) == [] and rows(app, "evidence") == []
+    assert len(rows(app)) == rows_before and len(rows(app, "evidence")) == 1
 
 
 async def test_a_forwarded_file_with_a_report_caption_is_refused(bot):
