@@ -350,7 +350,8 @@ class Reporting:
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
         text = self._confirm(task, report, today, m, cut=cut, kept=kept)
-        return Outcome("saved", text, report=report, short=_short(task, report, m), evidence=kept)
+        short = _short(task, report, m) + (m.text(" · 📎 đã lưu minh chứng") if kept else "")
+        return Outcome("saved", text, report=report, short=short, evidence=kept)
 
     def _confirm(
         self,

@@ -145,6 +145,8 @@ async def test_a_photo_with_a_report_caption_in_a_group_is_evidence_too(bot):
     fake, app = bot
     update = photo_message(GROUP, REPORTER, caption="/capnhat II.3 60% ảnh hội nghị")
     await feed(app, update)
+    assert last_text(fake).endswith("· Báo cáo #1 · 📎 đã lưu minh chứng")
+    assert fake.reactions[(GROUP["id"], update["message"]["message_id"])] == ["👍"]
     (kept,) = rows(app, "evidence")
     largest = update["message"]["photo"][-1]
     assert (kept["kind"], kept["file_id"], kept["file_unique_id"], kept["file_size"]) == (
