@@ -34,6 +34,7 @@ from handlers import (
     deadlines,
     digest,
     errors,
+    evidence,
     gate,
     inline,
     invites,
@@ -41,8 +42,10 @@ from handlers import (
     menus,
     other,
     progress,
+    quiet,
     report_buttons,
     reports,
+    review,
     roles,
     start,
 )
@@ -234,6 +237,9 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
     application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
     application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
+    application.add_handler(CommandHandler("xacnhan", review.confirm_command, filters=new))
+    application.add_handler(CommandHandler("tralai", review.return_command, filters=new))
+    application.add_handler(CommandHandler("imlang", quiet.quiet_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
@@ -247,16 +253,31 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(
         CallbackQueryHandler(report_buttons.percent_button, pattern=report_buttons.PERCENT_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(evidence.evidence_button, pattern=evidence.EVIDENCE_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(review.review_button, pattern=review.REVIEW_PATTERN)
+    )
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # 3. Plain text: every message in private chats; in groups only when addressed.
     text = filters.TEXT & ~filters.COMMAND & new
     #    A reply to a task card that reads as a report is a report, not a question.
+    application.add_handler(MessageHandler(text & review.ReasonReply(), review.reason_reply))
     application.add_handler(MessageHandler(text & progress.TaskCardReply(), progress.reply_report))
     application.add_handler(MessageHandler(private & text, ask.private_message))
     application.add_handler(MessageHandler(groups & text, ask.group_message))
     # 4. Media in private chats get a hint; everything else is ignored quietly.
     media = (
         filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
+    )
+    #    A file whose caption is /capnhat is a report with evidence; a file replying to a
+    #    report's confirmation is evidence of that report (private chats and groups).
+    files = filters.Document.ALL | filters.PHOTO
+    caption = filters.CaptionRegex(progress.CAPTION_REPORT)
+    application.add_handler(MessageHandler(files & caption & new, progress.caption_report))
+    application.add_handler(
+        MessageHandler(files & evidence.ConfirmationReply() & new, evidence.reply_attach)
     )
     application.add_handler(MessageHandler(private & media & new, other.media_hint))
     # 5. An edited report amends it; other edits are ignored.

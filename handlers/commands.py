@@ -56,6 +56,16 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
         admin=True,
     ),
     BotCommandSpec("baocao", "Báo cáo định kỳ (tháng, quý, 6 tháng, năm) ra Excel", "/baocao quý"),
+    BotCommandSpec(
+        "xacnhan", "Xác nhận nhiệm vụ hoàn thành (quản trị viên)", "/xacnhan 5.3", admin=True
+    ),
+    BotCommandSpec(
+        "tralai",
+        "Trả lại nhiệm vụ báo hoàn thành, kèm lý do (quản trị viên)",
+        "/tralai 5.3 thiếu quyết định ban hành",
+        admin=True,
+    ),
+    BotCommandSpec("imlang", "Xác nhận báo cáo ngắn (👍) trong nhóm: bật/tắt", "/imlang tat"),
     BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
     BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
     BotCommandSpec(

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 # CTBOT_ALLOWED_CHATS and the ids those chats migrated to (knowledge.chats).
 ALLOWED_CHATS = "allowed_chats"
 # Commands that write; other bots' attempts at them are audited, then dropped.
-WRITE_COMMANDS = ("/capnhat", "/quyen", "/dangky", "/huydangky")
+WRITE_COMMANDS = ("/capnhat", "/quyen", "/dangky", "/huydangky", "/xacnhan", "/tralai", "/imlang")
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,22 +1,33 @@
-"""Progress reports: /capnhat, replies to task cards, edited reports, /tiendo."""
+"""Progress reports: /capnhat (also as a file's caption), replies to task cards, edits, /tiendo.
+
+In a quiet chat (groups unless ``/imlang tat``) a saved report gets 👍 and a one-line
+confirmation with its undo button instead of the full card.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
+from handlers import evidence, review
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
 from handlers.replies import reply_pieces
-from handlers.report_buttons import Pending, keyboard_for
+from handlers.report_buttons import Pending, keyboard_for, quiet_here, react
+from handlers.senders import sender_of
+from knowledge.evidence import Attachment
+from knowledge.model import Task
+from knowledge.progress import ADMIN, task_key
 from knowledge.report_text import parse_report
-from knowledge.reporting import Outcome, Sender
+from knowledge.reporting import Outcome
 
 __all__ = [
+    "CAPTION_REPORT",
     "TaskCardReply",
+    "caption_report",
     "edited_report",
     "progress_command",
     "reply_report",
@@ -25,26 +36,25 @@ __all__ = [
 
 # The bot's task cards start with "📌 Nhiệm vụ <code>:".
 _CARD = re.compile(r"📌 Nhiệm vụ (\S+?):")
-
-
-def _sender(message: Message) -> Sender:
-    user = message.from_user
-    return Sender(
-        user_id=user.id if user else 0,
-        name=user.full_name if user else "",
-        chat_id=message.chat_id,
-        message_id=message.message_id,
-        is_bot=bool(user and user.is_bot),
-        forwarded=message.forward_origin is not None,
-        on_behalf_of_chat=message.sender_chat is not None,
-    )
+# A document or photo whose caption is a report (CommandHandler does not read captions).
+CAPTION_REPORT = r"^/capnhat(?:@(\w+))?(?:\s|$)"
 
 
 async def _send(
-    message: Message, outcome: Outcome, context: ContextTypes.DEFAULT_TYPE, code: str = ""
+    message: Message,
+    outcome: Outcome,
+    context: ContextTypes.DEFAULT_TYPE,
+    code: str = "",
+    attachment: Attachment | None = None,
 ) -> None:
-    pending = Pending(message.text or "", message.chat_id, message.message_id, code)
-    await reply_pieces(message, outcome.text, keyboard_for(outcome, context, pending))
+    text = message.text or message.caption or ""
+    pending = Pending(text, message.chat_id, message.message_id, code, attachment=attachment)
+    markup = keyboard_for(outcome, context, pending)
+    if outcome.kind == "saved" and quiet_here(context, message.chat_id, message.chat.type):
+        await react(context, message.chat_id, message.message_id)
+        await message.reply_text(outcome.short or outcome.text, do_quote=True, reply_markup=markup)
+        return
+    await reply_pieces(message, outcome.text, markup)
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,8 +63,27 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if message is None:
         return
     text = " ".join(context.args or [])
-    outcome = reporting(context).submit(text, _sender(message), now(context).date(), m=HTML)
+    outcome = reporting(context).submit(text, sender_of(message), now(context).date(), m=HTML)
     await _send(message, outcome, context)
+
+
+async def caption_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Take a report sent as the caption of a document or photo; keep the file as evidence."""
+    message = update.message
+    file = evidence.attachment_of(message) if message else None
+    if message is None or file is None:
+        return
+    caption = message.caption or ""
+    addressed = re.match(CAPTION_REPORT, caption)
+    named = addressed.group(1) if addressed else None
+    if named and named.casefold() != (context.bot.username or "").casefold():
+        return  # /capnhat@otherbot
+    parts = caption.split(maxsplit=1)
+    body = parts[1] if len(parts) > 1 else ""
+    outcome = reporting(context).submit(
+        body, sender_of(message), now(context).date(), m=HTML, attachment=file
+    )
+    await _send(message, outcome, context, attachment=file)
 
 
 class TaskCardReply(filters.MessageFilter):
@@ -90,7 +119,7 @@ async def reply_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     outcome = reporting(context).submit(
         message.text or "",
-        _sender(message),
+        sender_of(message),
         now(context).date(),
         task_code=card.group(1),
         m=HTML,
@@ -103,7 +132,7 @@ async def edited_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.edited_message
     if message is None or message.text is None:
         return
-    outcome = reporting(context).amend(message.text, _sender(message), datetime.now(UTC), HTML)
+    outcome = reporting(context).amend(message.text, sender_of(message), datetime.now(UTC), HTML)
     if outcome is not None:
         await message.reply_text(outcome.text, do_quote=True)
 
@@ -116,6 +145,7 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     arg = " ".join(context.args or []).strip()
     today = now(context).date()
     service = reporting(context)
+    task: Task | None = None
     if not arg:
         text = service.overview(today, HTML)
     elif (task := engine(context).task(arg)) is not None:
@@ -131,4 +161,23 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 else HTML.text(f"Không tìm thấy nhiệm vụ hay cơ quan “{arg}”.")
             )
         text = found
-    await reply_pieces(message, text, None)
+    await reply_pieces(message, text, _task_keyboard(context, task, message))
+
+
+def _task_keyboard(
+    context: ContextTypes.DEFAULT_TYPE, task: Task | None, message: Message
+) -> InlineKeyboardMarkup | None:
+    """Under one task's progress: a button per evidence file, and review buttons for admins.
+
+    Review buttons are offered only when the one asking is an admin now (anyone may press a
+    button they see; the press is checked again).
+    """
+    if task is None:
+        return None
+    service = reporting(context)
+    rows = evidence.rows(service.evidence.for_task(task_key(task)))
+    user = message.from_user
+    member = service.store.member(user.id) if user else None
+    if member is not None and member.role == ADMIN and message.sender_chat is None:
+        rows += review.rows(task, service.store.state(task))
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -9,16 +9,20 @@ not parse gets a quiet alert.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
+from knowledge.evidence import Attachment
 from knowledge.formatting import number
 from knowledge.report_text import command_body
 from knowledge.reporting import Outcome, Sender
@@ -31,8 +35,12 @@ __all__ = [
     "keyboard_for",
     "percent_button",
     "pick_button",
+    "quiet_here",
+    "react",
     "undo_button",
 ]
+
+log = logging.getLogger(__name__)
 
 UNDO = "undo"
 PICK = "pick"
@@ -57,6 +65,7 @@ class Pending:
         message_id: The message that carried it (kept on the row, for edits).
         task_code: The task, when already known (a reply to a card, a pick).
         percent: The percent, when already picked among several.
+        attachment: The file the report came with (its caption was the report).
 
     """
 
@@ -65,6 +74,7 @@ class Pending:
     message_id: int
     task_code: str = ""
     percent: float | None = None
+    attachment: Attachment | None = None
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
@@ -106,6 +116,19 @@ def keyboard_for(
         ]
         return InlineKeyboardMarkup([row])
     return None
+
+
+def quiet_here(context: ContextTypes.DEFAULT_TYPE, chat_id: int, chat_type: str) -> bool:
+    """Whether saved reports in this chat get the 👍 and the one-line confirmation."""
+    return reporting(context).chats.quiet(chat_id, group=chat_type != ChatType.PRIVATE)
+
+
+async def react(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int) -> None:
+    """Put 👍 on a report's message; a chat that allows no reactions just goes without."""
+    try:
+        await context.bot.set_message_reaction(chat_id, message_id, "👍")
+    except TelegramError as error:
+        log.info("no reaction in chat %s: %s", chat_id, error)
 
 
 def _presser(query: CallbackQuery, pending: Pending | None = None) -> Sender:
@@ -184,10 +207,16 @@ async def _resubmit(
         task_code=pending.task_code or None,
         percent=pending.percent,
         m=HTML,
+        attachment=pending.attachment,
     )
     if outcome.kind == "refused":
         await query.answer(_plain(outcome.text), show_alert=True)
     else:
         await query.answer()
     markup = keyboard_for(outcome, context, pending)
-    await query.edit_message_text(outcome.text, reply_markup=markup)
+    text = outcome.text
+    chat = query.message.chat if isinstance(query.message, Message) else None
+    if outcome.kind == "saved" and chat is not None and quiet_here(context, chat.id, chat.type):
+        await react(context, pending.chat_id, pending.message_id)
+        text = outcome.short or text
+    await query.edit_message_text(text, reply_markup=markup)

@@ -382,7 +382,12 @@ def build_digest(
                 change = f"{value}" + (
                     f" — {compare(ind, r.value)}" if ind and r.value is not None else ""
                 )
-            action = {"undo": " (hoàn tác)", "amend": " (sửa)"}.get(r.action, "")
+            action = {
+                "undo": " (hoàn tác)",
+                "amend": " (sửa)",
+                "confirm": " (xác nhận hoàn thành)",
+                "return": " (trả lại)",
+            }.get(r.action, "")
             lines.append(m.text(f"• {who}{action}: {what}: {change}"))
 
     overdue = [

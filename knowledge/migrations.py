@@ -306,3 +306,40 @@ def m007_invites_deadlines(db: Database) -> None:
         pk=("chat_id", "period", "label"),
     )
     db.table("office_settings").create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="m008_evidence_reviews")
+def m008_evidence_reviews(db: Database) -> None:
+    """Files attached to reports, and each chat's choice of short confirmations.
+
+    Reviews (confirm / return) are rows of the append-only ``reports`` log (actions
+    ``confirm`` and ``return``) and need no table of their own.
+    """
+    db.table("evidence").create(
+        {
+            "id": int,
+            "at": str,
+            "report_id": int,
+            "task_key": str,
+            "task_code": str,
+            "user_id": int,
+            "user_name": str,
+            "chat_id": int,
+            "message_id": int,
+            "kind": str,
+            "file_id": str,
+            "file_unique_id": str,
+            "file_name": str,
+            "mime_type": str,
+            "file_size": int,
+            "doc_number": str,
+            "doc_refs": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+    )
+    db.table("evidence").create_index(["task_key"])
+    db.table("evidence").create_index(["report_id", "file_unique_id"], unique=True)
+    db.table("chat_settings").create(
+        {"chat_id": int, "quiet_reports": int, "set_by": int, "at": str}, pk="chat_id"
+    )

@@ -32,8 +32,11 @@ from knowledge.text import fold
 
 __all__ = [
     "ADMIN",
+    "CONFIRM",
     "REPORTER",
+    "RETURN",
     "STATUS_LABELS",
+    "WRITTEN",
     "DatabaseBusy",
     "Member",
     "ProgressStore",
@@ -55,6 +58,10 @@ DONE_LATE = "Hoàn thành quá hạn"
 ON_TIME = "Đang thực hiện trong hạn"
 OVERDUE = "Quá hạn chưa hoàn thành"
 NO_REPORT = "Chưa có báo cáo"
+# Actions of the log: what a reporter writes, and what an admin's review writes.
+WRITTEN = ("report", "amend")
+CONFIRM = "confirm"
+RETURN = "return"
 STATUS_LABELS = (DONE_ON_TIME, DONE_LATE, ON_TIME, OVERDUE, NO_REPORT)
 
 
@@ -128,6 +135,7 @@ class TaskState:
         last_at: When the latest report was made (UTC ISO), or "".
         done_at: When it was first reported done and not undone since, or "".
         reports: How many rows the log holds for it.
+        confirmed: An admin confirmed the completion and it has stayed done since.
 
     """
 
@@ -137,6 +145,12 @@ class TaskState:
     last_at: str = ""
     done_at: str = ""
     reports: int = 0
+    confirmed: bool = False
+
+    @property
+    def done(self) -> bool:
+        """Whether the task stands as done."""
+        return self.reports > 0 and (self.status == DONE or (self.progress or 0) >= 100)
 
 
 def task_status(task: Task, state: TaskState, today: date) -> str:
@@ -154,7 +168,7 @@ def task_status(task: Task, state: TaskState, today: date) -> str:
     if not state.reports:
         return NO_REPORT
     deadline = deadline_of(task.due)
-    if state.status == DONE or (state.progress or 0) >= 100:
+    if state.done:
         if deadline is None or not state.done_at:
             return DONE_ON_TIME
         return DONE_ON_TIME if date.fromisoformat(state.done_at[:10]) <= deadline else DONE_LATE
@@ -451,12 +465,14 @@ class ProgressStore:
             return TaskState()
         last = rows[-1]
         done_at = ""
+        confirmed = False
         for row in rows:
             done = row.new_status == DONE or (row.new_progress or 0) >= 100
             if done and not done_at:
                 done_at = row.at
             elif not done:
                 done_at = ""
+            confirmed = done and (confirmed or row.action == CONFIRM)
         return TaskState(
             progress=last.new_progress,
             status=last.new_status,
@@ -464,7 +480,19 @@ class ProgressStore:
             last_at=last.at,
             done_at=done_at,
             reports=len(rows),
+            confirmed=confirmed,
         )
+
+    def done_report(self, task: Task) -> Report | None:
+        """The newest report or amendment that said the task was done, or None.
+
+        Its author is the one told when the completion is confirmed or returned.
+        """
+        for row in self.history(task):
+            done = row.new_status == DONE or (row.new_progress or 0) >= 100
+            if row.action in WRITTEN and done:
+                return row
+        return None
 
     def report(self, report_id: int) -> Report | None:
         """One row by id."""
@@ -474,11 +502,12 @@ class ProgressStore:
     def reports_for_message(self, chat_id: int, message_id: int) -> list[Report]:
         """The rows made from a given chat message (a report and its amendments), oldest first.
 
-        Undo rows are left out: they are made by a button, not by the message.
+        Only reports and amendments count: undo, confirm and return rows are made by a
+        button or an admin's command, and editing that command changes nothing.
         """
         rows = self.db.query(
-            "SELECT * FROM reports WHERE chat_id = ? AND message_id = ? AND action != 'undo' "
-            "ORDER BY id",
+            "SELECT * FROM reports WHERE chat_id = ? AND message_id = ? "
+            "AND action IN ('report', 'amend') ORDER BY id",
             [chat_id, message_id],
         )
         return [Report(**row) for row in rows]

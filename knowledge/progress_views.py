@@ -6,9 +6,11 @@ Pure text composition over the report log; nothing here writes. The bot's task c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from knowledge.evidence import Evidence
 from knowledge.formatting import day, number
 from knowledge.model import Indicator, Programme, Task
 from knowledge.progress import STATUS_LABELS, ProgressStore, Report, TaskState, task_status
@@ -19,6 +21,7 @@ __all__ = [
     "agency_progress",
     "change_text",
     "compare",
+    "evidence_line",
     "history_line",
     "overview",
     "pct_text",
@@ -65,8 +68,14 @@ def overview(catalog: Catalogue, store: ProgressStore, today: date, m: Markup = 
     return "\n".join(lines)
 
 
-def task_progress(catalog: Catalogue, store: ProgressStore, task: Task, m: Markup = PLAIN) -> str:
-    """The task card with its status and its last 5 reports."""
+def task_progress(
+    catalog: Catalogue,
+    store: ProgressStore,
+    task: Task,
+    m: Markup = PLAIN,
+    evidence: Sequence[Evidence] = (),
+) -> str:
+    """The task card with its status, its last 5 reports and its evidence."""
     lines = [catalog.card("task", task.code, m) or ""]
     history = store.history(task, 5)
     if history:
@@ -74,6 +83,10 @@ def task_progress(catalog: Catalogue, store: ProgressStore, task: Task, m: Marku
         lines.extend(m.text(history_line(r)) for r in history)
     else:
         lines.append(m.italic("Chưa có báo cáo nào."))
+    if evidence:
+        lines.append(m.bold(f"Minh chứng ({len(evidence)}):"))
+        lines.extend(m.text(f"• {evidence_line(e)} — báo cáo #{e.report_id}") for e in evidence)
+        lines.append(m.italic("Bấm nút bên dưới để nhận tệp."))
     return "\n".join(lines)
 
 
@@ -137,6 +150,8 @@ def change_text(report: Report) -> str:
 def state_line(task: Task, state: TaskState, today: date) -> str:
     """One line on where a task stands, for cards and lists."""
     label = task_status(task, state, today)
+    if state.confirmed:
+        label += " (đã xác nhận)"
     if not state.reports:
         return f"Tình trạng: {label}"
     when = datetime.fromisoformat(state.last_at).date()
@@ -151,4 +166,15 @@ def history_line(r: Report) -> str:
     who = r.user_name or f"id {r.user_id}"
     action = {"undo": "hoàn tác", "amend": "sửa"}.get(r.action, "báo cáo")
     note = f" — {r.note}" if r.note else ""
+    if r.action == "confirm":
+        return f"#{r.id} {day(when)} {who}: ✅ xác nhận hoàn thành{note}"
+    if r.action == "return":
+        return f"#{r.id} {day(when)} {who}: ↩️ trả lại, về đang thực hiện{note}"
     return f"#{r.id} {day(when)} {who} ({action}): {change_text(r)}{note}"
+
+
+def evidence_line(e: Evidence) -> str:
+    """One file: its name, size and the documents it names."""
+    size = f" ({number(round(e.file_size / 1024))} KB)" if e.file_size else ""
+    refs = f" — {e.doc_refs}" if e.doc_refs else ""
+    return f"{e.label}{size}{refs}"

@@ -7,7 +7,9 @@ card, a button pick, an edited message, an undo — passes one gate,
 :meth:`Reporting.authorise`, which checks the sender's rights *now*; the time and
 ownership rules are in :mod:`knowledge.write_rules`. Every refusal says why in one
 line and writes nothing but an audit row, and the bot confirms only what has been
-committed.
+committed. A file sent with a report (or later, as a reply to its confirmation) is
+kept as evidence (:mod:`knowledge.evidence`); an admin's review (confirm / return,
+:mod:`knowledge.review`) passes the same gate with ``admin_only``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ from datetime import date, datetime
 from typing import Any
 
 from knowledge import progress_views as views
+from knowledge.chat_settings import ChatSettings
 from knowledge.engine import FOUND_THRESHOLD, Engine, Result
+from knowledge.evidence import Attachment, Evidence, EvidenceStore
 from knowledge.formatting import number
 from knowledge.model import Indicator, Task
-from knowledge.progress import NOT_A_MEMBER, DatabaseBusy, ProgressStore, Report, task_key
+from knowledge.progress import (
+    ADMIN,
+    NOT_A_MEMBER,
+    DatabaseBusy,
+    ProgressStore,
+    Report,
+    task_key,
+    write_lock,
+)
 from knowledge.render import PLAIN, Markup, shorten
 from knowledge.report_text import (
     ParsedReport,
@@ -34,12 +46,22 @@ from knowledge.report_text import (
 from knowledge.write_rules import (
     NOTE_LIMIT,
     UNDO_WINDOW,
+    attach_refusal,
     cap_note,
     edit_refusal,
     undo_refusal,
 )
 
-__all__ = ["BUSY", "USAGE", "Outcome", "Reporting", "Sender", "compare", "pct_text"]
+__all__ = [
+    "BUSY",
+    "USAGE",
+    "Outcome",
+    "Reporting",
+    "Sender",
+    "author_fields",
+    "compare",
+    "pct_text",
+]
 
 USAGE = (
     "Cú pháp: /capnhat <mã hoặc tên nhiệm vụ> <tiến độ %> <tình trạng> <ghi chú>. "
@@ -47,6 +69,8 @@ USAGE = (
     "/capnhat chỉ tiêu che phủ rừng 46,2% năm 2024"
 )
 BUSY = "⏳ Cơ sở dữ liệu đang bận, vui lòng gửi lại sau ít giây. Báo cáo chưa được ghi."
+ADMINS_ONLY = "chỉ quản trị viên được xác nhận hoặc trả lại nhiệm vụ"
+NOT_KEPT = "Tệp đính kèm không được lưu: minh chứng chỉ gắn với báo cáo nhiệm vụ."
 # A task named by words is written at once only when it is this clear a winner.
 CLEAR_LEAD = 1.1
 compare = views.compare
@@ -89,6 +113,8 @@ class Outcome:
         report: The committed row, for ``saved``.
         choices: Candidate tasks or targets for ``choose``.
         percents: Candidate percents for ``choose_percent``.
+        short: The one-line confirmation of ``saved`` (for quiet group chats).
+        evidence: The file kept with the report, if one was.
 
     """
 
@@ -97,6 +123,8 @@ class Outcome:
     report: Report | None = None
     choices: list[Result] = field(default_factory=list)
     percents: tuple[float, ...] = ()
+    short: str = ""
+    evidence: Evidence | None = None
 
 
 def _sender_refusal(sender: Sender) -> str | None:
@@ -143,14 +171,25 @@ class Reporting:
         """Use ``engine`` to resolve tasks and targets and ``store`` to keep reports."""
         self.engine = engine
         self.store = store
+        self.evidence = EvidenceStore(store.db)
+        self.chats = ChatSettings(store.db)
         store.bind(engine.programme.tasks, engine.programme.indicators)
 
     # -- the gate -------------------------------------------------------------
 
     def authorise(
-        self, sender: Sender, target: Task | Indicator | None, text: str, action: str
+        self,
+        sender: Sender,
+        target: Task | Indicator | None,
+        text: str,
+        action: str,
+        *,
+        admin_only: bool = False,
     ) -> Outcome | None:
         """The one gate every write passes: the sender's rights on ``target``, checked now.
+
+        ``admin_only``: the write is an admin's (a review): a reporter, even of the task's
+        lead body, is refused.
 
         Returns:
             None when the write may go ahead, else the refusal (an audit row is written).
@@ -161,13 +200,16 @@ class Reporting:
             member = self.store.member(sender.user_id)
             if member is None:
                 reason = NOT_A_MEMBER
+            elif admin_only and member.role != ADMIN:
+                reason = ADMINS_ONLY
             elif isinstance(target, Task):
                 reason = self.store.may_report_task(member, target)[1] or None
             elif isinstance(target, Indicator):
                 reason = self.store.may_report_indicator(member, target)[1] or None
-        return None if reason is None else self._refuse(sender, reason, text, action)
+        return None if reason is None else self.refuse(sender, reason, text, action)
 
-    def _refuse(self, sender: Sender, reason: str, text: str, action: str) -> Outcome:
+    def refuse(self, sender: Sender, reason: str, text: str, action: str) -> Outcome:
+        """Refuse a write: an audit row (unless the database is busy) and the one-line reason."""
         # The refusal stands even when the database is too busy for its audit row.
         with contextlib.suppress(DatabaseBusy):
             self.store.log_attempt(
@@ -199,6 +241,7 @@ class Reporting:
         task_code: str | None = None,
         percent: float | None = None,
         m: Markup = PLAIN,
+        attachment: Attachment | None = None,
     ) -> Outcome:
         """Take a report line (what follows /capnhat, or a reply to a task card).
 
@@ -209,6 +252,7 @@ class Reporting:
             task_code: The task, when the report replies to its card or was picked.
             percent: The percent picked by a button when the line gave several.
             m: Markup for the confirmation.
+            attachment: A file sent with the report (its caption was the report).
 
         Returns:
             The outcome; ``saved`` only after the row is committed.
@@ -221,7 +265,10 @@ class Reporting:
             return refused
         parsed = parse_report(text)
         if parsed.indicator:
-            return self._submit_indicator(parsed, sender, m)
+            checked = self._submit_indicator(parsed, sender, m)
+            if checked.kind == "saved" and attachment is not None:
+                checked.text += "\n" + m.italic(NOT_KEPT)
+            return checked
         code = task_code or parsed.code
         task = self.engine.task(code) if code else None
         if task is None and code:
@@ -234,7 +281,9 @@ class Reporting:
             if isinstance(found, Outcome):
                 return found
             task = found
-        return self.write_task(task, parsed, sender, today, m, percent=percent)
+        return self.write_task(
+            task, parsed, sender, today, m, percent=percent, attachment=attachment
+        )
 
     def percent_choices(self, text: str) -> tuple[float, ...]:
         """The distinct percents a report line gives, in order (for "which percent?")."""
@@ -261,6 +310,7 @@ class Reporting:
         m: Markup = PLAIN,
         *,
         percent: float | None = None,
+        attachment: Attachment | None = None,
     ) -> Outcome:
         """Check rights on ``task`` now and write the report (also after a button pick).
 
@@ -271,6 +321,7 @@ class Reporting:
             today: For the status line.
             m: Markup.
             percent: The percent picked by a button when the line had several.
+            attachment: A file kept with the report, in the same transaction.
 
         """
         refused = self.authorise(sender, task, parsed.text, "report")
@@ -284,15 +335,34 @@ class Reporting:
         if problem is not None:
             return problem
         note, cut = cap_note(parsed.note)
+        kept: Evidence | None = None
         try:
-            report = self.store.record_task(
-                task, **_author(sender), progress=parsed.percent, status=parsed.status, note=note
-            )
+            with write_lock(self.store.db):
+                report = self.store.record_task(
+                    task,
+                    **author_fields(sender),
+                    progress=parsed.percent,
+                    status=parsed.status,
+                    note=note,
+                )
+                if attachment is not None:
+                    kept = self.evidence.add(report, attachment, **_where(sender))
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
-        return Outcome("saved", self._confirm(task, report, today, m, cut=cut), report=report)
+        text = self._confirm(task, report, today, m, cut=cut, kept=kept)
+        short = _short(task, report, m) + (m.text(" · 📎 đã lưu minh chứng") if kept else "")
+        return Outcome("saved", text, report=report, short=short, evidence=kept)
 
-    def _confirm(self, task: Task, report: Report, today: date, m: Markup, *, cut: bool) -> str:
+    def _confirm(
+        self,
+        task: Task,
+        report: Report,
+        today: date,
+        m: Markup,
+        *,
+        cut: bool,
+        kept: Evidence | None = None,
+    ) -> str:
         lines = [
             m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(views.change_text(report)),
             m.text(shorten(task.content)),
@@ -301,6 +371,8 @@ class Reporting:
             lines.append(m.italic(f"Ghi chú: {report.note}"))
         if cut:
             lines.append(m.italic(f"Ghi chú dài quá {number(NOTE_LIMIT)} ký tự nên đã được cắt."))
+        if kept is not None:
+            lines.append(m.text(f"📎 Đã lưu minh chứng: {views.evidence_line(kept)}"))
         lines.append(m.text(views.state_line(task, self.store.state(task), today)))
         lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
@@ -323,7 +395,7 @@ class Reporting:
                 value=value,
                 value_text=parsed.value,
                 year=parsed.year,
-                **_author(sender),
+                **author_fields(sender),
                 note=note,
             )
         except DatabaseBusy:
@@ -336,7 +408,8 @@ class Reporting:
             m.text(compare(ind, value)),
             m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"),
         ]
-        return Outcome("saved", "\n".join(lines), report=report)
+        short = m.text(f"👍 Đã ghi nhận chỉ tiêu {name}{year}: {shown} · Báo cáo #{report.id}")
+        return Outcome("saved", "\n".join(lines), report=report, short=short)
 
     def _indicator_value(self, parsed: ParsedReport, ind: Indicator, m: Markup) -> float | Outcome:
         """The value of a target check-in, or why it cannot be read."""
@@ -375,7 +448,7 @@ class Reporting:
             now=now,
         )
         if reason is not None:
-            return self._refuse(sender, reason, text, "undo")
+            return self.refuse(sender, reason, text, "undo")
         try:
             undone = self.store.undo(report, user_id=sender.user_id, user_name=sender.name)
         except DatabaseBusy:
@@ -405,7 +478,7 @@ class Reporting:
             first, current, self.store.latest(current), user_id=sender.user_id, now=now
         )
         if reason is not None:
-            return self._refuse(sender, reason, text, "amend")
+            return self.refuse(sender, reason, text, "amend")
         parsed = parse_report(command_body(text), indicator=first.kind == "indicator")
         if isinstance(target, Task):
             return self._amend_task(target, first, parsed, sender, now, m)
@@ -427,7 +500,7 @@ class Reporting:
                 f"bản sửa nêu nhiệm vụ {parsed.code}, còn báo cáo #{first.id} là của nhiệm vụ "
                 f"{task.code}; hãy gửi báo cáo mới cho {parsed.code}"
             )
-            return self._refuse(sender, reason, parsed.text, "amend")
+            return self.refuse(sender, reason, parsed.text, "amend")
         problem = _problem(parsed, m)
         if problem is not None:
             if problem.kind == "choose_percent":
@@ -437,7 +510,7 @@ class Reporting:
         try:
             report = self.store.record_task(
                 task,
-                **_author(sender),
+                **author_fields(sender),
                 progress=parsed.percent,
                 status=parsed.status,
                 note=note,
@@ -466,7 +539,7 @@ class Reporting:
                 value=value,
                 value_text=parsed.value,
                 year=parsed.year,
-                **_author(sender),
+                **author_fields(sender),
                 note=note,
                 action="amend",
                 ref_report=first.id,
@@ -477,6 +550,42 @@ class Reporting:
             "saved",
             m.bold(f"✏️ Đã sửa báo cáo #{first.id}: ") + m.text(compare(ind, value)),
             report=report,
+        )
+
+    # -- evidence -------------------------------------------------------------------
+
+    def attach(
+        self, report_id: int, file: Attachment, sender: Sender, now: datetime, m: Markup = PLAIN
+    ) -> Outcome:
+        """Keep ``file`` as evidence of report ``report_id`` (a reply to its confirmation).
+
+        The sender's rights on the task are checked now, then
+        :func:`knowledge.write_rules.attach_refusal`.
+        """
+        report = self.store.report(report_id) if 0 < report_id < 2**63 else None
+        if report is None:
+            return Outcome("usage", m.text("Không tìm thấy báo cáo này."))
+        text = f"attach #{report_id} {file.file_name or file.kind}"
+        refused = self.authorise(sender, self.target_of(report), text, "attach")
+        if refused is not None:
+            return refused
+        reason = attach_refusal(
+            report, user_id=sender.user_id, undone=self.store.undone(report), now=now
+        )
+        if reason is not None:
+            return self.refuse(sender, reason, text, "attach")
+        try:
+            kept = self.evidence.add(report, file, **_where(sender))
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        if kept is None:
+            return Outcome("usage", m.text(f"Tệp này đã được gắn vào báo cáo #{report.id}."))
+        return Outcome(
+            "saved",
+            m.bold(f"📎 Đã lưu minh chứng cho báo cáo #{report.id} (nhiệm vụ {report.target}): ")
+            + m.text(views.evidence_line(kept)),
+            report=report,
+            evidence=kept,
         )
 
     # -- views --------------------------------------------------------------------
@@ -490,8 +599,9 @@ class Reporting:
         return views.overview(self.engine, self.store, today, m)
 
     def task_progress(self, task: Task, today: date, m: Markup = PLAIN) -> str:
-        """The task card with its status and its last 5 reports."""
-        return views.task_progress(self.engine, self.store, task, m)
+        """The task card with its status, its last 5 reports and its evidence."""
+        files = self.evidence.for_task(task_key(task))
+        return views.task_progress(self.engine, self.store, task, m, files)
 
     def agency_progress(self, name: str, today: date, m: Markup = PLAIN) -> str | None:
         """The status of every task a body leads, or None if the name is not a body."""
@@ -503,7 +613,19 @@ def _undo_hint() -> str:
     return f"Có thể hoàn tác trong {minutes} phút."
 
 
-def _author(sender: Sender) -> dict[str, Any]:
+def _short(task: Task, report: Report, m: Markup) -> str:
+    """The one-line confirmation of a task report (quiet groups)."""
+    return m.text(
+        f"👍 Đã ghi nhận nhiệm vụ {task.code}: {views.change_text(report)} · Báo cáo #{report.id}"
+    )
+
+
+def _where(sender: Sender) -> dict[str, int]:
+    """The message a file came with, as :meth:`EvidenceStore.add` takes it."""
+    return {"chat_id": sender.chat_id, "message_id": sender.message_id}
+
+
+def author_fields(sender: Sender) -> dict[str, Any]:
     """Who and where, as the store's record_* methods take them."""
     return {
         "user_id": sender.user_id,

@@ -10,6 +10,11 @@ One place says who may change what and until when:
   within :data:`EDIT_WINDOW` of the original report, only while the report is still
   the newest row on its task or target, never into another task. An older edit gets a
   line saying to send a new report.
+- **Evidence** (a file sent as a reply to the bot's confirmation of a report): only the
+  author, within :data:`EDIT_WINDOW` of the report, only on a task report or amendment
+  that has not been undone. (A file sent with the report itself is part of the report.)
+- **Review** rows (an admin's confirm or return) cannot be undone or edited; a return is
+  answered with a new report, a wrong confirmation with a return.
 - **Notes** are kept up to :data:`NOTE_LIMIT` characters; a longer note is cut and the
   confirmation says so.
 
@@ -21,12 +26,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from knowledge.progress import Report
+from knowledge.progress import WRITTEN, Report
 
 __all__ = [
     "EDIT_WINDOW",
     "NOTE_LIMIT",
     "UNDO_WINDOW",
+    "attach_refusal",
     "cap_note",
     "edit_refusal",
     "undo_refusal",
@@ -71,6 +77,8 @@ def undo_refusal(
     """
     if report.action == "undo":
         return "không hoàn tác được một lần hoàn tác"
+    if report.action not in WRITTEN:
+        return "không hoàn tác được việc xác nhận hay trả lại của quản trị viên"
     if report.user_id != user_id:
         return "chỉ người gửi báo cáo được hoàn tác"
     if undone:
@@ -103,6 +111,34 @@ def edit_refusal(
         hours = int(EDIT_WINDOW.total_seconds() // 3600)
         return f"chỉ sửa được báo cáo trong vòng {hours} giờ; hãy gửi báo cáo mới bằng /capnhat"
     return _later(current, latest)
+
+
+def attach_refusal(report: Report, *, user_id: int, undone: bool, now: datetime) -> str | None:
+    """Why ``user_id`` may not attach a file to ``report`` now, or None when they may.
+
+    Args:
+        report: The report the file would be evidence of.
+        user_id: Who sent the file.
+        undone: Whether an undo row already reverses ``report``.
+        now: The current time (aware).
+
+    Returns:
+        One Vietnamese reason, or None.
+
+    """
+    if report.kind != "task" or report.action not in WRITTEN:
+        return "minh chứng chỉ gắn được vào báo cáo tiến độ nhiệm vụ"
+    if report.user_id != user_id:
+        return "chỉ người gửi báo cáo được gắn minh chứng vào báo cáo đó"
+    if undone:
+        return f"báo cáo #{report.id} đã được hoàn tác"
+    if now - datetime.fromisoformat(report.at) > EDIT_WINDOW:
+        hours = int(EDIT_WINDOW.total_seconds() // 3600)
+        return (
+            f"chỉ gắn được minh chứng trong vòng {hours} giờ sau báo cáo; hãy gửi báo cáo mới "
+            "kèm tệp (chú thích của tệp là /capnhat ...)"
+        )
+    return None
 
 
 def cap_note(note: str) -> tuple[str, bool]:

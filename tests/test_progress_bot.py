@@ -56,9 +56,9 @@ def reports(app):
 async def test_admin_and_reporter_update_tasks(bot):
     fake, app = bot
     await feed(app, message("/capnhat 5.3 60% đã ban hành kế hoạch", GROUP, ADMIN))
-    assert "✅ Đã ghi nhận nhiệm vụ 5.3" in last_text(fake)
+    assert "👍 Đã ghi nhận nhiệm vụ 5.3" in last_text(fake)  # quiet in groups
     await feed(app, message("/capnhat II.3 hoàn thành", GROUP, REPORTER))
-    assert "✅ Đã ghi nhận nhiệm vụ II.3" in last_text(fake)
+    assert "👍 Đã ghi nhận nhiệm vụ II.3" in last_text(fake)
     rows = reports(app)
     assert [(r["target"], r["user_id"], r["new_progress"]) for r in rows] == [
         ("5.3", ADMIN["id"], 60.0),
@@ -130,7 +130,7 @@ async def test_reply_to_a_task_card_updates_it(bot):
     card = fake.calls_of("sendMessage")[-1].result
     assert "📌 Nhiệm vụ II.4" in card["text"]
     await feed(app, message("70% đã trình Ban Thường vụ", GROUP, REPORTER, reply_to=card))
-    assert "✅ Đã ghi nhận nhiệm vụ II.4" in last_text(fake)
+    assert "👍 Đã ghi nhận nhiệm vụ II.4" in last_text(fake)
     (row,) = reports(app)
     assert (row["target"], row["new_progress"], row["note"]) == (
         "II.4",

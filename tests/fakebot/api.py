@@ -235,6 +235,8 @@ class FakeTelegram:
         self._next_update_id = 1
         self._faults: dict[str, deque[_Fault]] = {}
         self._messages: dict[tuple[int | str, int], JsonDict] = {}
+        # Reactions the bot set: (chat_id, message_id) -> emojis.
+        self.reactions: dict[tuple[int | str, int], list[str]] = {}
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._files: dict[str, JsonDict] = {}
@@ -1206,12 +1208,26 @@ class FakeTelegram:
     def _true(self, params: JsonDict, files: dict[str, UploadedFile]) -> Any:
         return True
 
+    def _m_setMessageReaction(self, params: JsonDict, files: dict[str, UploadedFile]) -> Any:
+        """Validate the reaction (emoji, at most one for a bot) and record it on the message."""
+        self._check_chat(_canonical_chat_id(params.get("chat_id")))
+        if not isinstance(params.get("message_id"), int):
+            raise ApiError(400, "Bad Request: message identifier is not specified")
+        reaction = params.get("reaction") or []
+        if not isinstance(reaction, list) or len(reaction) > 1:
+            raise ApiError(400, "Bad Request: REACTIONS_TOO_MANY")
+        for item in reaction:
+            if not isinstance(item, dict) or item.get("type") != "emoji" or not item.get("emoji"):
+                raise ApiError(400, "Bad Request: REACTION_INVALID")
+        key = (_canonical_chat_id(params.get("chat_id")), params["message_id"])
+        self.reactions[key] = [item["emoji"] for item in reaction]
+        return True
+
     _m_close = _true
     _m_logOut = _true
     _m_leaveChat = _true
     _m_pinChatMessage = _true
     _m_unpinChatMessage = _true
-    _m_setMessageReaction = _true
     _m_setMyDescription = _true
     _m_setMyShortDescription = _true
     _m_setMyName = _true

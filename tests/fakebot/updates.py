@@ -24,6 +24,7 @@ __all__ = [
     "channel_post",
     "chat_member",
     "detect_entities",
+    "document_message",
     "edited_message",
     "group_chat",
     "inline_query",
@@ -365,6 +366,43 @@ def photo_message(
             ("y", 158233, 1280, 960),
         )
     ]
+    if caption:
+        msg["caption"] = caption
+        found = detect_entities(caption)
+        if found:
+            msg["caption_entities"] = found
+    return {"message": msg}
+
+
+def document_message(
+    chat: JsonDict | None = None,
+    from_user: JsonDict | None = None,
+    *,
+    file_name: str = "quyet-dinh.pdf",
+    mime_type: str = "application/pdf",
+    file_size: int = 48213,
+    caption: str | None = None,
+    message_id: int | None = None,
+    reply_to: JsonDict | None = None,
+    forward_from: JsonDict | None = None,
+    file_ids: tuple[str, str] | None = None,
+) -> JsonDict:
+    """A document, optionally with a caption (entities detected), a reply or a forward."""
+    if from_user is None and chat is None:
+        from_user = user()
+    chat = chat or private_chat(from_user)
+    msg = _build_message(
+        "", chat, from_user, message_id=message_id, reply_to=reply_to, forward_from=forward_from
+    )
+    del msg["text"]
+    file_id, unique = file_ids or _file_ids_pair("BQACAgIAAxkBAAI")
+    msg["document"] = {
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_id": file_id,
+        "file_unique_id": unique,
+        "file_size": file_size,
+    }
     if caption:
         msg["caption"] = caption
         found = detect_entities(caption)
