@@ -45,8 +45,9 @@ def visible(piece: str) -> str:
 def check(text: str, limit: int, *, exact: bool = True) -> list[str]:
     """Split ``text`` and check every piece; return the pieces.
 
-    With ``exact=False`` (runs of whitespace longer than half the limit) blank pieces may be
-    left out, so only the non-blank text is compared.
+    With ``exact=False`` blank pieces may be left out (a run of whitespace longer than half
+    the limit, or whitespace between tags that fill a small limit), so only the non-blank text
+    is compared.
     """
     pieces = split_message(text, limit)
     for piece in pieces:
@@ -97,7 +98,9 @@ MESSAGES = st.lists(st.recursive(_TEXT, _wrap, max_leaves=25), min_size=1, max_s
 @settings(max_examples=150, deadline=None)
 @given(text=MESSAGES, limit=st.integers(40, 400))
 def test_pieces_are_balanced_short_and_keep_the_text(text: str, limit: int) -> None:
-    check(text, limit)
+    # A piece that would hold only whitespace (tags can fill a small limit) is left out, as
+    # Telegram refuses blank messages and trims every message anyway: compare visible text.
+    check(text, limit, exact=False)
 
 
 @settings(max_examples=20, deadline=None)
