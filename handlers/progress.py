@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
-from handlers import evidence, review
+from handlers import board, evidence, review
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
 from handlers.replies import reply_pieces
@@ -167,13 +167,13 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 def _task_keyboard(
     context: ContextTypes.DEFAULT_TYPE, task: Task | None, message: Message
 ) -> InlineKeyboardMarkup | None:
-    """Under one task's progress: a button per evidence file, and review buttons for admins.
+    """The buttons under /tiendo: evidence and review for a task, the board for the overview.
 
     Review buttons are offered only when the one asking is an admin now (anyone may press a
     button they see; the press is checked again).
     """
-    if task is None:
-        return None
+    if task is None:  # the overview: the board's button, in a private chat when it is on
+        return board.board_markup(context, message.chat.type)
     service = reporting(context)
     rows = evidence.rows(service.evidence.for_task(task_key(task)))
     user = message.from_user

@@ -7,12 +7,12 @@ to :class:`knowledge.engine.Engine` when it builds it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
 
-from knowledge.formatting import day, number
 from knowledge.model import Task
 from knowledge.progress import OVERDUE, ProgressStore, TaskState, task_status
+from knowledge.progress_views import state_line
 from knowledge.quarters import deadline_of
 
 __all__ = ["ProgressView", "StoreProgress"]
@@ -50,15 +50,8 @@ class StoreProgress:
         return task_status(task, self._state(task), self.today())
 
     def line(self, task: Task) -> str:
-        """``Tình trạng: <label> (<progress>, <status>; cập nhật <day>)``."""
-        state = self._state(task)
-        label = task_status(task, state, self.today())
-        if not state.reports:
-            return f"Tình trạng: {label}"
-        when = datetime.fromisoformat(state.last_at).date()
-        progress = f"{number(state.progress)}%" if state.progress is not None else ""
-        figures = ", ".join(x for x in (progress, state.status) if x)
-        return f"Tình trạng: {label} ({figures}; cập nhật {day(when)})"
+        """The same "Tình trạng: …" line as /tiendo and the digest (one source of truth)."""
+        return state_line(task, self._state(task), self.today())
 
     def due_soon(self, task: Task, days: int = 30) -> bool:
         """Not done, not overdue, and due within ``days``."""
