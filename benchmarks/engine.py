@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from knowledge.engine import Engine
-from knowledge.parser import parse_programme
-from knowledge.store import open_database
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.store import open_database
 from tests.scoring import evaluate, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]

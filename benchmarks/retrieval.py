@@ -14,9 +14,9 @@ from pathlib import Path
 
 from benchmarks.engine import SECOND, SETS
 from knowledge.engine import Engine
-from knowledge.parser import parse_programme
-from knowledge.query import parse_query
-from knowledge.store import open_database
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.store import open_database
+from knowledge.qa.query import parse_query
 from tests.scoring import hit, load_cases
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -51,15 +51,15 @@ from handlers import (
 )
 from handlers.commands import BOARD_COMMAND
 from handlers.context import CONVERSATIONS, ENGINE, REPORTING, SUBSCRIPTIONS, now
-from knowledge.chats import ChatRegistry
-from knowledge.digest import SubscriptionStore
+from knowledge.digest.chats import ChatRegistry
+from knowledge.digest.daily import SubscriptionStore
 from knowledge.engine import Engine
-from knowledge.office import BOT_USERNAME, OfficeSettings
-from knowledge.progress import ProgressStore
+from knowledge.programme.store import open_database
+from knowledge.progress.log import ProgressStore
+from knowledge.progress.office import BOT_USERNAME, OfficeSettings
+from knowledge.progress.reporting import Reporting
 from knowledge.qa.conversation import ConversationMemory
 from knowledge.qa.progress_view import StoreProgress
-from knowledge.reporting import Reporting
-from knowledge.store import open_database
 
 __all__ = ["ALLOWED_UPDATES", "DB", "build_application"]
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from knowledge.board import Board, scope_for
-from knowledge.initdata import InitDataError, verify
-from knowledge.reporting import Reporting
+from knowledge.digest.board import Board, scope_for
+from knowledge.digest.initdata import InitDataError, verify
+from knowledge.progress.reporting import Reporting
 
 __all__ = ["HEADER", "BoardServer"]
 

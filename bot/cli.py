@@ -15,9 +15,7 @@ from typing import Any, TextIO
 
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
-from knowledge.progress import ProgressStore
-from knowledge.qa.conversation import ConversationMemory
-from knowledge.store import (
+from knowledge.programme.store import (
     database_path,
     document_stats,
     documents,
@@ -27,6 +25,8 @@ from knowledge.store import (
     remove_document,
     stats,
 )
+from knowledge.progress.log import ProgressStore
+from knowledge.qa.conversation import ConversationMemory
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -145,8 +145,8 @@ def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
 
 def _read_files(paths: list[str]) -> list[tuple[str, str]]:
     """(source, text) for each path, or the bundled programme when none is given."""
-    from knowledge.sources import read_source
-    from knowledge.store import bundled_text
+    from knowledge.programme.sources import read_source
+    from knowledge.programme.store import bundled_text
 
     if not paths:
         return [("bundled", bundled_text())]
@@ -154,7 +154,7 @@ def _read_files(paths: list[str]) -> list[tuple[str, str]]:
 
 
 def _cmd_load(args: argparse.Namespace, db_path: Path) -> int:
-    from knowledge.progress import write_lock
+    from knowledge.progress.log import write_lock
 
     try:
         texts = _read_files(args.path)
@@ -303,7 +303,7 @@ def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
         if not hits:
             print(f"ctbot users: no target matches {words!r}", file=sys.stderr)
             return 2
-        from knowledge.progress import indicator_key
+        from knowledge.progress.log import indicator_key
 
         store.assign_indicator(args.user_id, indicator_key(engine.indicators[hits[0].id]))
         print(f"assigned target: {hits[0].title}")
@@ -316,8 +316,8 @@ def _cmd_invites(args: argparse.Namespace, engine: Engine, store: ProgressStore)
 
     from telegram.helpers import create_deep_linked_url
 
-    from knowledge.invites import InviteStore
-    from knowledge.office import BOT_USERNAME, OfficeSettings
+    from knowledge.progress.invites import InviteStore
+    from knowledge.progress.office import BOT_USERNAME, OfficeSettings
 
     invites, now = InviteStore(store.db), datetime.now(UTC)
     if args.users_command == "invites":
@@ -351,7 +351,7 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     from datetime import datetime
 
     from bot.settings import Settings
-    from knowledge.export import export_csv, export_xlsx
+    from knowledge.progress.export import export_csv, export_xlsx
 
     engine, store = _services(db_path)
     tz = Settings.from_env(require_token=False).timezone
@@ -378,10 +378,10 @@ def _export_range(
     import io
     from datetime import datetime
 
-    from knowledge.deadlines import parse_day
-    from knowledge.period_report import COLUMNS, build_report, report_xlsx
-    from knowledge.periods import RANGE, Period
-    from knowledge.reporting import Reporting
+    from knowledge.progress.deadlines import parse_day
+    from knowledge.progress.period_report import COLUMNS, build_report, report_xlsx
+    from knowledge.progress.periods import RANGE, Period
+    from knowledge.progress.reporting import Reporting
 
     start, end = parse_day(args.start or ""), parse_day(args.end or "")
     if start is None or end is None or end < start:
@@ -412,8 +412,8 @@ def _cmd_digest(args: argparse.Namespace, db_path: Path) -> int:
     from datetime import datetime
 
     from bot.settings import Settings
-    from knowledge.digest import SubscriptionStore, build_digest
-    from knowledge.reporting import Reporting
+    from knowledge.digest.daily import SubscriptionStore, build_digest
+    from knowledge.progress.reporting import Reporting
 
     engine, store = _services(db_path)
     subs = SubscriptionStore(store.db)

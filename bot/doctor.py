@@ -35,7 +35,7 @@ __all__ = ["Check", "describe_webhook_info", "doctor", "run_checks", "vietnamese
 
 State = Literal["ok", "fail", "warn", "skip"]
 MARKS: dict[State, str] = {"ok": "✓", "fail": "✗", "warn": "⚠", "skip": "–"}
-CHART_FAMILY = "DejaVu Sans"  # what knowledge/chart.py draws with
+CHART_FAMILY = "DejaVu Sans"  # what knowledge/digest/chart.py draws with
 OCR_LANGUAGE = "vie"
 
 

@@ -29,7 +29,7 @@ from bot.fairness import FairUpdateProcessor
 from bot.logs import Redactor, install_excepthooks, setup_logging
 from bot.settings import Settings
 from bot.webhook import WebhookSettings
-from knowledge.store import open_database
+from knowledge.programme.store import open_database
 
 __all__ = ["explain", "listen_problem", "run"]
 

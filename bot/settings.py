@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.fairness import Fairness
-from knowledge.store import DEFAULT_DB, database_path
+from knowledge.programme.store import DEFAULT_DB, database_path
 
 __all__ = ["ENVIRONMENT", "Settings", "SettingsError"]
 

@@ -7,10 +7,10 @@ from datetime import datetime, tzinfo
 
 from telegram.ext import Application, ContextTypes
 
-from knowledge.digest import SubscriptionStore
+from knowledge.digest.daily import SubscriptionStore
 from knowledge.engine import Engine
+from knowledge.progress.reporting import Reporting
 from knowledge.qa.conversation import ConversationMemory
-from knowledge.reporting import Reporting
 
 __all__ = [
     "CLOCK",

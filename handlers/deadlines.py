@@ -17,7 +17,10 @@ from handlers.chunks import split_message
 from handlers.context import now, reporting, subscriptions, timezone
 from handlers.digest import deliver
 from handlers.markup import HTML
-from knowledge.deadlines import (
+from knowledge.formatting import day
+from knowledge.programme.model import Task
+from knowledge.programme.quarters import deadline_of
+from knowledge.progress.deadlines import (
     DAY_OFF,
     DEFAULT_LEADS,
     LEADS_KEY,
@@ -28,14 +31,11 @@ from knowledge.deadlines import (
     parse_day,
     reporters_for,
 )
-from knowledge.formatting import day
-from knowledge.model import Task
-from knowledge.office import OfficeSettings
-from knowledge.progress import ADMIN, DONE_LATE, DONE_ON_TIME, task_key, task_status
-from knowledge.progress_views import pct_text
-from knowledge.quarters import deadline_of
+from knowledge.progress.log import ADMIN, DONE_LATE, DONE_ON_TIME, task_key, task_status
+from knowledge.progress.office import OfficeSettings
+from knowledge.progress.reporting import Reporting
+from knowledge.progress.views import pct_text
 from knowledge.render import shorten
-from knowledge.reporting import Reporting
 
 __all__ = ["calendar_command", "remind_deadlines", "schedule_deadlines", "send_overdue"]
 

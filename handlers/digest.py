@@ -15,7 +15,7 @@ from handlers.chat_admin import may_manage
 from handlers.chunks import split_message
 from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
 from handlers.markup import HTML
-from knowledge.digest import (
+from knowledge.digest.daily import (
     Subscription,
     SubscriptionStore,
     build_digest,
@@ -24,7 +24,7 @@ from knowledge.digest import (
     parse_schedule,
     stale_by_agency,
 )
-from knowledge.progress import REPORTER
+from knowledge.progress.log import REPORTER
 
 __all__ = [
     "chart_command",
@@ -175,7 +175,7 @@ async def _send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str
 
 
 async def _send_chart(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    from knowledge.chart import TargetProgress, progress_chart
+    from knowledge.digest.chart import TargetProgress, progress_chart
 
     service = reporting(context)
     by_part, targets = chart_data(service, now(context).date())

@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes, filters
 from handlers.context import reporting
 from handlers.markup import HTML
 from handlers.senders import sender_of
-from knowledge.evidence import DOCUMENT, PHOTO, Attachment, Evidence
+from knowledge.progress.evidence import DOCUMENT, PHOTO, Attachment, Evidence
 
 __all__ = [
     "EVIDENCE_PATTERN",

@@ -16,7 +16,7 @@ __all__ = ["ALLOWED_CHATS", "follow_migration", "gate"]
 log = logging.getLogger(__name__)
 
 # bot_data key: frozenset of chat ids served (empty = every chat). At start it holds
-# CTBOT_ALLOWED_CHATS and the ids those chats migrated to (knowledge.chats).
+# CTBOT_ALLOWED_CHATS and the ids those chats migrated to (knowledge.digest.chats).
 ALLOWED_CHATS = "allowed_chats"
 # Commands that write; other bots' attempts at them are audited, then dropped.
 WRITE_COMMANDS = ("/capnhat", "/quyen", "/dangky", "/huydangky", "/xacnhan", "/tralai", "/imlang")

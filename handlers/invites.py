@@ -23,8 +23,8 @@ from handlers.context import engine, now, reporting, subscriptions
 from handlers.digest import deliver
 from handlers.markup import HTML
 from knowledge.formatting import day
-from knowledge.invites import ACTIVE, EXPIRED, REVOKED, USED, Invite, InviteStore
-from knowledge.progress import ADMIN, REPORTER
+from knowledge.progress.invites import ACTIVE, EXPIRED, REVOKED, USED, Invite, InviteStore
+from knowledge.progress.log import ADMIN, REPORTER
 
 __all__ = ["invite_command", "open_invite"]
 

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from handlers.digest import deliver, follow_migration, pause_chat, resume_chat
 from handlers.markup import HTML
-from knowledge.digest import Subscription
+from knowledge.digest.daily import Subscription
 
 __all__ = ["GREETING", "greeting", "migrated", "my_chat_member"]
 

@@ -22,9 +22,9 @@ from telegram.ext import Application
 
 from handlers.commands import COMMANDS
 from handlers.context import REPORTING
-from knowledge.office import OfficeSettings
-from knowledge.progress import ADMIN
-from knowledge.reporting import Reporting
+from knowledge.progress.log import ADMIN
+from knowledge.progress.office import OfficeSettings
+from knowledge.progress.reporting import Reporting
 
 __all__ = ["admin_menu", "publish_menus", "refresh_admin_menus", "set_description"]
 

@@ -18,11 +18,11 @@ from handlers.markup import HTML
 from handlers.replies import reply_pieces
 from handlers.report_buttons import Pending, keyboard_for, quiet_here, react
 from handlers.senders import sender_of
-from knowledge.evidence import Attachment
-from knowledge.model import Task
-from knowledge.progress import ADMIN, task_key
-from knowledge.report_text import parse_report
-from knowledge.reporting import Outcome
+from knowledge.programme.model import Task
+from knowledge.progress.evidence import Attachment
+from knowledge.progress.log import ADMIN, task_key
+from knowledge.progress.report_text import parse_report
+from knowledge.progress.reporting import Outcome
 
 __all__ = [
     "CAPTION_REPORT",

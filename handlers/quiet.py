@@ -7,7 +7,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
 from handlers.context import reporting
-from knowledge.progress import ADMIN
+from knowledge.progress.log import ADMIN
 
 __all__ = ["quiet_command"]
 

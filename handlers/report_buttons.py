@@ -22,10 +22,10 @@ from telegram.ext import ContextTypes
 
 from handlers.context import engine, now, reporting
 from handlers.markup import HTML
-from knowledge.evidence import Attachment
 from knowledge.formatting import number
-from knowledge.report_text import command_body
-from knowledge.reporting import Outcome, Sender
+from knowledge.progress.evidence import Attachment
+from knowledge.progress.report_text import command_body
+from knowledge.progress.reporting import Outcome, Sender
 
 __all__ = [
     "PERCENT_PATTERN",

@@ -18,15 +18,15 @@ from handlers.chunks import split_message
 from handlers.context import engine, now, reporting, subscriptions, timezone
 from handlers.digest import Send, deliver
 from handlers.markup import HTML
-from knowledge.deadlines import CalendarStore
-from knowledge.period_report import (
+from knowledge.progress.deadlines import CalendarStore
+from knowledge.progress.period_report import (
     PeriodReport,
     ReportSubscriptions,
     build_report,
     report_text,
     report_xlsx,
 )
-from knowledge.periods import KINDS, Period, current, parse_kind, parse_period, previous
+from knowledge.progress.periods import KINDS, Period, current, parse_kind, parse_period, previous
 
 __all__ = [
     "REPORT_SUBSCRIBE",

@@ -2,7 +2,7 @@
 
 "✅ Xác nhận hoàn thành" confirms at once. "↩️ Trả lại" asks for the reason with a
 ForceReply prompt; the reason is the reply to that prompt (or ``/tralai 5.3 <lý do>``
-directly). Every press, reply and command goes through :mod:`knowledge.review`, which
+directly). Every press, reply and command goes through :mod:`knowledge.progress.review`, which
 checks that the one acting is an admin *now* and that the task is done now. The author
 of the completion report is told in private (via :func:`handlers.digest.deliver`).
 """
@@ -19,10 +19,10 @@ from handlers.context import engine, reporting
 from handlers.digest import deliver
 from handlers.markup import HTML
 from handlers.senders import sender_of
-from knowledge import review
-from knowledge.model import Task
-from knowledge.progress import RETURN, TaskState
-from knowledge.reporting import Sender
+from knowledge.programme.model import Task
+from knowledge.progress import review
+from knowledge.progress.log import RETURN, TaskState
+from knowledge.progress.reporting import Sender
 
 __all__ = [
     "REVIEW_PATTERN",

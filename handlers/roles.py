@@ -24,7 +24,7 @@ from handlers.markup import HTML
 from handlers.menus import refresh_admin_menus
 from handlers.replies import reply_pieces
 from knowledge.errors import KnowledgeError
-from knowledge.progress import ADMIN, REPORTER, ProgressStore, indicator_key
+from knowledge.progress.log import ADMIN, REPORTER, ProgressStore, indicator_key
 from knowledge.render import shorten
 from knowledge.text import fold
 

@@ -1,10 +1,10 @@
-"""Who sent a message and how, as the write path's :class:`~knowledge.reporting.Sender`."""
+"""Who sent a message and how, as the write path's ``Sender`` (knowledge.progress.reporting)."""
 
 from __future__ import annotations
 
 from telegram import Message
 
-from knowledge.reporting import Sender
+from knowledge.progress.reporting import Sender
 
 __all__ = ["sender_of"]
 

@@ -9,7 +9,7 @@ from handlers.commands import COMMANDS
 from handlers.context import engine, now, subscriptions
 from handlers.invites import open_invite
 from handlers.markup import HTML
-from knowledge.invites import is_invite_payload
+from knowledge.progress.invites import is_invite_payload
 
 __all__ = ["help_command", "help_text", "start"]
 

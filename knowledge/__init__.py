@@ -5,8 +5,8 @@ one client of it, the command line another.
 """
 
 from knowledge.errors import KnowledgeError, ProgrammeFormatError
-from knowledge.model import Agency, Indicator, Passage, Programme, Responsibility, Task
-from knowledge.parser import parse_programme
+from knowledge.programme.model import Agency, Indicator, Passage, Programme, Responsibility, Task
+from knowledge.programme.parser import parse_programme
 
 __all__ = [
     "Agency",

@@ -3,21 +3,21 @@
 :class:`Engine` is a facade over the question pipeline (:mod:`knowledge.qa`): ``ask`` runs
 normalise → understand → retrieve → decide → compose (:mod:`knowledge.qa.pipeline`), and the
 record look-ups, cards and browsing come from :class:`knowledge.qa.records.RecordAnswerer` and
-:class:`knowledge.catalog.Catalog`. When nothing matches well enough it says so and suggests
+:class:`knowledge.qa.catalog.Catalog`. When nothing matches well enough it says so and suggests
 the closest items instead of presenting an unrelated one as the answer.
 """
 
 from __future__ import annotations
 
-from knowledge.model import Programme
+from knowledge.programme.model import Programme
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.conversation import Context
 from knowledge.qa.pipeline import Pipeline
 from knowledge.qa.progress_view import ProgressView
+from knowledge.qa.query import intent_vocabulary
 from knowledge.qa.records import RecordAnswerer
 from knowledge.qa.retrieve import RANKING
 from knowledge.qa.typos import TypoCorrector
-from knowledge.query import intent_vocabulary
 from knowledge.render import PLAIN, Markup
 
 __all__ = ["FOUND_THRESHOLD", "Answer", "Context", "Engine", "Result"]
@@ -47,7 +47,7 @@ class Engine(RecordAnswerer):
 
     @classmethod
     def from_database(cls, db: object, progress: ProgressView | None = None) -> Engine:
-        """Build the engine from a database filled by :func:`knowledge.store.load_programme`.
+        """Build the engine from a database filled by ``knowledge.programme.store.load_programme``.
 
         Args:
             db: A ``sqlite_utils.Database``.
@@ -58,7 +58,7 @@ class Engine(RecordAnswerer):
             programme of this size is faster than a round trip to FTS5.
 
         """
-        from knowledge.store import read_programme
+        from knowledge.programme.store import read_programme
 
         return cls(read_programme(db), progress)  # type: ignore[arg-type]
 

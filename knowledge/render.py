@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from knowledge.agencies import agency_key
 from knowledge.formatting import count
-from knowledge.lexicon import expand_display
-from knowledge.model import Indicator, Passage, Responsibility, Section, Task
+from knowledge.programme.agencies import agency_key
+from knowledge.programme.model import Indicator, Passage, Responsibility, Section, Task
+from knowledge.qa.lexicon import expand_display
 
 __all__ = [
     "PLAIN",

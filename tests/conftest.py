@@ -9,8 +9,8 @@ import pytest
 from sqlite_utils import Database
 
 from knowledge.engine import Engine
-from knowledge.parser import parse_programme
-from knowledge.store import bundled_text, open_database
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.store import bundled_text, open_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).parent / "data"

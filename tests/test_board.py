@@ -1,4 +1,4 @@
-"""The board's data (knowledge/board.py): the same counts as /tiendo, scopes, lists, pages."""
+"""The board's data (knowledge/digest/board.py): the counts of /tiendo, scopes, lists, pages."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from knowledge import progress_views
-from knowledge.board import Board, scope_for
-from knowledge.board_svg import status_bars, target_bars
-from knowledge.progress import (
+from knowledge.digest.board import Board, scope_for
+from knowledge.digest.board_svg import status_bars, target_bars
+from knowledge.progress import views as progress_views
+from knowledge.progress.log import (
     ADMIN,
     NO_REPORT,
     OVERDUE,

@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
-from knowledge import progress_views
-from knowledge.initdata import sign
-from knowledge.progress import NO_REPORT, STATUS_LABELS
+from knowledge.digest.initdata import sign
+from knowledge.progress import views as progress_views
+from knowledge.progress.log import NO_REPORT, STATUS_LABELS
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, message, private_chat, user
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, quote
 
 import pytest
 
-from knowledge.initdata import InitDataError, sign, verify
+from knowledge.digest.initdata import InitDataError, sign, verify
 
 TOKEN = "123456:TEST-token-for-the-board"
 NOW = 1_700_000_000

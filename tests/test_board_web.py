@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from bot.settings import Settings, SettingsError
 from handlers.board import board_markup
-from knowledge.initdata import sign
+from knowledge.digest.initdata import sign
 from tests.botkit import feed, obj, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, private_chat, user
 

@@ -13,7 +13,7 @@ from bot.app import build_application
 from bot.settings import Settings
 from handlers.commands import COMMANDS
 from handlers.markup import HTML
-from knowledge.store import bundled_text, load_programme, open_database
+from knowledge.programme.store import bundled_text, load_programme, open_database
 from tests.botkit import feed, obj, started_app
 from tests.fakebot import (
     FakeTelegram,

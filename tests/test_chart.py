@@ -17,7 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from knowledge.chart import (
+from knowledge.digest.chart import (
     NO_DATA,
     STATUS_COLOURS,
     TargetProgress,

@@ -1,4 +1,4 @@
-"""Chat migrations and paused chats (knowledge/chats.py), and the fake's per-chat faults."""
+"""Chat migrations and paused chats (knowledge/digest/chats.py), and the fake's per-chat faults."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from telegram import ChatMemberBanned, ChatMemberLeft, ChatMemberMember, ChatMem
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import Application
 
-from knowledge.chats import ChatRegistry, Migration, Pause, chat_ids, reports_in_chat
-from knowledge.digest import DEFAULT_DAYS, Subscription, SubscriptionStore
+from knowledge.digest.chats import ChatRegistry, Migration, Pause, chat_ids, reports_in_chat
+from knowledge.digest.daily import DEFAULT_DAYS, Subscription, SubscriptionStore
 from knowledge.engine import Engine
-from knowledge.progress import ProgressStore
+from knowledge.progress.log import ProgressStore
 from tests.fakebot import (
     BOT_USER,
     FakeBotApiServer,
@@ -33,7 +33,7 @@ NOW = datetime(2026, 12, 1, 7, 30, tzinfo=VN)
 OLD, NEW, NEWER = -4001, -1004001, -1004002
 
 
-# ---------------------------------------------------------------- knowledge/chats.py
+# ---------------------------------------------------------------- knowledge/digest/chats.py
 def test_migrations_are_recorded_once_and_followed_both_ways(db):
     chats = ChatRegistry(db)
     assert chats.record_migration(OLD, NEW, NOW) is True

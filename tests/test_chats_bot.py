@@ -15,7 +15,7 @@ import pytest_asyncio
 from bot.cli import main
 from handlers.context import CLOCK
 from handlers.gate import ALLOWED_CHATS
-from knowledge.digest import DEFAULT_DAYS, Subscription, SubscriptionStore
+from knowledge.digest.daily import DEFAULT_DAYS, Subscription, SubscriptionStore
 from tests.botkit import feed, started_app
 from tests.fakebot import (
     FakeTelegram,

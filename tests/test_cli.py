@@ -136,9 +136,9 @@ def _with_reports(db_path):
     from datetime import date
 
     from knowledge.engine import Engine
-    from knowledge.progress import ProgressStore
-    from knowledge.reporting import Reporting, Sender
-    from knowledge.store import open_database
+    from knowledge.programme.store import open_database
+    from knowledge.progress.log import ProgressStore
+    from knowledge.progress.reporting import Reporting, Sender
 
     db = open_database(db_path)
     service = Reporting(Engine.from_database(db), ProgressStore(db, [1]))

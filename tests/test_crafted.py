@@ -16,7 +16,7 @@ from handlers.chunks import LIMIT, utf16_len
 from handlers.errors import SORRY
 from handlers.replies import reply_pieces
 from handlers.roles import MAX_USER_ID, parse_user_id
-from knowledge.write_rules import NOTE_LIMIT
+from knowledge.progress.write_rules import NOTE_LIMIT
 from tests.botkit import feed, obj, started_app
 from tests.fakebot import (
     FakeTelegram,

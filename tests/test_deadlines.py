@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from knowledge.deadlines import (
+from knowledge.programme.model import Task
+from knowledge.progress.deadlines import (
     DAY_OFF,
     MAKEUP,
     CalendarStore,
@@ -17,7 +18,6 @@ from knowledge.deadlines import (
     parse_day,
     reporters_for,
 )
-from knowledge.model import Task
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, message, private_chat, user
 
@@ -85,7 +85,7 @@ def test_due_reminders_one_per_task_nearest_rule():
 
 
 def test_reporters_of_lead_and_coordinating_bodies():
-    from knowledge.progress import Member
+    from knowledge.progress.log import Member
 
     task = _task("3.1", "Quý I năm 2027", lead="Sở Y tế", coordinating="Sở Tài chính, Sở Nội vụ")
     members = [

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import pytest_asyncio
 
-from knowledge.digest import (
+from knowledge.digest.daily import (
     DEFAULT_DAYS,
     Subscription,
     SubscriptionStore,
@@ -19,8 +19,8 @@ from knowledge.digest import (
     parse_schedule,
 )
 from knowledge.engine import Engine
-from knowledge.progress import ProgressStore
-from knowledge.reporting import Reporting
+from knowledge.progress.log import ProgressStore
+from knowledge.progress.reporting import Reporting
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, user
 

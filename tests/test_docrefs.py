@@ -1,4 +1,5 @@
-"""Document numbers in notes and captions (knowledge.docrefs): a tuning set and a held-out
+"""Document numbers in notes and captions (knowledge.progress.doc_numbers): a tuning set and a
+held-out
 set written before the patterns were last changed and never used to change them."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from knowledge.docrefs import DocRef, find_refs, refs_text
+from knowledge.progress.doc_numbers import DocRef, find_refs, refs_text
 
 TUNING = [
     (

@@ -18,7 +18,7 @@ from telegram import WebhookInfo
 
 from bot.doctor import describe_webhook_info, doctor
 from knowledge.migrations import migrations
-from knowledge.store import open_database
+from knowledge.programme.store import open_database
 from tests.fakebot import FakeBotApiServer, FakeTelegram
 from tests.runkit import ROOT, SECRET_TOKEN
 

@@ -9,8 +9,7 @@ from sqlite_utils import Database
 from bot.cli import main
 from knowledge.errors import KnowledgeError
 from knowledge.migrations import migrations
-from knowledge.progress import ProgressStore
-from knowledge.store import (
+from knowledge.programme.store import (
     bundled_text,
     document_stats,
     documents,
@@ -22,6 +21,7 @@ from knowledge.store import (
     remove_document,
     stats,
 )
+from knowledge.progress.log import ProgressStore
 from tests.documents import build_docx
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -156,8 +156,8 @@ def test_remove_refuses_an_unknown_or_ambiguous_number(db):
 
 def _old_database(path: Path) -> Database:
     """A database as the release before documents wrote it (m001–m005, one programme)."""
-    from knowledge.parser import parse_programme
-    from knowledge.store import _record_rows
+    from knowledge.programme.parser import parse_programme
+    from knowledge.programme.store import _record_rows
 
     db = Database(path)
     migrations.apply(db, stop_before="m006_documents")

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.engine import Engine
-from knowledge.query import Intent
+from knowledge.qa.query import Intent
 from knowledge.render import Markup
 from knowledge.text import fold
 

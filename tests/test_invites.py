@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 
 from bot import cli
-from knowledge.invites import (
+from knowledge.progress.invites import (
     ACTIVE,
     EXPIRED,
     PREFIX,
@@ -20,7 +20,7 @@ from knowledge.invites import (
     InviteStore,
     token_hash,
 )
-from knowledge.progress import Member, ProgressStore
+from knowledge.progress.log import Member, ProgressStore
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, private_chat, user
 

@@ -3,9 +3,9 @@ from dataclasses import asdict
 import pytest
 
 from knowledge.errors import ProgrammeFormatError
-from knowledge.model import Indicator, Responsibility, Task
-from knowledge.parser import parse_programme
-from knowledge.store import bundled_text
+from knowledge.programme.model import Indicator, Responsibility, Task
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.store import bundled_text
 
 
 def test_counts(programme):

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from knowledge.periods import HALF, MONTH, QUARTER, YEAR, Period, current, parse_period, previous
+from knowledge.progress.periods import (
+    HALF,
+    MONTH,
+    QUARTER,
+    YEAR,
+    Period,
+    current,
+    parse_period,
+    previous,
+)
 
 TODAY = date(2026, 12, 1)
 

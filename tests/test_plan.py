@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import ProgrammeFormatError
-from knowledge.parser import parse_programme
-from knowledge.quarters import deadline_of
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.quarters import deadline_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_c.txt"
 

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from knowledge.engine import Engine
 from knowledge.errors import KnowledgeError
-from knowledge.progress import (
+from knowledge.programme.store import bundled_text, load_programme
+from knowledge.progress.log import (
     DONE_LATE,
     DONE_ON_TIME,
     NO_REPORT,
@@ -19,9 +20,8 @@ from knowledge.progress import (
     deadline_of,
     task_status,
 )
-from knowledge.report_text import IN_PROGRESS, parse_report, read_number
-from knowledge.reporting import Reporting, Sender
-from knowledge.store import bundled_text, load_programme
+from knowledge.progress.report_text import IN_PROGRESS, parse_report, read_number
+from knowledge.progress.reporting import Reporting, Sender
 
 TODAY = date(2026, 11, 28)
 ADMIN_ID, TG_ID, CSD_ID, STRANGER = 1, 2, 3, 4
@@ -266,7 +266,7 @@ def test_reporter_needs_an_assigned_target(setup):
     engine, store, service = setup
     refused = service.submit("chỉ tiêu che phủ rừng 46%", Sender(TG_ID, chat_id=-1), TODAY)
     assert refused.kind == "refused" and "chưa được giao" in refused.text
-    from knowledge.progress import indicator_key
+    from knowledge.progress.log import indicator_key
 
     forest = next(i for i in engine.programme.indicators if "che phủ rừng" in i.name)
     store.assign_indicator(TG_ID, indicator_key(forest))

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from knowledge.engine import Engine
-from knowledge.progress import ProgressStore
+from knowledge.progress.log import ProgressStore
 from knowledge.qa.progress_view import StoreProgress
 
 TODAY = date(2026, 11, 28)

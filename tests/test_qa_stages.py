@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from knowledge.model import Task
+from knowledge.programme.model import Task
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.listing import describe, task_list_answer
 from knowledge.qa.compose.parts import join_parts
@@ -180,7 +180,7 @@ def test_a_topic_question_collects_the_sector_targets() -> None:
 
 
 def _indicator(id_: int, area: str, name: str):  # type: ignore[no-untyped-def]
-    from knowledge.model import Indicator
+    from knowledge.programme.model import Indicator
 
     return Indicator(id_, area, name, name, "1%", "đạt", 1.0, 1.0, "%", 2025, "", name, "B")
 
@@ -189,7 +189,7 @@ def _indicator(id_: int, area: str, name: str):  # type: ignore[no-untyped-def]
 
 
 def test_a_year_the_document_does_not_give_is_refused_with_the_year_it_gives() -> None:
-    from knowledge.model import Indicator
+    from knowledge.programme.model import Indicator
     from knowledge.qa.decide import missing_year
     from knowledge.render import PLAIN
 
@@ -248,7 +248,7 @@ def test_a_check_asks_the_plain_question_without_the_guess() -> None:
 
 
 def test_a_wrong_guess_is_corrected_with_the_figure() -> None:
-    from knowledge.model import Indicator
+    from knowledge.programme.model import Indicator
     from knowledge.qa.compose.check import verdict
     from knowledge.render import PLAIN
 
@@ -290,8 +290,8 @@ def test_two_subjects_asked_together_share_the_question() -> None:
 
 
 def test_the_typo_stage_fixes_topic_syllables_and_keeps_intent_words(engine) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.qa.query import intent_vocabulary
     from knowledge.qa.typos import TypoCorrector
-    from knowledge.query import intent_vocabulary
 
     fix = TypoCorrector(engine.index, intent_vocabulary())
     assert fix(["chi", "tiu", "tang", "truong"]) == ["chi", "tieu", "tang", "truong"]

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.engine import Engine
-from knowledge.progress import ProgressStore
-from knowledge.report_status import (
+from knowledge.progress.log import ProgressStore
+from knowledge.progress.report_status import (
     K_DONE,
     K_MILESTONE,
     K_NOT_DONE,
@@ -20,7 +20,7 @@ from knowledge.report_status import (
     decide_status,
     read_phrases,
 )
-from knowledge.report_text import (
+from knowledge.progress.report_text import (
     DONE,
     IN_PROGRESS,
     NOT_STARTED,

@@ -10,9 +10,14 @@ import pytest_asyncio
 from openpyxl import load_workbook
 
 from bot import cli
-from knowledge.deadlines import WorkCalendar
-from knowledge.period_report import COLUMNS, ReportSubscriptions, build_report, state_as_of
-from knowledge.periods import QUARTER, Period
+from knowledge.progress.deadlines import WorkCalendar
+from knowledge.progress.period_report import (
+    COLUMNS,
+    ReportSubscriptions,
+    build_report,
+    state_as_of,
+)
+from knowledge.progress.periods import QUARTER, Period
 from tests.botkit import feed, started_app
 from tests.fakebot import FakeTelegram, group_chat, message, private_chat, user
 

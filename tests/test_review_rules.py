@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from knowledge.chat_settings import ChatSettings
 from knowledge.engine import Engine
-from knowledge.evidence import Attachment
-from knowledge.progress import DONE_LATE, ProgressStore, task_status
-from knowledge.progress_views import state_line
-from knowledge.reporting import Reporting, Sender
-from knowledge.review import confirm, send_back
-from knowledge.write_rules import attach_refusal, undo_refusal
+from knowledge.progress.chat_settings import ChatSettings
+from knowledge.progress.evidence import Attachment
+from knowledge.progress.log import DONE_LATE, ProgressStore, task_status
+from knowledge.progress.reporting import Reporting, Sender
+from knowledge.progress.review import confirm, send_back
+from knowledge.progress.views import state_line
+from knowledge.progress.write_rules import attach_refusal, undo_refusal
 from tests.test_write_rules import BASE, T0
 
 ADMIN_ID, TG_ID, OTHER_ID, STRANGER = 1, 2, 3, 4

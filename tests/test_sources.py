@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import ProgrammeFormatError, SourceError
-from knowledge.parser import parse_programme
-from knowledge.sources import read_source
-from knowledge.sources.encoding import legacy_encoding
-from knowledge.sources.word import table_lines
-from knowledge.store import bundled_text, load_programme, open_database, stats
+from knowledge.programme.parser import parse_programme
+from knowledge.programme.sources import read_source
+from knowledge.programme.sources.encoding import legacy_encoding
+from knowledge.programme.sources.word import table_lines
+from knowledge.programme.store import bundled_text, load_programme, open_database, stats
 from tests.documents import build_docx, build_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ import pytest
 from sqlite_utils import Database
 
 from knowledge.errors import KnowledgeError, ProgrammeFormatError
-from knowledge.store import (
+from knowledge.programme.store import (
     database_path,
     documents,
     fts_keys,
@@ -85,7 +85,7 @@ def test_agency_links(db):
 
 
 def test_reload_is_idempotent(db, programme):
-    from knowledge.store import bundled_text
+    from knowledge.programme.store import bundled_text
 
     before = {t: list(db[t].rows) for t in ("tasks", "indicators", "passages")}
     load_programme(db, bundled_text())

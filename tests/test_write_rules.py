@@ -1,4 +1,4 @@
-"""The pure rules of the write path (knowledge.write_rules) and the store's status derivation."""
+"""The pure rules of the write path (knowledge.progress.write_rules) and status derivation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from knowledge.progress import Report, TaskState, derive_status
-from knowledge.write_rules import NOTE_LIMIT, cap_note, edit_refusal, undo_refusal
+from knowledge.progress.log import Report, TaskState, derive_status
+from knowledge.progress.write_rules import NOTE_LIMIT, cap_note, edit_refusal, undo_refusal
 
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 BASE = Report(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.model import Indicator
+from knowledge.programme.model import Indicator
 from knowledge.qa.answer import Answer
 from knowledge.qa.understand import Question
 from knowledge.render import Markup

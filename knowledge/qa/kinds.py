@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
-from knowledge.index import Entry, Field
-from knowledge.lexicon import expand
-from knowledge.query import Intent
+from knowledge.qa.index import Entry, Field
+from knowledge.qa.lexicon import expand
+from knowledge.qa.query import Intent
 from knowledge.render import Markup, indicator_card, responsibility_card, shorten, task_card
 from knowledge.text import fold
 
 if TYPE_CHECKING:
-    from knowledge.catalog import Catalog
+    from knowledge.qa.catalog import Catalog
 
 __all__ = ["KINDS", "RecordKind"]
 

@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
-from knowledge.agencies import AgencyIndex
-from knowledge.model import Indicator, Programme, Task
+from knowledge.programme.agencies import AgencyIndex
+from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.check import plain_question, verdict
 from knowledge.qa.compose.listing import task_list_answer

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Protocol
 
-from knowledge.model import Task
-from knowledge.progress import OVERDUE, ProgressStore, TaskState, task_status
-from knowledge.progress_views import state_line
-from knowledge.quarters import deadline_of
+from knowledge.programme.model import Task
+from knowledge.programme.quarters import deadline_of
+from knowledge.progress.log import OVERDUE, ProgressStore, TaskState, task_status
+from knowledge.progress.views import state_line
 
 __all__ = ["ProgressView", "StoreProgress"]
 
@@ -22,7 +22,7 @@ class ProgressView(Protocol):
     """What the engine asks about progress."""
 
     def label(self, task: Task) -> str:
-        """The task's status label (one of :data:`knowledge.progress.STATUS_LABELS`)."""
+        """The task's status label (one of :data:`knowledge.progress.log.STATUS_LABELS`)."""
         ...
 
     def line(self, task: Task) -> str:
@@ -35,7 +35,7 @@ class ProgressView(Protocol):
 
 
 class StoreProgress:
-    """A :class:`ProgressView` over a :class:`knowledge.progress.ProgressStore`."""
+    """A :class:`ProgressView` over a :class:`knowledge.progress.log.ProgressStore`."""
 
     def __init__(self, store: ProgressStore, today: Callable[[], date]) -> None:
         """Keep the store and the clock (the bot's time zone decides what "today" is)."""

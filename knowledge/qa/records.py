@@ -1,8 +1,8 @@
 """Record questions: a task's column, a target, a passage, a body's tasks and duties.
 
 :class:`RecordAnswerer` holds the programme's index and answers one question about records:
-it parses it (:mod:`knowledge.query`), picks the records that answer it
-(:mod:`knowledge.index` for topics, direct look-ups for codes, quarters, areas and bodies),
+it parses it (:mod:`knowledge.qa.query`), picks the records that answer it
+(:mod:`knowledge.qa.index` for topics, direct look-ups for codes, quarters, areas and bodies),
 and renders the direct answer first, then the card, then the source reference. The pipeline
 (:mod:`knowledge.qa.pipeline`) sends it what its own stages do not answer.
 """
@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from knowledge.agencies import agency_key, split_names
-from knowledge.catalog import Catalog
-from knowledge.index import Entry, Field, Hit, SearchIndex
-from knowledge.lexicon import expand
-from knowledge.model import Passage, Programme, Responsibility, Task
+from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
+from knowledge.qa.catalog import Catalog
+from knowledge.qa.index import Entry, Field, Hit, SearchIndex
 from knowledge.qa.kinds import KINDS
+from knowledge.qa.lexicon import expand
 from knowledge.qa.progress_view import ProgressView
+from knowledge.qa.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.qa.retrieve import RANKING
 from knowledge.qa.understand import Question
-from knowledge.query import Intent, ParsedQuery, intent_pairs, intent_vocabulary, parse_query
 from knowledge.render import (
     PLAIN,
     Markup,

@@ -1,7 +1,7 @@
 """Retrieve appendix tasks by the filters of a question (body and role, quarter, year, part).
 
 Topic retrieval (ranking records by the words of a question) is
-:class:`knowledge.index.SearchIndex`; its parameters are :data:`RANKING`.
+:class:`knowledge.qa.index.SearchIndex`; its parameters are :data:`RANKING`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from knowledge.agencies import agency_key, split_names
-from knowledge.model import Task
+from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.model import Task
+from knowledge.programme.quarters import quarter_of
 from knowledge.qa.understand import Filters
-from knowledge.quarters import quarter_of
 from knowledge.text import fold
 
 __all__ = ["RANKING", "Ranking", "filter_tasks"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from knowledge.model import Indicator
+from knowledge.programme.model import Indicator
 from knowledge.text import fold
 
 __all__ = ["TOPICS", "asks_topic", "topic_of", "topic_targets"]

@@ -7,13 +7,13 @@ intent phrases and fillers are never changed ("nao" stays "nao").
 
 from __future__ import annotations
 
-from knowledge.index import SearchIndex
+from knowledge.qa.index import SearchIndex
 
 __all__ = ["TypoCorrector"]
 
 
 class TypoCorrector:
-    """Corrects folded syllables with a :class:`knowledge.index.SearchIndex`."""
+    """Corrects folded syllables with a :class:`knowledge.qa.index.SearchIndex`."""
 
     def __init__(self, index: SearchIndex, keep: frozenset[str]) -> None:
         """Keep the index and the words never to change.

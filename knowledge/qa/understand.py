@@ -2,7 +2,7 @@
 
 The result is an immutable :class:`Question`; later stages read it and never change it. The
 lower-level parse (intent phrases, topic syllables, typo correction) is
-:func:`knowledge.query.parse_query`; this stage adds what the pipeline answers on its own:
+:func:`knowledge.qa.query.parse_query`; this stage adds what the pipeline answers on its own:
 counts, reverse look-ups (tasks by body and role, submission year, period, part), progress,
 yes/no checks of a guessed figure.
 """
@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from knowledge.lexicon import expand
+from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex
 from knowledge.qa.topics import asks_topic
 from knowledge.text import clean, fold
@@ -22,7 +22,7 @@ __all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
 
 
 class Ask:
-    """What a question asks for, beyond the record look-ups of :class:`knowledge.query.Intent`."""
+    """What a question asks for, beyond the record look-ups of ``knowledge.qa.query.Intent``."""
 
     RECORD = "record"
     COUNT = "count"

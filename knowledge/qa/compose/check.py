@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from knowledge.agencies import agency_key, split_names
-from knowledge.indicators import parse_vi_number
-from knowledge.model import Indicator, Task
+from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.indicators import parse_vi_number
+from knowledge.programme.model import Indicator, Task
+from knowledge.programme.quarters import quarter_of
 from knowledge.qa.answer import Answer
-from knowledge.quarters import quarter_of
 from knowledge.render import Markup, agency_display
 
 __all__ = ["plain_question", "verdict"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge.model import Task
+from knowledge.programme.model import Task
 from knowledge.qa.answer import Answer, Result
+from knowledge.qa.query import Intent
 from knowledge.qa.understand import Ask, Filters, Question
-from knowledge.query import Intent
 from knowledge.render import Markup, agency_display, plural_tasks, task_line
 
 __all__ = ["describe", "task_list_answer"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge.model import Task
-from knowledge.progress import DONE_LATE, DONE_ON_TIME, NO_REPORT, OVERDUE
+from knowledge.programme.model import Task
+from knowledge.progress.log import DONE_LATE, DONE_ON_TIME, NO_REPORT, OVERDUE
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.compose.listing import describe
 from knowledge.qa.progress_view import ProgressView

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from knowledge.model import Indicator
+from knowledge.programme.model import Indicator
 from knowledge.qa.answer import Answer, Result
-from knowledge.query import Intent
+from knowledge.qa.query import Intent
 from knowledge.render import Markup, indicator_line
 
 __all__ = ["topic_answer"]

@@ -1,0 +1,1 @@
+"""Parse and store a document: the model, the parser stages, the store, readers."""

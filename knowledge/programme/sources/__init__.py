@@ -1,0 +1,77 @@
+"""Read a document from the file it arrives in, into the text form the parser reads.
+
+The text form: one paragraph per line, table rows as tab-separated cells (a
+group row's italic title in ``<i>...</i>``), the appendix after a "PHỤ LỤC"
+line. Every reader returns that form, so :func:`knowledge.programme.parser.parse_programme`
+never knows where a document came from:
+
+- ``.txt`` (UTF-8): as it is (:mod:`knowledge.programme.sources.plain`);
+- ``.docx``: paragraphs and real Word tables through python-docx
+  (:mod:`knowledge.programme.sources.word`);
+- ``.pdf`` with a text layer: pdfplumber, tables through its table extraction
+  (:mod:`knowledge.programme.sources.pdf`);
+- scanned ``.pdf`` and images: Tesseract's Vietnamese model, when installed
+  (:mod:`knowledge.programme.sources.ocr`).
+
+Text in the old TCVN3 (ABC) or VNI font encodings is refused, whatever the
+format (:mod:`knowledge.programme.sources.encoding`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.errors import SourceError
+from knowledge.programme.sources.encoding import check_unicode
+
+__all__ = ["FORMATS", "read_source"]
+
+FORMATS = (".txt", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+def read_source(path: str | Path) -> str:
+    """Read a document file into the parser's text form.
+
+    Args:
+        path: A ``.txt``, ``.docx``, ``.pdf`` or image file.
+
+    Returns:
+        The document as text.
+
+    Raises:
+        SourceError: The format is unknown, the file cannot be read, its text
+            is in a legacy font encoding, or OCR is needed but not installed.
+
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise SourceError(
+            f"{path.name}: unknown format {suffix or '(none)'}; expected one of "
+            + ", ".join(FORMATS)
+        )
+    if not path.is_file():
+        raise SourceError(f"cannot read {path}: no such file")
+    try:
+        if suffix == ".docx":
+            from knowledge.programme.sources.word import read_docx
+
+            text = read_docx(path)
+        elif suffix == ".pdf":
+            from knowledge.programme.sources.pdf import read_pdf
+
+            text = read_pdf(path)
+        elif suffix == ".txt":
+            from knowledge.programme.sources.plain import read_txt
+
+            text = read_txt(path)
+        else:
+            from knowledge.programme.sources.ocr import read_image
+
+            text = read_image(path)
+    except SourceError:
+        raise
+    except Exception as error:  # a damaged file: each library raises its own errors
+        raise SourceError(f"{path.name}: cannot read it as {suffix}: {error}") from error
+    check_unicode(text, path.name)
+    return text

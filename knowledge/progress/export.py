@@ -1,0 +1,126 @@
+"""Export tasks with their status and the full report history, as CSV or Excel (xlsx).
+
+CSV files start with a UTF-8 byte-order mark so that Excel opens them with
+Vietnamese intact; the xlsx workbook has one sheet per table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from knowledge.engine import Engine
+from knowledge.progress.log import ProgressStore, task_status
+
+__all__ = ["HISTORY_COLUMNS", "TASK_COLUMNS", "export_csv", "export_xlsx", "tables"]
+
+TASK_COLUMNS = [
+    "Mã",
+    "Nội dung nhiệm vụ",
+    "Cơ quan chủ trì tham mưu",
+    "Thời gian trình",
+    "Thời gian thực hiện",
+    "Tình trạng",
+    "Tiến độ (%)",
+    "Trạng thái báo cáo",
+    "Cập nhật lần cuối (UTC)",
+    "Số báo cáo",
+]
+HISTORY_COLUMNS = [
+    "#",
+    "Thời điểm (UTC)",
+    "Người báo cáo (id)",
+    "Tên",
+    "Nhóm chat",
+    "Tin nhắn",
+    "Loại",
+    "Mã / chỉ tiêu",
+    "Nội dung",
+    "Hành động",
+    "Sửa/hoàn tác báo cáo",
+    "Tiến độ cũ",
+    "Tiến độ mới",
+    "Tình trạng cũ",
+    "Tình trạng mới",
+    "Giá trị",
+    "Năm",
+    "Ghi chú",
+]
+
+
+def tables(engine: Engine, store: ProgressStore, today: date) -> dict[str, list[list[object]]]:
+    """The export as tables: ``{"Nhiệm vụ": rows, "Lịch sử": rows}``, header first."""
+    task_rows: list[list[object]] = [list(TASK_COLUMNS)]
+    for t in engine.programme.tasks:
+        state = store.state(t)
+        task_rows.append(
+            [
+                t.code,
+                t.content,
+                t.lead,
+                t.due,
+                t.period,
+                task_status(t, state, today),
+                state.progress,
+                state.status,
+                state.last_at,
+                state.reports,
+            ]
+        )
+    history: list[list[object]] = [list(HISTORY_COLUMNS)]
+    for r in store.all_reports():
+        history.append(
+            [
+                r.id,
+                r.at,
+                r.user_id,
+                r.user_name,
+                r.chat_id,
+                r.message_id,
+                "nhiệm vụ" if r.kind == "task" else "chỉ tiêu",
+                r.target,
+                r.title,
+                {"report": "báo cáo", "undo": "hoàn tác", "amend": "sửa"}.get(r.action, r.action),
+                r.ref_report,
+                r.old_progress,
+                r.new_progress,
+                r.old_status,
+                r.new_status,
+                r.value_text or r.value,
+                r.year,
+                r.note,
+            ]
+        )
+    return {"Nhiệm vụ": task_rows, "Lịch sử": history}
+
+
+def export_csv(engine: Engine, store: ProgressStore, today: date) -> str:
+    """Both tables in one CSV text (a blank line between), BOM first."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for i, (name, rows) in enumerate(tables(engine, store, today).items()):
+        if i:
+            writer.writerow([])
+        writer.writerow([name])
+        writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue()
+
+
+def export_xlsx(engine: Engine, store: ProgressStore, today: date, path: Path) -> None:
+    """Write an Excel workbook with a sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables(engine, store, today).items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    book.save(path)

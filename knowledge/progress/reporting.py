@@ -1,0 +1,635 @@
+"""Taking progress reports: resolve the task or target, check rights, write, confirm.
+
+This is the whole write path the bot uses, without Telegram: the handlers pass
+what they know about the message (who, where, forwarded or not) and render the
+:class:`Outcome`. Every way of changing the log — a new report, a reply to a task
+card, a button pick, an edited message, an undo — passes one gate,
+:meth:`Reporting.authorise`, which checks the sender's rights *now*; the time and
+ownership rules are in :mod:`knowledge.progress.write_rules`. Every refusal says why in one
+line and writes nothing but an audit row, and the bot confirms only what has been
+committed. A file sent with a report (or later, as a reply to its confirmation) is
+kept as evidence (:mod:`knowledge.progress.evidence`); an admin's review (confirm / return,
+:mod:`knowledge.progress.review`) passes the same gate with ``admin_only``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from knowledge.engine import FOUND_THRESHOLD, Engine, Result
+from knowledge.formatting import number
+from knowledge.programme.model import Indicator, Task
+from knowledge.progress import views
+from knowledge.progress.chat_settings import ChatSettings
+from knowledge.progress.evidence import Attachment, Evidence, EvidenceStore
+from knowledge.progress.log import (
+    ADMIN,
+    NOT_A_MEMBER,
+    DatabaseBusy,
+    ProgressStore,
+    Report,
+    task_key,
+    write_lock,
+)
+from knowledge.progress.report_text import (
+    ParsedReport,
+    command_body,
+    parse_report,
+    pick_percent,
+    read_number,
+)
+from knowledge.progress.write_rules import (
+    NOTE_LIMIT,
+    UNDO_WINDOW,
+    attach_refusal,
+    cap_note,
+    edit_refusal,
+    undo_refusal,
+)
+from knowledge.render import PLAIN, Markup, shorten
+
+__all__ = [
+    "BUSY",
+    "USAGE",
+    "Outcome",
+    "Reporting",
+    "Sender",
+    "author_fields",
+    "compare",
+    "pct_text",
+]
+
+USAGE = (
+    "Cú pháp: /capnhat <mã hoặc tên nhiệm vụ> <tiến độ %> <tình trạng> <ghi chú>. "
+    "Ví dụ: /capnhat 5.3 60% đã ban hành kế hoạch; /capnhat II.8 hoàn thành; "
+    "/capnhat chỉ tiêu che phủ rừng 46,2% năm 2024"
+)
+BUSY = "⏳ Cơ sở dữ liệu đang bận, vui lòng gửi lại sau ít giây. Báo cáo chưa được ghi."
+ADMINS_ONLY = "chỉ quản trị viên được xác nhận hoặc trả lại nhiệm vụ"
+NOT_KEPT = "Tệp đính kèm không được lưu: minh chứng chỉ gắn với báo cáo nhiệm vụ."
+# A task named by words is written at once only when it is this clear a winner.
+CLEAR_LEAD = 1.1
+compare = views.compare
+pct_text = views.pct_text
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent the message and how: identity is the numeric user id only.
+
+    Attributes:
+        user_id: Telegram user id (0 when unknown).
+        name: Display name, for the record only.
+        chat_id: Chat the message came from.
+        message_id: The message.
+        is_bot: Sent by a bot.
+        forwarded: A forwarded message (its author is someone else).
+        on_behalf_of_chat: Sent as a chat or channel (anonymous group admin).
+
+    """
+
+    user_id: int
+    name: str = ""
+    chat_id: int = 0
+    message_id: int = 0
+    is_bot: bool = False
+    forwarded: bool = False
+    on_behalf_of_chat: bool = False
+
+
+@dataclass
+class Outcome:
+    """What happened to a report.
+
+    Attributes:
+        kind: ``saved``, ``refused``, ``usage``, ``busy`` (the database stayed locked),
+            ``choose`` (several tasks match), ``choose_percent`` (two different percents)
+            or ``ask`` (a number needs confirming).
+        text: The message to send.
+        report: The committed row, for ``saved``.
+        choices: Candidate tasks or targets for ``choose``.
+        percents: Candidate percents for ``choose_percent``.
+        short: The one-line confirmation of ``saved`` (for quiet group chats).
+        evidence: The file kept with the report, if one was.
+
+    """
+
+    kind: str
+    text: str
+    report: Report | None = None
+    choices: list[Result] = field(default_factory=list)
+    percents: tuple[float, ...] = ()
+    short: str = ""
+    evidence: Evidence | None = None
+
+
+def _sender_refusal(sender: Sender) -> str | None:
+    """Why a message cannot stand for its sender at all, or None."""
+    # On behalf of a chat first: an anonymous admin's sender is a bot account.
+    if sender.on_behalf_of_chat:
+        return (
+            "tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh) không cho "
+            "biết ai báo cáo; hãy tắt chế độ ẩn danh rồi gửi lại"
+        )
+    if sender.is_bot:
+        return "tin nhắn của bot khác"
+    if sender.forwarded:
+        return "tin nhắn chuyển tiếp không dùng để cập nhật, hãy tự gõ báo cáo"
+    return None
+
+
+def _problem(parsed: ParsedReport, m: Markup, *, picked: bool = False) -> Outcome | None:
+    """The same bounds for a new report and an edit: a readable percent or a status.
+
+    ``picked``: the percent was chosen by a button among several the line gave.
+    """
+    if picked:
+        return None
+    if parsed.bad_percent:
+        return Outcome(
+            "usage", m.text(f"Tiến độ “{parsed.percent_raw}” phải từ 0 đến 100%. {USAGE}")
+        )
+    if parsed.ambiguous_percent:
+        return Outcome(
+            "choose_percent",
+            m.text("Báo cáo có nhiều con số phần trăm. Tiến độ chung của nhiệm vụ là bao nhiêu?"),
+            percents=parsed.percents,
+        )
+    if parsed.percent is None and not parsed.status:
+        return Outcome("usage", m.text(f"Thiếu tiến độ (%) hoặc tình trạng. {USAGE}"))
+    return None
+
+
+class Reporting:
+    """The write side of the bot: reports, undo, amendments, status views."""
+
+    def __init__(self, engine: Engine, store: ProgressStore) -> None:
+        """Use ``engine`` to resolve tasks and targets and ``store`` to keep reports."""
+        self.engine = engine
+        self.store = store
+        self.evidence = EvidenceStore(store.db)
+        self.chats = ChatSettings(store.db)
+        store.bind(engine.programme.tasks, engine.programme.indicators)
+
+    # -- the gate -------------------------------------------------------------
+
+    def authorise(
+        self,
+        sender: Sender,
+        target: Task | Indicator | None,
+        text: str,
+        action: str,
+        *,
+        admin_only: bool = False,
+    ) -> Outcome | None:
+        """The one gate every write passes: the sender's rights on ``target``, checked now.
+
+        ``admin_only``: the write is an admin's (a review): a reporter, even of the task's
+        lead body, is refused.
+
+        Returns:
+            None when the write may go ahead, else the refusal (an audit row is written).
+
+        """
+        reason = _sender_refusal(sender)
+        if reason is None:
+            member = self.store.member(sender.user_id)
+            if member is None:
+                reason = NOT_A_MEMBER
+            elif admin_only and member.role != ADMIN:
+                reason = ADMINS_ONLY
+            elif isinstance(target, Task):
+                reason = self.store.may_report_task(member, target)[1] or None
+            elif isinstance(target, Indicator):
+                reason = self.store.may_report_indicator(member, target)[1] or None
+        return None if reason is None else self.refuse(sender, reason, text, action)
+
+    def refuse(self, sender: Sender, reason: str, text: str, action: str) -> Outcome:
+        """Refuse a write: an audit row (unless the database is busy) and the one-line reason."""
+        # The refusal stands even when the database is too busy for its audit row.
+        with contextlib.suppress(DatabaseBusy):
+            self.store.log_attempt(
+                user_id=sender.user_id,
+                chat_id=sender.chat_id,
+                message_id=sender.message_id,
+                action=action,
+                allowed=False,
+                reason=reason,
+                text=text,
+            )
+        return Outcome("refused", f"⛔ Không ghi nhận: {reason}.")
+
+    def target_of(self, report: Report) -> Task | Indicator | None:
+        """The task or target a row is about, in the programme as loaded now."""
+        if report.kind == "indicator":
+            return self.engine.indicators.get(report.target)
+        by_key = [t for t in self.engine.programme.tasks if task_key(t) == report.target_key]
+        return by_key[0] if by_key else self.engine.task(report.target)
+
+    # -- reports ----------------------------------------------------------------
+
+    def submit(
+        self,
+        text: str,
+        sender: Sender,
+        today: date,
+        *,
+        task_code: str | None = None,
+        percent: float | None = None,
+        m: Markup = PLAIN,
+        attachment: Attachment | None = None,
+    ) -> Outcome:
+        """Take a report line (what follows /capnhat, or a reply to a task card).
+
+        Args:
+            text: The report.
+            sender: Who sent it and how.
+            today: Today in the bot's time zone (for the status).
+            task_code: The task, when the report replies to its card or was picked.
+            percent: The percent picked by a button when the line gave several.
+            m: Markup for the confirmation.
+            attachment: A file sent with the report (its caption was the report).
+
+        Returns:
+            The outcome; ``saved`` only after the row is committed.
+
+        """
+        if not text.strip() and not task_code:
+            return Outcome("usage", m.text(USAGE))
+        refused = self.authorise(sender, None, text, "report")
+        if refused is not None:
+            return refused
+        parsed = parse_report(text)
+        if parsed.indicator:
+            checked = self._submit_indicator(parsed, sender, m)
+            if checked.kind == "saved" and attachment is not None:
+                checked.text += "\n" + m.italic(NOT_KEPT)
+            return checked
+        code = task_code or parsed.code
+        task = self.engine.task(code) if code else None
+        if task is None and code:
+            return Outcome("usage", m.text(f"Không có nhiệm vụ mã {code}. {USAGE}"))
+        problem = _problem(parsed, m, picked=percent is not None)
+        if problem is not None:
+            return problem
+        if task is None:
+            found = self._task_by_words(parsed.topic, m)
+            if isinstance(found, Outcome):
+                return found
+            task = found
+        return self.write_task(
+            task, parsed, sender, today, m, percent=percent, attachment=attachment
+        )
+
+    def percent_choices(self, text: str) -> tuple[float, ...]:
+        """The distinct percents a report line gives, in order (for "which percent?")."""
+        return parse_report(command_body(text)).percents
+
+    def _task_by_words(self, topic: str, m: Markup) -> Task | Outcome:
+        """The task a report names in words, or the question which one."""
+        choices = self.engine.suggest(topic, limit=3, kinds={"task"})
+        if not choices:
+            return Outcome("usage", m.text(f"Không tìm thấy nhiệm vụ “{topic}”. {USAGE}"))
+        clear = choices[0].score >= FOUND_THRESHOLD and (
+            len(choices) == 1 or choices[0].score >= choices[1].score * CLEAR_LEAD
+        )
+        if not clear:
+            return Outcome("choose", m.text("Bạn muốn cập nhật nhiệm vụ nào?"), choices=choices)
+        return self.engine.tasks[choices[0].id]
+
+    def write_task(
+        self,
+        task: Task,
+        parsed: ParsedReport,
+        sender: Sender,
+        today: date,
+        m: Markup = PLAIN,
+        *,
+        percent: float | None = None,
+        attachment: Attachment | None = None,
+    ) -> Outcome:
+        """Check rights on ``task`` now and write the report (also after a button pick).
+
+        Args:
+            task: The task.
+            parsed: The report line.
+            sender: Who reports.
+            today: For the status line.
+            m: Markup.
+            percent: The percent picked by a button when the line had several.
+            attachment: A file kept with the report, in the same transaction.
+
+        """
+        refused = self.authorise(sender, task, parsed.text, "report")
+        if refused is not None:
+            return refused
+        if percent is not None:
+            if percent not in parsed.percents:
+                return Outcome("usage", m.text(f"Tiến độ không có trong báo cáo. {USAGE}"))
+            parsed = pick_percent(parsed, percent)
+        problem = _problem(parsed, m, picked=percent is not None)
+        if problem is not None:
+            return problem
+        note, cut = cap_note(parsed.note)
+        kept: Evidence | None = None
+        try:
+            with write_lock(self.store.db):
+                report = self.store.record_task(
+                    task,
+                    **author_fields(sender),
+                    progress=parsed.percent,
+                    status=parsed.status,
+                    note=note,
+                )
+                if attachment is not None:
+                    kept = self.evidence.add(report, attachment, **_where(sender))
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        text = self._confirm(task, report, today, m, cut=cut, kept=kept)
+        short = _short(task, report, m) + (m.text(" · 📎 đã lưu minh chứng") if kept else "")
+        return Outcome("saved", text, report=report, short=short, evidence=kept)
+
+    def _confirm(
+        self,
+        task: Task,
+        report: Report,
+        today: date,
+        m: Markup,
+        *,
+        cut: bool,
+        kept: Evidence | None = None,
+    ) -> str:
+        lines = [
+            m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(views.change_text(report)),
+            m.text(shorten(task.content)),
+        ]
+        if report.note:
+            lines.append(m.italic(f"Ghi chú: {report.note}"))
+        if cut:
+            lines.append(m.italic(f"Ghi chú dài quá {number(NOTE_LIMIT)} ký tự nên đã được cắt."))
+        if kept is not None:
+            lines.append(m.text(f"📎 Đã lưu minh chứng: {views.evidence_line(kept)}"))
+        lines.append(m.text(views.state_line(task, self.store.state(task), today)))
+        lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
+        return "\n".join(lines)
+
+    def _submit_indicator(self, parsed: ParsedReport, sender: Sender, m: Markup) -> Outcome:
+        choices = self.engine.suggest(parsed.topic, limit=3, kinds={"indicator"})
+        if not parsed.topic or not choices or choices[0].score < FOUND_THRESHOLD:
+            return Outcome("usage", m.text(f"Không rõ chỉ tiêu nào. {USAGE}"))
+        ind = self.engine.indicators[choices[0].id]
+        refused = self.authorise(sender, ind, parsed.text, "indicator")
+        if refused is not None:
+            return refused
+        value = self._indicator_value(parsed, ind, m)
+        if isinstance(value, Outcome):
+            return value
+        note, _ = cap_note(parsed.note)
+        try:
+            report = self.store.record_indicator(
+                ind,
+                value=value,
+                value_text=parsed.value,
+                year=parsed.year,
+                **author_fields(sender),
+                note=note,
+            )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        year = f" năm {parsed.year}" if parsed.year else ""
+        name = re.sub(r"\s*(?:đến )?năm \d{4}", "", ind.name) if parsed.year else ind.name
+        shown = number(value) + ("%" if ind.unit.startswith("%") else f" {ind.unit}".rstrip())
+        lines = [
+            m.bold("✅ Đã ghi nhận chỉ tiêu: ") + m.text(f"{name}{year}: {shown}"),
+            m.text(compare(ind, value)),
+            m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"),
+        ]
+        short = m.text(f"👍 Đã ghi nhận chỉ tiêu {name}{year}: {shown} · Báo cáo #{report.id}")
+        return Outcome("saved", "\n".join(lines), report=report, short=short)
+
+    def _indicator_value(self, parsed: ParsedReport, ind: Indicator, m: Markup) -> float | Outcome:
+        """The value of a target check-in, or why it cannot be read."""
+        if not parsed.value:
+            return Outcome("usage", m.text(f"Thiếu giá trị của chỉ tiêu. {USAGE}"))
+        value, ambiguous = read_number(parsed.value, ind.low)
+        if value is not None:
+            return value
+        if ambiguous:
+            raw = parsed.value
+            return Outcome(
+                "ask",
+                m.text(
+                    f"“{raw}” là {raw.replace('.', '')} hay {raw.replace('.', ',')}? Gõ lại với "
+                    "dấu phẩy cho phần thập phân, ví dụ 46,2."
+                ),
+            )
+        return Outcome("usage", m.text(f"Không đọc được giá trị “{parsed.value}”. {USAGE}"))
+
+    # -- undo and edits -------------------------------------------------------------
+
+    def undo(self, report_id: int, sender: Sender, now: datetime, m: Markup = PLAIN) -> Outcome:
+        """Undo a report (``write_rules.undo_refusal``), with the rights checked now."""
+        report = self.store.report(report_id) if 0 < report_id < 2**63 else None
+        if report is None:
+            return Outcome("usage", m.text("Không tìm thấy báo cáo này."))
+        text = f"undo #{report_id}"
+        refused = self.authorise(sender, self.target_of(report), text, "undo")
+        if refused is not None:
+            return refused
+        reason = undo_refusal(
+            report,
+            self.store.latest(report),
+            user_id=sender.user_id,
+            undone=self.store.undone(report),
+            now=now,
+        )
+        if reason is not None:
+            return self.refuse(sender, reason, text, "undo")
+        try:
+            undone = self.store.undo(report, user_id=sender.user_id, user_name=sender.name)
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        return Outcome(
+            "saved",
+            m.bold(f"↩️ Đã hoàn tác báo cáo #{report.id}")
+            + m.text(f" (ghi nhận #{undone.id}): {views.change_text(undone)}."),
+            report=undone,
+        )
+
+    def amend(self, text: str, sender: Sender, now: datetime, m: Markup = PLAIN) -> Outcome | None:
+        """An edited message that was a report amends it; None if it was not a report.
+
+        The edit passes the same gate and bounds as a new report, plus
+        ``write_rules.edit_refusal``; an edit naming another task is refused.
+        """
+        rows = self.store.reports_for_message(sender.chat_id, sender.message_id)
+        if not rows:
+            return None
+        first, current = rows[0], rows[-1]
+        target = self.target_of(first)
+        refused = self.authorise(sender, target, text, "amend")
+        if refused is not None:
+            return refused
+        reason = edit_refusal(
+            first, current, self.store.latest(current), user_id=sender.user_id, now=now
+        )
+        if reason is not None:
+            return self.refuse(sender, reason, text, "amend")
+        parsed = parse_report(command_body(text), indicator=first.kind == "indicator")
+        if isinstance(target, Task):
+            return self._amend_task(target, first, parsed, sender, now, m)
+        if isinstance(target, Indicator):
+            return self._amend_indicator(target, first, parsed, sender, m)
+        return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+
+    def _amend_task(
+        self,
+        task: Task,
+        first: Report,
+        parsed: ParsedReport,
+        sender: Sender,
+        now: datetime,
+        m: Markup,
+    ) -> Outcome:
+        if parsed.code and self.engine.task(parsed.code) is not task:
+            reason = (
+                f"bản sửa nêu nhiệm vụ {parsed.code}, còn báo cáo #{first.id} là của nhiệm vụ "
+                f"{task.code}; hãy gửi báo cáo mới cho {parsed.code}"
+            )
+            return self.refuse(sender, reason, parsed.text, "amend")
+        problem = _problem(parsed, m)
+        if problem is not None:
+            if problem.kind == "choose_percent":
+                problem = Outcome("usage", m.text("Bản sửa có nhiều con số phần trăm. " + USAGE))
+            return problem
+        note, _ = cap_note(parsed.note)
+        try:
+            report = self.store.record_task(
+                task,
+                **author_fields(sender),
+                progress=parsed.percent,
+                status=parsed.status,
+                note=note,
+                action="amend",
+                ref_report=first.id,
+            )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        return Outcome(
+            "saved",
+            m.bold(f"✏️ Đã sửa báo cáo #{first.id} (ghi nhận #{report.id}): ")
+            + m.text(views.change_text(report)),
+            report=report,
+        )
+
+    def _amend_indicator(
+        self, ind: Indicator, first: Report, parsed: ParsedReport, sender: Sender, m: Markup
+    ) -> Outcome:
+        value = self._indicator_value(parsed, ind, m)
+        if isinstance(value, Outcome):
+            return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+        note, _ = cap_note(parsed.note)
+        try:
+            report = self.store.record_indicator(
+                ind,
+                value=value,
+                value_text=parsed.value,
+                year=parsed.year,
+                **author_fields(sender),
+                note=note,
+                action="amend",
+                ref_report=first.id,
+            )
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        return Outcome(
+            "saved",
+            m.bold(f"✏️ Đã sửa báo cáo #{first.id}: ") + m.text(compare(ind, value)),
+            report=report,
+        )
+
+    # -- evidence -------------------------------------------------------------------
+
+    def attach(
+        self, report_id: int, file: Attachment, sender: Sender, now: datetime, m: Markup = PLAIN
+    ) -> Outcome:
+        """Keep ``file`` as evidence of report ``report_id`` (a reply to its confirmation).
+
+        The sender's rights on the task are checked now, then
+        :func:`knowledge.progress.write_rules.attach_refusal`.
+        """
+        report = self.store.report(report_id) if 0 < report_id < 2**63 else None
+        if report is None:
+            return Outcome("usage", m.text("Không tìm thấy báo cáo này."))
+        text = f"attach #{report_id} {file.file_name or file.kind}"
+        refused = self.authorise(sender, self.target_of(report), text, "attach")
+        if refused is not None:
+            return refused
+        reason = attach_refusal(
+            report, user_id=sender.user_id, undone=self.store.undone(report), now=now
+        )
+        if reason is not None:
+            return self.refuse(sender, reason, text, "attach")
+        try:
+            kept = self.evidence.add(report, file, **_where(sender))
+        except DatabaseBusy:
+            return Outcome("busy", m.text(BUSY))
+        if kept is None:
+            return Outcome("usage", m.text(f"Tệp này đã được gắn vào báo cáo #{report.id}."))
+        return Outcome(
+            "saved",
+            m.bold(f"📎 Đã lưu minh chứng cho báo cáo #{report.id} (nhiệm vụ {report.target}): ")
+            + m.text(views.evidence_line(kept)),
+            report=report,
+            evidence=kept,
+        )
+
+    # -- views --------------------------------------------------------------------
+
+    def state_line(self, task: Task, today: date) -> str:
+        """One line on where a task stands, for task cards."""
+        return views.state_line(task, self.store.state(task), today)
+
+    def overview(self, today: date, m: Markup = PLAIN) -> str:
+        """Counts of tasks by part and computed status."""
+        return views.overview(self.engine, self.store, today, m)
+
+    def task_progress(self, task: Task, today: date, m: Markup = PLAIN) -> str:
+        """The task card with its status, its last 5 reports and its evidence."""
+        files = self.evidence.for_task(task_key(task))
+        return views.task_progress(self.engine, self.store, task, m, files)
+
+    def agency_progress(self, name: str, today: date, m: Markup = PLAIN) -> str | None:
+        """The status of every task a body leads, or None if the name is not a body."""
+        return views.agency_progress(self.engine, self.store, name, today, m)
+
+
+def _undo_hint() -> str:
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    return f"Có thể hoàn tác trong {minutes} phút."
+
+
+def _short(task: Task, report: Report, m: Markup) -> str:
+    """The one-line confirmation of a task report (quiet groups)."""
+    return m.text(
+        f"👍 Đã ghi nhận nhiệm vụ {task.code}: {views.change_text(report)} · Báo cáo #{report.id}"
+    )
+
+
+def _where(sender: Sender) -> dict[str, int]:
+    """The message a file came with, as :meth:`EvidenceStore.add` takes it."""
+    return {"chat_id": sender.chat_id, "message_id": sender.message_id}
+
+
+def author_fields(sender: Sender) -> dict[str, Any]:
+    """Who and where, as the store's record_* methods take them."""
+    return {
+        "user_id": sender.user_id,
+        "user_name": sender.name,
+        "chat_id": sender.chat_id,
+        "message_id": sender.message_id,
+    }
