@@ -109,62 +109,11 @@ def parse_programme(text: str) -> Programme:
         return parse_plan(text)
     body, appendix = split_appendix(text)
     preamble, blocks, headings = outline(body)
-    if not blocks:
-        raise ProgrammeFormatError(
-            'no lettered parts found: expected headings such as "A. MỤC ĐÍCH, YÊU CẦU" '
-            'and "B. MỤC TIÊU VÀ CHỈ TIÊU ..." at the start of a line'
-        )
-    if not appendix:
-        raise ProgrammeFormatError(
-            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table'
-        )
+    _require(bool(blocks), bool(appendix))
     tasks = parse_appendix(appendix)
-
-    indicators: list[Indicator] = []
-    passages: list[Passage] = []
-    responsibilities: list[Responsibility] = []
-    for block in blocks:
-        in_targets = any(_is_targets(h) for h in block.headings)
-        in_implementation = any(_is_implementation(h) for h in block.headings)
-        if in_implementation:
-            number = block.label or str(len(responsibilities) + 1)
-            subjects = responsibility_subjects(block.text)
-            bodies = [b for subject in subjects for b in _subject_bodies(subject)]
-            responsibilities.append(
-                Responsibility(number, subjects[0], tuple(bodies), block.text, block.ref)
-            )
-            continue
-        heading = block.headings[-1].title if block.headings else "Mở đầu"
-        passages.append(Passage(len(passages) + 1, block.path, block.ref, heading, block.text))
-        if in_targets and block.kind == "bullet":
-            section_year = _year(" ".join(h.title for h in block.headings), None)
-            targets = extract_targets(block.text)
-            for target in targets:
-                subject = targets[0].name
-                indicators.append(
-                    Indicator(
-                        id=len(indicators) + 1,
-                        area=_area(block),
-                        name=target.name,
-                        subject=subject,
-                        value=target.value,
-                        comparator=target.comparator,
-                        low=target.low,
-                        high=target.high,
-                        unit=target.unit,
-                        year=_year(block.text, section_year),
-                        detail=target.detail,
-                        sentence=block.text,
-                        ref=block.ref,
-                    )
-                )
+    indicators, passages, responsibilities = _read_blocks(blocks)
     title, subtitle = _title(preamble, text)
-    # The preamble's own paragraphs, not its title lines or the stamp.
-    preamble_text = [line for line in preamble if len(line) > 80 and line != subtitle]
-    passages[:0] = [Passage(0, "Mở đầu", "Mở đầu", "Mở đầu", line) for line in preamble_text]
-    passages = [
-        Passage(i, p.path, p.ref, p.heading, p.text) for i, p in enumerate(passages, start=1)
-    ]
+    passages = _with_preamble(passages, preamble, subtitle)
     if not indicators:
         raise ProgrammeFormatError(
             'no targets found: expected a section whose title contains "Chỉ tiêu" with '
@@ -176,26 +125,7 @@ def parse_programme(text: str) -> Programme:
             "followed by numbered items"
         )
     agencies = build_agencies(tasks, [b for r in responsibilities for b in r.bodies])
-    index = AgencyIndex(agencies)
-    responsibilities = [
-        Responsibility(
-            r.number,
-            r.subject,
-            # The bodies it addresses, then other bodies it names (a bare
-            # "Tỉnh ủy" in "Chương trình hành động của Tỉnh ủy" is no duty).
-            tuple(
-                dict.fromkeys(
-                    [
-                        *r.bodies,
-                        *(n for n in index.mentioned(r.text) if len(n.split()) >= 3),
-                    ]
-                )
-            ),
-            r.text,
-            r.ref,
-        )
-        for r in responsibilities
-    ]
+    responsibilities = _with_mentioned_bodies(responsibilities, AgencyIndex(agencies))
     signer, signer_title = signature(body)
     header = read_header(text)
     sections = [
@@ -219,3 +149,94 @@ def parse_programme(text: str) -> Programme:
         number=header.number,
         issuer=header.issuer,
     )
+
+
+def _require(has_parts: bool, has_appendix: bool) -> None:
+    """The parts every programme has, or the error naming the one missing."""
+    if not has_parts:
+        raise ProgrammeFormatError(
+            'no lettered parts found: expected headings such as "A. MỤC ĐÍCH, YÊU CẦU" '
+            'and "B. MỤC TIÊU VÀ CHỈ TIÊU ..." at the start of a line'
+        )
+    if not has_appendix:
+        raise ProgrammeFormatError(
+            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table'
+        )
+
+
+def _read_blocks(
+    blocks: list[Block],
+) -> tuple[list[Indicator], list[Passage], list[Responsibility]]:
+    """Targets, passages and duties from the outline's blocks, in document order."""
+    indicators: list[Indicator] = []
+    passages: list[Passage] = []
+    responsibilities: list[Responsibility] = []
+    for block in blocks:
+        if any(_is_implementation(h) for h in block.headings):
+            number = block.label or str(len(responsibilities) + 1)
+            subjects = responsibility_subjects(block.text)
+            bodies = [b for subject in subjects for b in _subject_bodies(subject)]
+            responsibilities.append(
+                Responsibility(number, subjects[0], tuple(bodies), block.text, block.ref)
+            )
+            continue
+        heading = block.headings[-1].title if block.headings else "Mở đầu"
+        passages.append(Passage(len(passages) + 1, block.path, block.ref, heading, block.text))
+        if block.kind == "bullet" and any(_is_targets(h) for h in block.headings):
+            indicators.extend(_block_targets(block, first_id=len(indicators) + 1))
+    return indicators, passages, responsibilities
+
+
+def _block_targets(block: Block, first_id: int) -> list[Indicator]:
+    """The targets one bullet of the targets section states."""
+    section_year = _year(" ".join(h.title for h in block.headings), None)
+    targets = extract_targets(block.text)
+    return [
+        Indicator(
+            id=first_id + i,
+            area=_area(block),
+            name=target.name,
+            subject=targets[0].name,
+            value=target.value,
+            comparator=target.comparator,
+            low=target.low,
+            high=target.high,
+            unit=target.unit,
+            year=_year(block.text, section_year),
+            detail=target.detail,
+            sentence=block.text,
+            ref=block.ref,
+        )
+        for i, target in enumerate(targets)
+    ]
+
+
+def _with_preamble(passages: list[Passage], preamble: list[str], subtitle: str) -> list[Passage]:
+    """The preamble's own paragraphs (not its title lines or the stamp) first, renumbered."""
+    own = [line for line in preamble if len(line) > 80 and line != subtitle]
+    every = [Passage(0, "Mở đầu", "Mở đầu", "Mở đầu", line) for line in own] + passages
+    return [Passage(i, p.path, p.ref, p.heading, p.text) for i, p in enumerate(every, start=1)]
+
+
+def _with_mentioned_bodies(
+    responsibilities: list[Responsibility], index: AgencyIndex
+) -> list[Responsibility]:
+    """Each duty's bodies: those it addresses, then other bodies it names.
+
+    A bare "Tỉnh ủy" in "Chương trình hành động của Tỉnh ủy" is no duty, so only names of
+    three words or more are added.
+    """
+    return [
+        Responsibility(
+            r.number,
+            r.subject,
+            tuple(
+                dict.fromkeys(
+                    [*r.bodies, *(n for n in index.mentioned(r.text) if len(n.split()) >= 3)]
+                )
+            ),
+            r.text,
+            r.ref,
+        )
+        for r in responsibilities
+    ]
