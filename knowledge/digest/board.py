@@ -117,11 +117,13 @@ class Board:
         open_tasks = [
             t for t in self.tasks if self.status[t.code] not in (DONE_ON_TIME, DONE_LATE)
         ]
-        overdue = [t for t in open_tasks if (d := deadline_of(t.due)) and d < self.today]
+        overdue = [
+            t for t in open_tasks if (d := deadline_of(t.due, self.today)) and d < self.today
+        ]
         soon = [
             t
             for t in open_tasks
-            if (d := deadline_of(t.due)) and self.today <= d <= self.today + DUE_SOON
+            if (d := deadline_of(t.due, self.today)) and self.today <= d <= self.today + DUE_SOON
         ]
         return {
             "title": self.programme.title,

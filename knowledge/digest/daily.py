@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from knowledge.digest.chats import ChatRegistry
 from knowledge.formatting import day, number
-from knowledge.programme.model import Task
+from knowledge.programme.model import Indicator, Task
 from knowledge.progress.log import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -358,74 +358,81 @@ def build_digest(
     # Each task's state, read once: the totals and every list below use them.
     states = {t.code: store.state(t) for t in tasks}
     status = {t.code: task_status(t, states[t.code], today) for t in tasks}
-    lines = [m.bold(f"📰 Tóm tắt tiến độ {engine.programme.title} — {day(today)}")]
-
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for t in tasks:
         counts[status[t.code]] += 1
-    lines.append(
-        m.text("Tổng: " + "; ".join(f"{k.lower()} {v}" for k, v in counts.items() if v) + ".")
-    )
-
+    lines = [
+        m.bold(f"📰 Tóm tắt tiến độ {engine.programme.title} — {day(today)}"),
+        m.text("Tổng: " + "; ".join(f"{k.lower()} {v}" for k, v in counts.items() if v) + "."),
+    ]
     recent = _recent(store, since)
-    if recent:
-        lines.append(m.bold(f"Báo cáo trong 24 giờ qua ({len(recent)}):"))
-        for r in recent:
-            who = r.user_name or f"id {r.user_id}"
-            if r.kind == "task":
-                what = f"nhiệm vụ {r.target}"
-                change = _task_change(r)
-            else:
-                ind = engine.indicators.get(r.target)
-                what = f"chỉ tiêu “{r.title}”" + (f" năm {r.year}" if r.year else "")
-                value = number(r.value) if r.value is not None else r.value_text
-                change = f"{value}" + (
-                    f" — {compare(ind, r.value)}" if ind and r.value is not None else ""
-                )
-            action = {
-                "undo": " (hoàn tác)",
-                "amend": " (sửa)",
-                "confirm": " (xác nhận hoàn thành)",
-                "return": " (trả lại)",
-            }.get(r.action, "")
-            lines.append(m.text(f"• {who}{action}: {what}: {change}"))
-
-    overdue = [
-        t
-        for t in tasks
-        if (d := deadline_of(t.due)) is not None
-        and since.date() <= d < today
-        # Unreported tasks count too: nothing says they were done in time.
-        and status[t.code] not in (DONE_ON_TIME, DONE_LATE)
-    ]
-    if overdue:
-        lines.append(m.bold("Vừa quá hạn:"))
-        lines.extend(m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in overdue)
-
-    soon = [
-        t
-        for t in tasks
-        if (d := deadline_of(t.due)) is not None
-        and today <= d <= today + DUE_SOON
-        and status[t.code] not in (DONE_ON_TIME, DONE_LATE)
-    ]
-    if soon:
-        lines.append(m.bold("Đến hạn trình trong 30 ngày:"))
-        lines.extend(m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in soon)
-
-    stale = stale_by_agency(service, now, states)
-    if stale:
-        lines.append(m.bold("Chưa báo cáo 30 ngày qua (cần nhắc):"))
-        for agency, items in stale.items():
-            codes = ", ".join(t.code for t in items)
-            lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ ({codes})"))
-
+    lines += _recent_lines(recent, engine.indicators, m)
+    still_open = [t for t in tasks if status[t.code] not in (DONE_ON_TIME, DONE_LATE)]
+    # Unreported tasks count too: nothing says they were done in time.
+    overdue = _due_between(still_open, since.date(), today - timedelta(days=1), today)
+    soon = _due_between(still_open, today, today + DUE_SOON, today)
+    lines += _task_list("Vừa quá hạn:", overdue, m)
+    lines += _task_list("Đến hạn trình trong 30 ngày:", soon, m)
+    lines += _stale_lines(stale_by_agency(service, now, states), m)
     changed = bool(recent or overdue or soon)
     if not changed and not full:
         # Nothing new: one line, not the same lists as yesterday.
         return m.text(f"📰 {day(today)}: không có thay đổi trong 24 giờ qua. Xem: /tiendo"), False
     lines.append(m.italic("Xem chi tiết: /tiendo · Cập nhật: /capnhat"))
     return "\n".join(lines), changed
+
+
+_ACTIONS = {
+    "undo": " (hoàn tác)",
+    "amend": " (sửa)",
+    "confirm": " (xác nhận hoàn thành)",
+    "return": " (trả lại)",
+}
+
+
+def _recent_lines(
+    recent: list[Report], indicators: Mapping[str, Indicator], m: Markup
+) -> list[str]:
+    """The reports of the last 24 hours: who, what, old → new."""
+    if not recent:
+        return []
+    lines = [m.bold(f"Báo cáo trong 24 giờ qua ({len(recent)}):")]
+    for r in recent:
+        who = r.user_name or f"id {r.user_id}"
+        if r.kind == "task":
+            what, change = f"nhiệm vụ {r.target}", _task_change(r)
+        else:
+            ind = indicators.get(r.target)
+            what = f"chỉ tiêu “{r.title}”" + (f" năm {r.year}" if r.year else "")
+            value = number(r.value) if r.value is not None else r.value_text
+            verdict = f" — {compare(ind, r.value)}" if ind and r.value is not None else ""
+            change = f"{value}{verdict}"
+        lines.append(m.text(f"• {who}{_ACTIONS.get(r.action, '')}: {what}: {change}"))
+    return lines
+
+
+def _due_between(tasks: list[Task], first: date, last: date, today: date) -> list[Task]:
+    """The tasks whose deadline falls from ``first`` to ``last`` (both included)."""
+    return [
+        t for t in tasks if (d := deadline_of(t.due, today)) is not None and first <= d <= last
+    ]
+
+
+def _task_list(title: str, tasks: list[Task], m: Markup) -> list[str]:
+    if not tasks:
+        return []
+    items = [m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in tasks]
+    return [m.bold(title), *items]
+
+
+def _stale_lines(stale: Mapping[str, list[Task]], m: Markup) -> list[str]:
+    if not stale:
+        return []
+    lines = [m.bold("Chưa báo cáo 30 ngày qua (cần nhắc):")]
+    for agency, items in stale.items():
+        codes = ", ".join(t.code for t in items)
+        lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ ({codes})"))
+    return lines
 
 
 def _task_change(r: Report) -> str:

@@ -167,7 +167,7 @@ def task_status(task: Task, state: TaskState, today: date) -> str:
     """
     if not state.reports:
         return NO_REPORT
-    deadline = deadline_of(task.due)
+    deadline = deadline_of(task.due, today)
     if state.done:
         if deadline is None or not state.done_at:
             return DONE_ON_TIME

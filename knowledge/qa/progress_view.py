@@ -55,7 +55,7 @@ class StoreProgress:
 
     def due_soon(self, task: Task, days: int = 30) -> bool:
         """Not done, not overdue, and due within ``days``."""
-        deadline = deadline_of(task.due)
+        deadline = deadline_of(task.due, self.today())
         if deadline is None or (self.label(task) not in (OVERDUE,) and self._done(task)):
             return False
         left = (deadline - self.today()).days
