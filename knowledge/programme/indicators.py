@@ -9,7 +9,7 @@ unit) and named by the words around it, in the source's own wording.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from babel.numbers import NumberFormatError, parse_decimal
 
@@ -188,75 +188,111 @@ def extract_targets(sentence: str) -> list[Target]:
     """
     targets: list[Target] = []
     for clause in _clauses(sentence):
-        values: list[re.Match[str]] = []
-        details: dict[int, list[str]] = {}
-        skip_to: dict[int, int] = {}
-        for m in _VALUE.finditer(clause):
-            if not _is_value(m, clause):
-                continue
-            inside, opening = _in_parentheses(clause, m.start())
-            if inside and not fold(opening).strip().startswith(("chiem", "dat")) and values:
-                close = clause.find(")", m.end())
-                close = len(clause) if close < 0 else close
-                details.setdefault(len(values) - 1, []).append(clause[m.start() : close].strip())
-                skip_to[len(values) - 1] = close + 1
-                continue
-            values.append(m)
-        if not values:
-            continue
-        # Where each value's own text ends: after its details and its denominator.
-        ends: list[int] = []
-        for i, m in enumerate(values):
-            end = max(m.end(), skip_to.get(i, 0))
-            per = _PER.match(clause[end:])
-            ends.append(end + per.end() if per else end)
-        first_before = _tidy(clause[: values[0].start()])
-        value_first = _content_words(first_before) < 2
-        head = ""
-        for i, m in enumerate(values):
-            start_prev = ends[i - 1] if i else 0
-            next_start = values[i + 1].start() if i + 1 < len(values) else len(clause)
-            before = _tidy(clause[start_prev : m.start()])
-            # The words after the value, without its parenthesised details or
-            # denominator, up to the next separator or value.
-            after_raw = re.sub(r"\([^)]*\)", " ", clause[m.end() : next_start])
-            after_raw = _PER.sub("", after_raw)
-            after_raw = re.split(r"[,;]\s|\s(?:và|,)\s(?=(?:từ|trên|dưới|ít nhất|\d))", after_raw)[
-                0
-            ]
-            after = _tidy(after_raw)
-            unit = (m.group("unit") or m.group("pct1") or "").strip()
-            per = _PER.match(clause[max(m.end(), skip_to.get(i, 0)) :])
-            if unit in _NOUN_UNITS and _content_words(before) < 2:
-                name = unit + (
-                    " " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip() if per else ""
-                )
-            elif value_first:
-                # The previous value's name ends at a comma; this one starts after it.
-                name = after or _tidy(before.rsplit(",", 1)[-1])
-            else:
-                name = before if _content_words(before) >= 1 else after
-            head = head or name
-            value = re.sub(r"^(?:đạt|là)\s+", "", clause[m.start() : m.end()].strip(), flags=re.I)
-            if per:
-                value += " " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip()
-            comp_key = fold(m.group("comp") or "").replace("dat", "").replace("la", "").strip()
-            comparator = _COMPARATORS.get(comp_key, "đạt")
-            if m.group("high") and comparator in {"đạt", "từ-đến"}:
-                comparator = "từ-đến"
-            if m.group("plus"):
-                comparator = "ít nhất"
-            low_v = parse_vi_number(m.group("low"))
-            high_v = parse_vi_number(m.group("high")) if m.group("high") else low_v
-            targets.append(
-                Target(
-                    name=name or head,
-                    value=value,
-                    comparator=comparator,
-                    low=low_v,
-                    high=high_v,
-                    unit=unit,
-                    detail="; ".join(d.strip(" ()") for d in details.get(i, [])),
-                )
-            )
+        found = _clause_values(clause)
+        if found.values:
+            targets.extend(_clause_targets(clause, found))
     return targets
+
+
+@dataclass
+class _Values:
+    """The values of one clause, with the parenthesised details that qualify them.
+
+    Attributes:
+        values: The value matches, in order.
+        details: Per value index, the parenthesised figures that qualify it.
+        skip_to: Per value index, where its details end.
+
+    """
+
+    values: list[re.Match[str]] = field(default_factory=list)
+    details: dict[int, list[str]] = field(default_factory=dict)
+    skip_to: dict[int, int] = field(default_factory=dict)
+
+
+def _clause_values(clause: str) -> _Values:
+    """The target values of a clause; a figure in parentheses is a detail of the one before."""
+    found = _Values()
+    for m in _VALUE.finditer(clause):
+        if not _is_value(m, clause):
+            continue
+        inside, opening = _in_parentheses(clause, m.start())
+        own_share = fold(opening).strip().startswith(("chiem", "dat"))
+        if inside and not own_share and found.values:
+            close = clause.find(")", m.end())
+            close = len(clause) if close < 0 else close
+            last = len(found.values) - 1
+            found.details.setdefault(last, []).append(clause[m.start() : close].strip())
+            found.skip_to[last] = close + 1
+            continue
+        found.values.append(m)
+    return found
+
+
+def _clause_targets(clause: str, found: _Values) -> list[Target]:
+    """Name and read each value of a clause."""
+    values = found.values
+    # Where each value's own text ends: after its details and its denominator.
+    ends: list[int] = []
+    for i, m in enumerate(values):
+        end = max(m.end(), found.skip_to.get(i, 0))
+        per = _PER.match(clause[end:])
+        ends.append(end + per.end() if per else end)
+    value_first = _content_words(_tidy(clause[: values[0].start()])) < 2
+    head = ""
+    targets: list[Target] = []
+    for i, m in enumerate(values):
+        next_start = values[i + 1].start() if i + 1 < len(values) else len(clause)
+        before = _tidy(clause[(ends[i - 1] if i else 0) : m.start()])
+        per = _PER.match(clause[max(m.end(), found.skip_to.get(i, 0)) :])
+        name = _value_name(m, before, _words_after(clause[m.end() : next_start]), per, value_first)
+        head = head or name
+        detail = "; ".join(d.strip(" ()") for d in found.details.get(i, []))
+        targets.append(_target(m, name or head, per, detail))
+    return targets
+
+
+def _words_after(text: str) -> str:
+    """The words after a value, without parenthesised details or a denominator, up to the
+    next separator or value.
+    """
+    text = _PER.sub("", re.sub(r"\([^)]*\)", " ", text))
+    return _tidy(re.split(r"[,;]\s|\s(?:và|,)\s(?=(?:từ|trên|dưới|ít nhất|\d))", text)[0])
+
+
+def _value_name(
+    m: re.Match[str], before: str, after: str, per: re.Match[str] | None, value_first: bool
+) -> str:
+    """The name of one value, from the words before it or, when values come first, after."""
+    unit = (m.group("unit") or m.group("pct1") or "").strip()
+    if unit in _NOUN_UNITS and _content_words(before) < 2:
+        return unit + (" " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip() if per else "")
+    if value_first:
+        # The previous value's name ends at a comma; this one starts after it.
+        return after or _tidy(before.rsplit(",", 1)[-1])
+    return before if _content_words(before) >= 1 else after
+
+
+def _target(m: re.Match[str], name: str, per: re.Match[str] | None, detail: str) -> Target:
+    """One value read: its text as written, comparator, bounds and unit."""
+    unit = (m.group("unit") or m.group("pct1") or "").strip()
+    value = re.sub(r"^(?:đạt|là)\s+", "", m.group(0).strip(), flags=re.I)
+    if per:
+        value += " " + re.sub(r"\([^)]*\)\s*", "", per.group(0)).strip()
+    comp_key = fold(m.group("comp") or "").replace("dat", "").replace("la", "").strip()
+    comparator = _COMPARATORS.get(comp_key, "đạt")
+    if m.group("high") and comparator in {"đạt", "từ-đến"}:
+        comparator = "từ-đến"
+    if m.group("plus"):
+        comparator = "ít nhất"
+    low = parse_vi_number(m.group("low"))
+    high = parse_vi_number(m.group("high")) if m.group("high") else low
+    return Target(
+        name=name,
+        value=value,
+        comparator=comparator,
+        low=low,
+        high=high,
+        unit=unit,
+        detail=detail,
+    )
