@@ -253,9 +253,7 @@ def _clause_targets(clause: str, found: _Values) -> list[Target]:
 
 
 def _words_after(text: str) -> str:
-    """The words after a value, without parenthesised details or a denominator, up to the
-    next separator or value.
-    """
+    """The words after a value up to the next separator or value (no details, no denominator)."""
     text = _PER.sub("", re.sub(r"\([^)]*\)", " ", text))
     return _tidy(re.split(r"[,;]\s|\s(?:và|,)\s(?=(?:từ|trên|dưới|ít nhất|\d))", text)[0])
 
