@@ -124,7 +124,8 @@ def _rows(programme: Programme, document_id: int) -> dict[str, list[dict[str, ob
     }
 
 
-def _record_rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
+def _agency_links(programme: Programme) -> list[dict[str, object]]:
+    """Which body has which role (lead, approval, issuer, coordinating) in which task."""
     from knowledge.programme.agencies import agency_key, split_names
 
     keys = {agency_key(a.name): a.name for a in programme.agencies}
@@ -133,17 +134,43 @@ def _record_rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
             keys.setdefault(agency_key(alias), a.name)
     links: list[dict[str, object]] = []
     for t in programme.tasks:
-        for role, cell in (
+        cells = (
             ("lead", t.lead),
             ("approval", t.approval),
             ("issuer", t.issuer),
             ("coordinating", t.coordinating),
-        ):
+        )
+        for role, cell in cells:
             for name in split_names(cell):
                 agency = keys.get(agency_key(name))
                 if agency:
                     links.append({"agency": agency, "task_code": t.code, "role": role})
-    unique_links = list({(r["agency"], r["task_code"], r["role"]): r for r in links}.values())
+    return list({(r["agency"], r["task_code"], r["role"]): r for r in links}.values())
+
+
+def _task_row(t: Task) -> dict[str, object]:
+    return {
+        "code": t.code,
+        "position": t.position,
+        "part": t.part,
+        "part_title": t.part_title,
+        "grp": t.group,
+        "content": t.content,
+        "lead": t.lead,
+        "approval": t.approval,
+        "issuer": t.issuer,
+        "due": t.due,
+        "period": t.period,
+        "coordinating": t.coordinating,
+        "product": t.product,
+        "extra": json.dumps(t.extra, ensure_ascii=False),
+        "search": _search(t.content, t.group, t.product),
+    }
+
+
+def _record_rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
+    from knowledge.programme.agencies import agency_key
+
     return {
         "indicators": [
             {
@@ -153,26 +180,7 @@ def _record_rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
             }
             for i in programme.indicators
         ],
-        "tasks": [
-            {
-                "code": t.code,
-                "position": t.position,
-                "part": t.part,
-                "part_title": t.part_title,
-                "grp": t.group,
-                "content": t.content,
-                "lead": t.lead,
-                "approval": t.approval,
-                "issuer": t.issuer,
-                "due": t.due,
-                "period": t.period,
-                "coordinating": t.coordinating,
-                "product": t.product,
-                "extra": json.dumps(t.extra, ensure_ascii=False),
-                "search": _search(t.content, t.group, t.product),
-            }
-            for t in programme.tasks
-        ],
+        "tasks": [_task_row(t) for t in programme.tasks],
         "responsibilities": [
             {
                 "number": r.number,
@@ -214,7 +222,7 @@ def _record_rows(programme: Programme) -> dict[str, list[dict[str, object]]]:
             }
             for n, x in enumerate(programme.sections, start=1)
         ],
-        "agency_tasks": unique_links,
+        "agency_tasks": _agency_links(programme),
     }
 
 
