@@ -33,6 +33,7 @@ from handlers import (
     buttons,
     deadlines,
     digest,
+    documents,
     errors,
     gate,
     inline,
@@ -45,13 +46,23 @@ from handlers import (
     reports,
     roles,
     start,
+    upload,
 )
 from handlers.commands import BOARD_COMMAND
-from handlers.context import CONVERSATIONS, ENGINE, REPORTING, SUBSCRIPTIONS, now
+from handlers.context import (
+    CONVERSATIONS,
+    LIBRARY_BUILDER,
+    PINS,
+    REPORTING,
+    SUBSCRIPTIONS,
+    install_library,
+    now,
+)
 from knowledge.chats import ChatRegistry
 from knowledge.digest import SubscriptionStore
-from knowledge.engine import Engine
+from knowledge.library import Loader
 from knowledge.office import BOT_USERNAME, OfficeSettings
+from knowledge.pins import PinStore
 from knowledge.progress import ProgressStore
 from knowledge.qa.conversation import ConversationMemory
 from knowledge.qa.progress_view import StoreProgress
@@ -77,18 +88,23 @@ BOARD = "board_server"
 
 def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        """Open the database, build the engine once, publish the command menu."""
+        """Open the database, build the library once, publish the command menu."""
         db = open_database(settings.db_path)
         application.bot_data[DB] = db
         store = ProgressStore(db, settings.admin_ids)
         # Task cards and progress questions read where each task stands.
         today = lambda: now(application).date()  # noqa: E731 (the test clock when set)
-        engine = Engine.from_database(db, progress=StoreProgress(store, today))
+        # One engine per document; the write path uses the primary one (loaded last).
+        shelf = Loader(db, progress=StoreProgress(store, today))
+        library = shelf.build()
+        engine = library.primary
         service = Reporting(engine, store)
-        application.bot_data[ENGINE] = engine
-        application.bot_data[CONVERSATIONS] = ConversationMemory()
-        gc.freeze()  # the engine lives as long as the bot: keep it out of full collections
+        install_library(application.bot_data, library)
         application.bot_data[REPORTING] = service
+        application.bot_data[LIBRARY_BUILDER] = shelf
+        application.bot_data[PINS] = PinStore(db)
+        application.bot_data[CONVERSATIONS] = ConversationMemory()
+        gc.freeze()  # the engines live as long as the bot: keep them out of full collections
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)
         deadlines.schedule_deadlines(application)
@@ -234,6 +250,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
     application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
     application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
+    application.add_handler(CommandHandler("vanban", documents.documents_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
@@ -247,6 +264,15 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(
         CallbackQueryHandler(report_buttons.percent_button, pattern=report_buttons.PERCENT_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(documents.pin_button, pattern=documents.PIN_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(documents.which_button, pattern=documents.WHICH_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(upload.upload_button, pattern=upload.UPLOAD_PATTERN)
+    )
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # 3. Plain text: every message in private chats; in groups only when addressed.
     text = filters.TEXT & ~filters.COMMAND & new
@@ -254,7 +280,10 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(MessageHandler(text & progress.TaskCardReply(), progress.reply_report))
     application.add_handler(MessageHandler(private & text, ask.private_message))
     application.add_handler(MessageHandler(groups & text, ask.group_message))
-    # 4. Media in private chats get a hint; everything else is ignored quietly.
+    # 4. A document file in a private chat is an upload (admins; others are refused), before
+    #    the media hint; other media in private chats get a hint; the rest is ignored quietly.
+    files = private & filters.Document.ALL & new
+    application.add_handler(MessageHandler(files, upload.upload_document))
     media = (
         filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
     )

@@ -306,3 +306,12 @@ def m007_invites_deadlines(db: Database) -> None:
         pk=("chat_id", "period", "label"),
     )
     db.table("office_settings").create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="m009_library")
+def m009_library(db: Database) -> None:
+    """Each chat's pinned document (``/vanban``): its questions are answered from it."""
+    db.table("chat_documents").create(
+        {"chat_id": int, "document_id": int, "pinned_by": int, "pinned_at": str},
+        pk="chat_id",
+    )

@@ -26,6 +26,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m005_chats",
         "m006_documents",
         "m007_invites_deadlines",
+        "m009_library",
     ]
     assert stats(db) == {
         "indicators": 40,

@@ -24,6 +24,7 @@ __all__ = [
     "channel_post",
     "chat_member",
     "detect_entities",
+    "document_message",
     "edited_message",
     "group_chat",
     "inline_query",
@@ -469,6 +470,37 @@ def my_chat_member(
 def _chat_instance(msg: JsonDict | None) -> str:
     chat_id = msg["chat"]["id"] if msg and "chat" in msg else 0
     return str((abs(int(chat_id)) * 2654435761 + 1234567) % 10**19)
+
+
+def document_message(
+    file: JsonDict,
+    chat: JsonDict | None = None,
+    from_user: JsonDict | None = None,
+    *,
+    file_name: str = "document.docx",
+    mime_type: str | None = None,
+    file_size: int | None = None,
+    caption: str | None = None,
+) -> JsonDict:
+    """A user's document message; ``file`` from :meth:`FakeTelegram.upload_file`.
+
+    ``file_size`` overrides the stored size (a file Telegram reports as too big to fetch).
+    """
+    if from_user is None and chat is None:
+        from_user = user()
+    chat = chat or private_chat(from_user)
+    msg = _base_message(chat, from_user, message_id=None, date=None, sender_chat=None)
+    msg["document"] = {
+        "file_id": file["file_id"],
+        "file_unique_id": file["file_unique_id"],
+        "file_name": file_name,
+        "file_size": file["file_size"] if file_size is None else file_size,
+    }
+    if mime_type:
+        msg["document"]["mime_type"] = mime_type
+    if caption:
+        msg["caption"] = caption
+    return {"message": msg}
 
 
 def callback_query(
