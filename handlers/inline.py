@@ -30,7 +30,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     several = len(lib.documents) > 1
     hits = [
         (r, doc)
-        for doc in lib.documents
+        for doc in lib.route(query.query)
         for r in doc.engine.suggest(query.query, limit=InlineQueryLimit.RESULTS)
     ]
     hits.sort(key=lambda p: -p[0].score)  # stable: documents in order on ties

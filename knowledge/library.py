@@ -237,6 +237,14 @@ class Library:
         key = fold(document.number)
         return [d for d in self.documents if d.implements and fold(d.implements) == key]
 
+    def route(self, question: str) -> list[Document]:
+        """The documents worth searching for ``question`` (named ones, else routed), best first."""
+        named = self.named(question)
+        if len(named) == 1 or len(self.documents) == 1:
+            return named or list(self.documents)
+        allowed = [self._position[d.id] for d in named] or list(range(len(self.documents)))
+        return [self.documents[p] for p in self.router.route(question, allowed, self._order)]
+
     def named(self, question: str) -> list[Document]:
         """The stored documents a question names (empty when it names none that is stored)."""
         refs = document_refs(question)

@@ -149,6 +149,12 @@ def test_a_named_document_restricts_the_answer(two):
     assert not lib.ask("theo KH 45/KH-UBND, tỷ lệ che phủ rừng là bao nhiêu").found
 
 
+def test_route_names_the_documents_worth_searching(two):
+    _, _, _, lib = two
+    assert [d.number for d in lib.route("KH 45 thu ngân sách")] == ["45/KH-UBND"]
+    assert {d.number for d in lib.route("thu ngân sách")} == {"08-CTr/TU", "45/KH-UBND"}
+
+
 def test_a_pinned_document_answers_unless_another_is_named(two):
     _, programme, plan, lib = two
     plan_id = lib.documents[1].id

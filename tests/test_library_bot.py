@@ -17,6 +17,7 @@ from tests.fakebot import (
     callback_query,
     document_message,
     group_chat,
+    inline_query,
     message,
     private_chat,
     user,
@@ -213,3 +214,13 @@ async def test_a_shared_task_code_offers_a_button_per_document(bot, tmp_path):
     await feed(app, callback_query(choices[1]["callback_data"], asked.result, STRANGER))
     picked = last_text(fake)
     assert "Sở Nội vụ" in picked and "Theo Chương trình" not in picked
+
+
+async def test_inline_results_name_their_document_once_several_are_loaded(bot, tmp_path):
+    fake, app = bot
+    await load_plan(fake, app, tmp_path)
+    await feed(app, inline_query("ty le ho ngheo chuan ngheo da chieu", STRANGER))
+    results = obj(fake.calls_of("answerInlineQuery")[-1].params["results"])
+    titles = [r["title"] for r in results]
+    assert any("(45/KH-UBND)" in t and "hộ nghèo" in t for t in titles), titles
+    assert len({r["id"] for r in results}) == len(results)
