@@ -34,6 +34,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.engine
+	$(BIN)/python -m benchmarks.library
 	NO_PROXY=127.0.0.1,localhost $(BIN)/python -m benchmarks.telegram
 
 clean:

@@ -33,6 +33,7 @@ from handlers import (
     buttons,
     deadlines,
     digest,
+    documents,
     errors,
     evidence,
     gate,
@@ -48,17 +49,27 @@ from handlers import (
     review,
     roles,
     start,
+    upload,
 )
 from handlers.commands import BOARD_COMMAND
-from handlers.context import CONVERSATIONS, ENGINE, REPORTING, SUBSCRIPTIONS, now
+from handlers.context import (
+    CONVERSATIONS,
+    LIBRARY_BUILDER,
+    PINS,
+    REPORTING,
+    SUBSCRIPTIONS,
+    install_library,
+    now,
+)
 from knowledge.digest.chats import ChatRegistry
 from knowledge.digest.daily import SubscriptionStore
-from knowledge.engine import Engine
 from knowledge.programme.store import open_database
 from knowledge.progress.log import ProgressStore
 from knowledge.progress.office import BOT_USERNAME, OfficeSettings
 from knowledge.progress.reporting import Reporting
 from knowledge.qa.conversation import ConversationMemory
+from knowledge.qa.library import Loader
+from knowledge.qa.pins import PinStore
 from knowledge.qa.progress_view import StoreProgress
 
 __all__ = ["ALLOWED_UPDATES", "DB", "build_application"]
@@ -80,18 +91,23 @@ BOARD = "board_server"
 
 def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        """Open the database, build the engine once, publish the command menu."""
+        """Open the database, build the library once, publish the command menu."""
         db = open_database(settings.db_path)
         application.bot_data[DB] = db
         store = ProgressStore(db, settings.admin_ids)
         # Task cards and progress questions read where each task stands.
         today = lambda: now(application).date()  # noqa: E731 (the test clock when set)
-        engine = Engine.from_database(db, progress=StoreProgress(store, today))
+        # One engine per document; the write path uses the primary one (loaded last).
+        shelf = Loader(db, progress=StoreProgress(store, today))
+        library = shelf.build()
+        engine = library.primary
         service = Reporting(engine, store)
-        application.bot_data[ENGINE] = engine
-        application.bot_data[CONVERSATIONS] = ConversationMemory()
-        gc.freeze()  # the engine lives as long as the bot: keep it out of full collections
+        install_library(application.bot_data, library)
         application.bot_data[REPORTING] = service
+        application.bot_data[LIBRARY_BUILDER] = shelf
+        application.bot_data[PINS] = PinStore(db)
+        application.bot_data[CONVERSATIONS] = ConversationMemory()
+        gc.freeze()  # the engines live as long as the bot: keep them out of full collections
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
         digest.schedule_all(application)
         deadlines.schedule_deadlines(application)
@@ -240,6 +256,7 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("xacnhan", review.confirm_command, filters=new))
     application.add_handler(CommandHandler("tralai", review.return_command, filters=new))
     application.add_handler(CommandHandler("imlang", quiet.quiet_command, filters=new))
+    application.add_handler(CommandHandler("vanban", documents.documents_command, filters=new))
     # 2. Buttons and inline mode.
     application.add_handler(
         CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
@@ -259,6 +276,15 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(
         CallbackQueryHandler(review.review_button, pattern=review.REVIEW_PATTERN)
     )
+    application.add_handler(
+        CallbackQueryHandler(documents.pin_button, pattern=documents.PIN_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(documents.which_button, pattern=documents.WHICH_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(upload.upload_button, pattern=upload.UPLOAD_PATTERN)
+    )
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # 3. Plain text: every message in private chats; in groups only when addressed.
     text = filters.TEXT & ~filters.COMMAND & new
@@ -267,17 +293,20 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     application.add_handler(MessageHandler(text & progress.TaskCardReply(), progress.reply_report))
     application.add_handler(MessageHandler(private & text, ask.private_message))
     application.add_handler(MessageHandler(groups & text, ask.group_message))
-    # 4. Media in private chats get a hint; everything else is ignored quietly.
-    media = (
-        filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
-    )
-    #    A file whose caption is /capnhat is a report with evidence; a file replying to a
-    #    report's confirmation is evidence of that report (private chats and groups).
+    # 4. Files. A file whose caption is /capnhat is a report with evidence; a file replying to
+    #    a report's confirmation is evidence of that report (private chats and groups). Any
+    #    other document in a private chat is an upload (admins; others are refused), before
+    #    the media hint; other media in private chats get a hint; the rest is ignored quietly.
     files = filters.Document.ALL | filters.PHOTO
     caption = filters.CaptionRegex(progress.CAPTION_REPORT)
     application.add_handler(MessageHandler(files & caption & new, progress.caption_report))
     application.add_handler(
         MessageHandler(files & evidence.ConfirmationReply() & new, evidence.reply_attach)
+    )
+    uploads = private & filters.Document.ALL & new
+    application.add_handler(MessageHandler(uploads, upload.upload_document))
+    media = (
+        filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
     )
     application.add_handler(MessageHandler(private & media & new, other.media_hint))
     # 5. An edited report amends it; other edits are ignored.

@@ -230,22 +230,38 @@ def _remove_document(db: Any, number: str) -> int:
     return 0
 
 
+def _console(answer: Answer) -> Answer:
+    """A "which document?" answer lists the documents (a console has no buttons)."""
+    from knowledge.qa.library import LibraryAnswer
+
+    if isinstance(answer, LibraryAnswer) and answer.choices:
+        lines = [f"  - {c.label}" for c in answer.choices]
+        hint = "Hỏi lại và nêu văn bản, ví dụ: “nhiệm vụ II.3 theo KH 45”."
+        answer.text = "\n".join([answer.text, *lines, hint])
+    return answer
+
+
 def _cmd_ask(args: argparse.Namespace, db_path: Path) -> int:
-    engine = Engine.from_database(open_database(db_path))
+    from knowledge.qa.library import Library
+
+    lib = Library.from_database(open_database(db_path))
     if args.question == ["-"]:
         for line in sys.stdin:
-            _print_answer(engine.ask(line.rstrip("\n")), args.json, sys.stdout)
+            _print_answer(_console(lib.ask(line.rstrip("\n"))), args.json, sys.stdout)
         return 0
-    _print_answer(engine.ask(" ".join(args.question)), args.json, sys.stdout)
+    _print_answer(_console(lib.ask(" ".join(args.question))), args.json, sys.stdout)
     return 0
 
 
 def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
-    engine = Engine.from_database(open_database(db_path))
+    from knowledge.qa.library import Library
+
+    lib = Library.from_database(open_database(db_path))
     memory = ConversationMemory()  # one console chat: follow-ups use its last subject
     interactive = sys.stdin.isatty()
     if interactive:
-        print(f"ctbot — hỏi đáp {engine.programme.title}. Gõ câu hỏi, Ctrl-D để thoát.")
+        titles = "; ".join(d.engine.programme.title for d in lib.documents)
+        print(f"ctbot — hỏi đáp {titles}. Gõ câu hỏi, Ctrl-D để thoát.")
     while True:
         try:
             line = input("❓ " if interactive else "")
@@ -256,7 +272,7 @@ def _cmd_chat(args: argparse.Namespace, db_path: Path) -> int:
             break
         if not line.strip():
             continue
-        answer = engine.ask(line, context=memory.get(0))
+        answer = _console(lib.ask(line, context=memory.get(0)))
         memory.remember(0, answer.context)
         print(answer.text)
         if interactive:

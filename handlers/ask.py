@@ -6,9 +6,11 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from handlers.context import conversations, engine
+from handlers.context import conversations, library, pins
+from handlers.documents import choice_keyboard, remember_question
 from handlers.markup import HTML
-from handlers.replies import send_answer
+from handlers.replies import reply_pieces, send_answer
+from knowledge.qa.library import LibraryAnswer
 
 __all__ = ["addressed_text", "ask_command", "group_message", "private_message"]
 
@@ -56,7 +58,12 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     private = message.chat.type == ChatType.PRIVATE
     reply_to = _replied_to_bot(message, context.bot.id)
     last = memory.get(message.chat_id, reply_to, chat_wide=private)
-    answer = engine(context).ask(question, HTML, context=last)
+    pinned = pins(context).get(message.chat_id)
+    answer = library(context).ask(question, HTML, context=last, document=pinned)
+    if isinstance(answer, LibraryAnswer) and answer.choices:
+        sent = await reply_pieces(message, answer.text, choice_keyboard(answer))
+        remember_question(context, sent[-1].message_id, question)
+        return
     sent = await send_answer(message, answer)
     memory.remember(message.chat_id, answer.context, tuple(m.message_id for m in sent))
 

@@ -68,6 +68,7 @@ COMMANDS: tuple[BotCommandSpec, ...] = (
     BotCommandSpec("imlang", "Xác nhận báo cáo ngắn (👍) trong nhóm: bật/tắt", "/imlang tat"),
     BotCommandSpec("tomtat", "Tóm tắt tiến độ ngay bây giờ", "/tomtat"),
     BotCommandSpec("bieudo", "Biểu đồ tiến độ", "/bieudo"),
+    BotCommandSpec("vanban", "Các văn bản đang tra cứu; chọn văn bản mặc định", "/vanban"),
     BotCommandSpec(
         "dangky", "Đăng ký nhận tóm tắt hằng ngày (quản trị viên)", "/dangky 07:30 T2-T6"
     ),

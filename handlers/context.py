@@ -11,16 +11,25 @@ from knowledge.digest.daily import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress.reporting import Reporting
 from knowledge.qa.conversation import ConversationMemory
+from knowledge.qa.library import Library, Loader
+from knowledge.qa.pins import PinStore
 
 __all__ = [
     "CLOCK",
     "CONVERSATIONS",
     "ENGINE",
+    "LIBRARY",
+    "LIBRARY_BUILDER",
+    "PINS",
     "REPORTING",
     "SUBSCRIPTIONS",
     "conversations",
     "engine",
+    "install_library",
+    "library",
+    "loader",
     "now",
+    "pins",
     "reporting",
     "subscriptions",
     "timezone",
@@ -30,6 +39,10 @@ __all__ = [
 CLOCK = "clock"
 
 ENGINE = "engine"
+LIBRARY = "library"
+# bot_data key of a callable building a new Library from the database (after an upload).
+LIBRARY_BUILDER = "library_builder"
+PINS = "pins"
 CONVERSATIONS = "conversations"
 REPORTING = "reporting"
 SUBSCRIPTIONS = "subscriptions"
@@ -41,6 +54,43 @@ def engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     if not isinstance(found, Engine):
         raise RuntimeError("the engine is not in bot_data: build the app with bot.app")
     return found
+
+
+def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
+    """Every stored document's engine, created at start-up (replaced after an upload)."""
+    found = context.bot_data.get(LIBRARY)
+    if not isinstance(found, Library):
+        raise RuntimeError("the library is not in bot_data: build the app with bot.app")
+    return found
+
+
+def loader(context: ContextTypes.DEFAULT_TYPE) -> Loader:
+    """What builds a new library after an upload, created at start-up."""
+    found = context.bot_data.get(LIBRARY_BUILDER)
+    if not isinstance(found, Loader):
+        raise RuntimeError("the loader is not in bot_data: build the app with bot.app")
+    return found
+
+
+def pins(context: ContextTypes.DEFAULT_TYPE) -> PinStore:
+    """Each chat's pinned document, created at start-up."""
+    found = context.bot_data.get(PINS)
+    if not isinstance(found, PinStore):
+        raise RuntimeError("the pins are not in bot_data: build the app with bot.app")
+    return found
+
+
+def install_library(bot_data: dict, new: Library) -> None:  # type: ignore[type-arg]
+    """Swap in a newly built library: questions, the primary engine and the write path.
+
+    Nothing is patched: the library, the engine and the reporting service are new objects;
+    a handler already running keeps the ones it took.
+    """
+    bot_data[LIBRARY] = new
+    bot_data[ENGINE] = new.primary
+    old = bot_data.get(REPORTING)
+    if isinstance(old, Reporting):
+        bot_data[REPORTING] = Reporting(new.primary, old.store)
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:

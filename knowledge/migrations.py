@@ -343,3 +343,12 @@ def m008_evidence_reviews(db: Database) -> None:
     db.table("chat_settings").create(
         {"chat_id": int, "quiet_reports": int, "set_by": int, "at": str}, pk="chat_id"
     )
+
+
+@migrations(name="m009_library")
+def m009_library(db: Database) -> None:
+    """Each chat's pinned document (``/vanban``): its questions are answered from it."""
+    db.table("chat_documents").create(
+        {"chat_id": int, "document_id": int, "pinned_by": int, "pinned_at": str},
+        pk="chat_id",
+    )

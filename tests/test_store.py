@@ -27,6 +27,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m006_documents",
         "m007_invites_deadlines",
         "m008_evidence_reviews",
+        "m009_library",
     ]
     assert stats(db) == {
         "indicators": 40,

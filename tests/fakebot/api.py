@@ -653,6 +653,11 @@ class FakeTelegram:
             found = self._messages.get((chat_id, message_id))
             return copy.deepcopy(found) if found else None
 
+    def upload_file(self, content: bytes, name: str, mime: str | None = None) -> JsonDict:
+        """A file a user sent (``file_id``, ``file_path``...): getFile and downloads serve it."""
+        with self._cond:
+            return self._new_file("document", content, name, mime)
+
     def file_content(self, file_path: str) -> bytes | None:
         with self._cond:
             return self._file_paths.get(file_path)

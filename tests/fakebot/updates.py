@@ -509,6 +509,34 @@ def _chat_instance(msg: JsonDict | None) -> str:
     return str((abs(int(chat_id)) * 2654435761 + 1234567) % 10**19)
 
 
+def uploaded_document(
+    file: JsonDict,
+    chat: JsonDict | None = None,
+    from_user: JsonDict | None = None,
+    *,
+    file_name: str = "document.docx",
+    mime_type: str | None = None,
+    file_size: int | None = None,
+    caption: str | None = None,
+) -> JsonDict:
+    """A document message carrying ``file`` from :meth:`FakeTelegram.upload_file`.
+
+    ``file_size`` overrides the stored size (a file Telegram reports as too big to fetch).
+    """
+    update = document_message(
+        chat,
+        from_user,
+        file_name=file_name,
+        mime_type=mime_type or "",
+        file_size=file["file_size"] if file_size is None else file_size,
+        caption=caption,
+        file_ids=(file["file_id"], file["file_unique_id"]),
+    )
+    if not mime_type:
+        del update["message"]["document"]["mime_type"]
+    return update
+
+
 def callback_query(
     data: str,
     message: JsonDict | None,
