@@ -11,11 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from knowledge.programme.model import Agency, Task
+from knowledge.programme.model import Agency, Responsibility, Task
 from knowledge.qa.lexicon import abbreviate, expand, expand_display
 from knowledge.text import clean, fold
 
-__all__ = ["AgencyIndex", "agency_key", "build_agencies", "responsibility_subject", "split_names"]
+__all__ = [
+    "AgencyIndex",
+    "agency_key",
+    "build_agencies",
+    "responsibility_subject",
+    "split_names",
+    "with_mentioned_bodies",
+]
 
 # Where the list of bodies at the start of a part D item ends: the first verb.
 _SUBJECT_END = re.compile(
@@ -288,3 +295,27 @@ class AgencyIndex:
 
 
 _ = _subject_bodies  # re-exported through parser
+
+
+def with_mentioned_bodies(
+    responsibilities: list[Responsibility], index: AgencyIndex
+) -> list[Responsibility]:
+    """Each duty's bodies: those it addresses, then other bodies its text names.
+
+    A bare "Tỉnh ủy" in "Chương trình hành động của Tỉnh ủy" is no duty, so only names of
+    three words or more are added.
+    """
+    return [
+        Responsibility(
+            r.number,
+            r.subject,
+            tuple(
+                dict.fromkeys(
+                    [*r.bodies, *(n for n in index.mentioned(r.text) if len(n.split()) >= 3)]
+                )
+            ),
+            r.text,
+            r.ref,
+        )
+        for r in responsibilities
+    ]

@@ -19,6 +19,7 @@ from knowledge.programme.agencies import (
     _subject_bodies,
     build_agencies,
     responsibility_subjects,
+    with_mentioned_bodies,
 )
 from knowledge.programme.appendix import parse_appendix
 from knowledge.programme.header import is_plan, read_header, signature
@@ -125,7 +126,7 @@ def parse_programme(text: str) -> Programme:
             "followed by numbered items"
         )
     agencies = build_agencies(tasks, [b for r in responsibilities for b in r.bodies])
-    responsibilities = _with_mentioned_bodies(responsibilities, AgencyIndex(agencies))
+    responsibilities = with_mentioned_bodies(responsibilities, AgencyIndex(agencies))
     signer, signer_title = signature(body)
     header = read_header(text)
     sections = [
@@ -216,27 +217,3 @@ def _with_preamble(passages: list[Passage], preamble: list[str], subtitle: str) 
     own = [line for line in preamble if len(line) > 80 and line != subtitle]
     every = [Passage(0, "Mở đầu", "Mở đầu", "Mở đầu", line) for line in own] + passages
     return [Passage(i, p.path, p.ref, p.heading, p.text) for i, p in enumerate(every, start=1)]
-
-
-def _with_mentioned_bodies(
-    responsibilities: list[Responsibility], index: AgencyIndex
-) -> list[Responsibility]:
-    """Each duty's bodies: those it addresses, then other bodies it names.
-
-    A bare "Tỉnh ủy" in "Chương trình hành động của Tỉnh ủy" is no duty, so only names of
-    three words or more are added.
-    """
-    return [
-        Responsibility(
-            r.number,
-            r.subject,
-            tuple(
-                dict.fromkeys(
-                    [*r.bodies, *(n for n in index.mentioned(r.text) if len(n.split()) >= 3)]
-                )
-            ),
-            r.text,
-            r.ref,
-        )
-        for r in responsibilities
-    ]

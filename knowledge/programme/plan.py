@@ -17,6 +17,7 @@ from knowledge.programme.agencies import (
     build_agencies,
     responsibility_subjects,
     split_names,
+    with_mentioned_bodies,
 )
 from knowledge.programme.appendix import parse_appendix
 from knowledge.programme.header import read_header, signature
@@ -56,24 +57,6 @@ def _responsibility(block: Block, n: int) -> Responsibility:
     subjects = [colon.group(1).strip()] if colon else responsibility_subjects(block.text)
     bodies = [b for subject in subjects for b in split_names(subject)]
     return Responsibility(block.label or str(n), subjects[0], tuple(bodies), block.text, block.ref)
-
-
-def _with_mentions(items: list[Responsibility], index: AgencyIndex) -> list[Responsibility]:
-    """Each responsibility's own bodies, then other multi-word bodies its text names."""
-    return [
-        Responsibility(
-            r.number,
-            r.subject,
-            tuple(
-                dict.fromkeys(
-                    [*r.bodies, *(n for n in index.mentioned(r.text) if len(n.split()) >= 3)]
-                )
-            ),
-            r.text,
-            r.ref,
-        )
-        for r in items
-    ]
 
 
 def _title(preamble: list[str]) -> tuple[str, str]:
@@ -157,7 +140,7 @@ def parse_plan(text: str) -> Programme:
         subtitle=clean(subtitle),
         indicators=indicators,
         tasks=tasks,
-        responsibilities=_with_mentions(responsibilities, AgencyIndex(agencies)),
+        responsibilities=with_mentioned_bodies(responsibilities, AgencyIndex(agencies)),
         passages=passages,
         agencies=agencies,
         sections=[Section(h.ref, h.path, h.text) for h in headings if not _is_implementation(h)],
