@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from typing import TypeVar
 
 from telegram.ext import Application, ContextTypes
 
@@ -48,36 +49,35 @@ REPORTING = "reporting"
 SUBSCRIPTIONS = "subscriptions"
 
 
+_T = TypeVar("_T")
+
+
+def _get(context: ContextTypes.DEFAULT_TYPE, key: str, kind: type[_T], what: str) -> _T:
+    """``bot_data[key]``, which ``bot.app`` put there at start-up, checked to be a ``kind``."""
+    found = context.bot_data.get(key)
+    if not isinstance(found, kind):
+        raise RuntimeError(f"{what} is not in bot_data: build the app with bot.app")
+    return found
+
+
 def engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     """The question-answering engine created at start-up."""
-    found = context.bot_data.get(ENGINE)
-    if not isinstance(found, Engine):
-        raise RuntimeError("the engine is not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, ENGINE, Engine, "the engine")
 
 
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     """Every stored document's engine, created at start-up (replaced after an upload)."""
-    found = context.bot_data.get(LIBRARY)
-    if not isinstance(found, Library):
-        raise RuntimeError("the library is not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, LIBRARY, Library, "the library")
 
 
 def loader(context: ContextTypes.DEFAULT_TYPE) -> Loader:
     """What builds a new library after an upload, created at start-up."""
-    found = context.bot_data.get(LIBRARY_BUILDER)
-    if not isinstance(found, Loader):
-        raise RuntimeError("the loader is not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, LIBRARY_BUILDER, Loader, "the loader")
 
 
 def pins(context: ContextTypes.DEFAULT_TYPE) -> PinStore:
     """Each chat's pinned document, created at start-up."""
-    found = context.bot_data.get(PINS)
-    if not isinstance(found, PinStore):
-        raise RuntimeError("the pins are not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, PINS, PinStore, "the pins")
 
 
 def install_library(bot_data: dict, new: Library) -> None:  # type: ignore[type-arg]
@@ -95,26 +95,17 @@ def install_library(bot_data: dict, new: Library) -> None:  # type: ignore[type-
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:
     """Each chat's and each bot message's question context, created at start-up."""
-    found = context.bot_data.get(CONVERSATIONS)
-    if not isinstance(found, ConversationMemory):
-        raise RuntimeError("conversations are not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, CONVERSATIONS, ConversationMemory, "conversations")
 
 
 def reporting(context: ContextTypes.DEFAULT_TYPE) -> Reporting:
     """The progress-report service created at start-up."""
-    found = context.bot_data.get(REPORTING)
-    if not isinstance(found, Reporting):
-        raise RuntimeError("the reporting service is not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, REPORTING, Reporting, "the reporting service")
 
 
 def subscriptions(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore:
     """The digest subscriptions created at start-up."""
-    found = context.bot_data.get(SUBSCRIPTIONS)
-    if not isinstance(found, SubscriptionStore):
-        raise RuntimeError("subscriptions are not in bot_data: build the app with bot.app")
-    return found
+    return _get(context, SUBSCRIPTIONS, SubscriptionStore, "subscriptions")
 
 
 def now(context: ContextTypes.DEFAULT_TYPE | Application) -> datetime:  # type: ignore[type-arg]
