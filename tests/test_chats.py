@@ -226,3 +226,17 @@ def test_update_builders_parse_as_ptb_objects():
     )
     with pytest.raises(ValueError, match="unsupported"):
         my_chat_member(group, "member", "owner")
+
+
+def test_a_migrated_group_keeps_its_quiet_choice_and_its_pinned_document(db):
+    from knowledge.progress.chat_settings import ChatSettings
+    from knowledge.qa.pins import PinStore
+
+    settings, pins = ChatSettings(db), PinStore(db)
+    settings.set_quiet(-100, False, by=1)
+    pins.pin(-100, 1, user_id=1)
+    ChatRegistry(db).record_migration(-100, -1009, datetime(2026, 12, 1, 8, 0))
+    assert settings.quiet(-1009, group=True) is False
+    assert pins.get(-1009) == 1
+    assert pins.unpin(-1009) is True
+    assert pins.get(-100) is None and pins.get(-1009) is None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from knowledge.digest.chats import chat_ids
 from knowledge.progress.log import write_lock
 
 __all__ = ["QUIET_BY_DEFAULT", "ChatSettings"]
@@ -30,10 +31,16 @@ class ChatSettings:
         """Whether saved reports in this chat get the short confirmation."""
         if not group:
             return False
-        row = self.db.execute(
-            "SELECT quiet_reports FROM chat_settings WHERE chat_id = ?", [chat_id]
-        ).fetchone()
-        return QUIET_BY_DEFAULT if row is None else bool(row[0])
+        # A group upgraded to a supergroup keeps its choice: look under every id it had.
+        ids = sorted(chat_ids(self.db, chat_id))
+        marks = ", ".join("?" for _ in ids)
+        rows = self.db.query(
+            f"SELECT quiet_reports FROM chat_settings WHERE chat_id IN ({marks}) "
+            "ORDER BY at DESC LIMIT 1",
+            ids,
+        )
+        row = next(iter(rows), None)
+        return QUIET_BY_DEFAULT if row is None else bool(row["quiet_reports"])
 
     def set_quiet(self, chat_id: int, quiet: bool, *, by: int) -> None:
         """Persist a chat's choice."""
