@@ -7,10 +7,11 @@ from collections.abc import Awaitable, Callable
 from datetime import time
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from handlers import gate
+from handlers import board, gate
 from handlers.chat_admin import may_manage
 from handlers.chunks import split_message
 from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
@@ -170,8 +171,12 @@ def schedule_all(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _send_text(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
-    for piece in split_message(text):
-        await context.bot.send_message(chat_id, piece)
+    """The digest in pieces; in a private chat the last one carries the board's button."""
+    pieces = split_message(text)
+    kind = ChatType.PRIVATE if chat_id > 0 else ChatType.GROUP  # Telegram: users are positive
+    for n, piece in enumerate(pieces, start=1):
+        markup = board.board_markup(context, kind) if n == len(pieces) else None
+        await context.bot.send_message(chat_id, piece, reply_markup=markup)
 
 
 async def _send_chart(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:

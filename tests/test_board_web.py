@@ -208,3 +208,23 @@ def test_settings():
     ):
         with pytest.raises(SettingsError, match="CTBOT_WEB"):
             Settings.from_env({**env, **bad})
+
+
+async def test_tiendo_and_the_digest_carry_the_board_button_in_private_chats_only(board):
+    from telegram.ext import CallbackContext
+
+    from handlers.digest import _send_text
+    from tests.fakebot import group_chat, message, private_chat
+
+    fake, app, _http = board
+    await feed(app, message("/tiendo", private_chat(ADMIN), ADMIN))
+    button = obj(fake.calls_of("sendMessage")[-1].params["reply_markup"])["inline_keyboard"][0][0]
+    assert button["web_app"]["url"] == URL
+    group = group_chat(-1008888888888, "Tổ CTr 08")
+    await feed(app, message("/tiendo", group, ADMIN))
+    assert "reply_markup" not in fake.calls_of("sendMessage")[-1].params
+    context = CallbackContext(app)
+    await _send_text(context, ADMIN["id"], "<b>📰 Tóm tắt</b>")
+    assert "web_app" in str(fake.calls_of("sendMessage")[-1].params["reply_markup"])
+    await _send_text(context, group["id"], "<b>📰 Tóm tắt</b>")
+    assert "reply_markup" not in fake.calls_of("sendMessage")[-1].params
