@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
@@ -46,50 +46,58 @@ COMMANDS = {
 }
 
 
+_Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser (also used by the documentation test)."""
     parser = argparse.ArgumentParser(
         prog="ctbot",
-        description="Hỏi đáp Chương trình hành động 08-CTr/TU — ctbot command line.",
+        description="ctbot: hỏi đáp và theo dõi tiến độ các chương trình, kế hoạch của tỉnh.",
     )
     parser.add_argument("--db", help="SQLite database (default: $CTBOT_DB or ./ctbot.sqlite3)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_document_parsers(sub)
+    _add_question_parsers(sub)
+    _add_users_parsers(sub)
+    _add_report_parsers(sub)
+    return parser
 
-    load = sub.add_parser("load", help=COMMANDS["load"])
+
+def _command(sub: _Sub, name: str) -> argparse.ArgumentParser:
+    """A subcommand with its help from :data:`COMMANDS` and a ``--db`` after it too."""
+    command: argparse.ArgumentParser = sub.add_parser(name, help=COMMANDS[name])
+    command.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+    return command
+
+
+def _add_document_parsers(sub: _Sub) -> None:
+    load = _command(sub, "load")
     load.add_argument(
         "path", nargs="*", help="programme or plan files: .txt (UTF-8), .docx, .pdf, scans"
     )
-    load.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    docs = sub.add_parser("documents", help=COMMANDS["documents"])
+    docs = _command(sub, "documents")
     docs.add_argument("--json", action="store_true", help="print a JSON array")
-    docs.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     docs_sub = docs.add_subparsers(dest="documents_command", metavar="ACTION")
     docs_remove = docs_sub.add_parser("remove", help="remove a document by its number")
     docs_remove.add_argument("number", help='e.g. "45/KH-UBND" or "45"')
+    _command(sub, "stats").add_argument("--json", action="store_true", help="print JSON")
+    _command(sub, "backup").add_argument("file", help="backup file to write")
 
-    st = sub.add_parser("stats", help=COMMANDS["stats"])
-    st.add_argument("--json", action="store_true", help="print a JSON object")
-    st.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
-    ask = sub.add_parser("ask", help=COMMANDS["ask"])
+def _add_question_parsers(sub: _Sub) -> None:
+    ask = _command(sub, "ask")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for '-')")
-    ask.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    chat = sub.add_parser("chat", help=COMMANDS["chat"])
-    chat.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    run = sub.add_parser("run", help=COMMANDS["run"])
+    _command(sub, "chat")
+    run = _command(sub, "run")
     run.add_argument("--webhook", action="store_true", help="serve a webhook (CTBOT_WEBHOOK_*)")
-    run.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    doctor = sub.add_parser("doctor", help=COMMANDS["doctor"])
+    doctor = _command(sub, "doctor")
     doctor.add_argument("--webhook", action="store_true", help="check CTBOT_WEBHOOK_* too")
-    doctor.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
 
-    users = sub.add_parser("users", help=COMMANDS["users"])
-    users.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
+
+def _add_users_parsers(sub: _Sub) -> None:
+    users = _command(sub, "users")
     users_sub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     users_sub.add_parser("list", help="list members")
     add = users_sub.add_parser("add", help="add a member or change their role")
@@ -102,28 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("user_id", type=int)
     _add_invite_parsers(users_sub)
 
-    export = sub.add_parser("export", help=COMMANDS["export"])
+
+def _add_report_parsers(sub: _Sub) -> None:
+    export = _command(sub, "export")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--out", help="output file (default: stdout for csv, ctbot-export.xlsx)")
     export.add_argument("--from", dest="start", help="report of a range: first day (YYYY-MM-DD)")
     export.add_argument("--to", dest="end", help="report of a range: last day (YYYY-MM-DD)")
-    export.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    digest = sub.add_parser("digest", help=COMMANDS["digest"])
+    digest = _command(sub, "digest")
     what = digest.add_mutually_exclusive_group(required=True)
     what.add_argument("--print", action="store_true", help="print the digest")
     what.add_argument("--list", action="store_true", help="list subscriptions")
     digest.add_argument("--chat", type=int, help="the chat whose settings apply")
     digest.add_argument("--at", help='local time, e.g. "2026-12-01 07:30" (default: now)')
-    digest.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-
-    backup = sub.add_parser("backup", help=COMMANDS["backup"])
-    backup.add_argument("file", help="backup file to write")
-    backup.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
-    return parser
 
 
-def _add_invite_parsers(users_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_invite_parsers(users_sub: _Sub) -> None:
     invite = users_sub.add_parser("invite", help="print a one-time invite link (7 days)")
     invite.add_argument("--agency", default="", help="the body the person reports for")
     invite.add_argument("--role", choices=["admin", "reporter"], default="reporter")
