@@ -231,7 +231,18 @@ def _remove_document(db: Any, number: str) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace, db_path: Path) -> int:
-    engine = Engine.from_database(open_database(db_path))
+    from datetime import datetime
+
+    from bot.settings import Settings
+    from knowledge.qa.progress_view import StoreProgress
+
+    db = open_database(db_path)
+    settings = Settings.from_env(require_token=False)
+    today = lambda: datetime.now(settings.timezone).date()  # noqa: E731 (as the bot's clock)
+    # As the bot builds it: progress questions read the report log.
+    engine = Engine.from_database(
+        db, progress=StoreProgress(ProgressStore(db, settings.admin_ids), today)
+    )
     if args.question == ["-"]:
         for line in sys.stdin:
             _print_answer(engine.ask(line.rstrip("\n")), args.json, sys.stdout)

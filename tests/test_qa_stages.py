@@ -93,6 +93,47 @@ def test_a_body_without_a_role_word_is_not_a_filter() -> None:
     assert q.ask == Ask.RECORD
 
 
+def test_a_status_question_reads_a_bare_body_as_the_lead() -> None:
+    q = understand("Ban Thường vụ Tỉnh ủy có nv nào quá hạn chưa ạ", _bodies)
+    assert q.ask == Ask.PROGRESS
+    assert q.filters == Filters(body="Ban Thường vụ Tỉnh ủy", role="lead", status="overdue")
+
+
+def test_more_progress_phrasings_are_progress_questions() -> None:
+    for text in (
+        "Nhiệm vụ II.7 đã có báo cáo kết quả chưa?",
+        "nv 1.4 ve chan nuoi co ai bao cao gi chua",
+        "nhiem vu II.3 cua ban tuyen giao dang o buoc nao",
+        "đề án đào tạo giáo viên đang tiến triển thế nào",
+    ):
+        assert understand(text, _bodies).ask == Ask.PROGRESS, text
+
+
+def test_a_count_of_a_kind_of_document_filters_by_title() -> None:
+    q = understand("có mấy nghị quyết trong phụ lục v ạ", _bodies)
+    assert q.ask == Ask.COUNT and q.filters == Filters(kind="nghi quyet")
+    tasks = [_task("1.1"), _task("2.1", content="Nghị quyết về đô thị")]
+    assert [t.code for t in filter_tasks(tasks, q.filters)] == ["2.1"]
+    assert understand("có bao nhiêu nhiệm vụ", _bodies).filters.kind == ""
+
+
+def test_a_group_of_part_one_by_number_or_ordinal() -> None:
+    assert understand("Phần I nhóm 5 có mấy nhiệm vụ?", _bodies).filters.group == 5
+    first = understand("Nhóm nhiệm vụ đầu tiên của phần I có bao nhiêu nhiệm vụ?", _bodies)
+    assert first.filters.group == 1
+    tasks = [_task("1.1"), _task("1.2"), _task("5.1"), _task("II.1", part="II")]
+    assert [t.code for t in filter_tasks(tasks, first.filters)] == ["1.1", "1.2"]
+
+
+def test_a_body_can_be_excluded() -> None:
+    q = understand(
+        "Ngoài Ban Thường vụ Tỉnh ủy, còn bao nhiêu nhiệm vụ do cơ quan khác ban hành", _bodies
+    )
+    assert q.filters.exclude and q.filters.role == "issuer"
+    assert [t.code for t in filter_tasks(TASKS, q.filters)] == ["1.1", "1.2", "II.2"]
+    assert describe(q.filters) == "không do Ban Thường vụ Tỉnh ủy ban hành"
+
+
 def test_counts_parts_years_periods_and_checks() -> None:
     assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).filters.part == "II"
     assert understand("phần II có bao nhiêu nhiệm vụ", _bodies).ask == Ask.COUNT
@@ -315,3 +356,59 @@ def test_a_guessed_submission_quarter_is_judged() -> None:
     answer = Answer("q", "due", True, "card")
     judged = verdict(answer, task, folded, "", lambda f: [], PLAIN)
     assert judged.text.startswith("Chưa đúng. Theo chương trình, thời gian trình nhiệm vụ 1.2")
+
+
+# -- the document itself -------------------------------------------------------------------
+
+
+def test_questions_about_the_document_are_read_from_its_headings(engine) -> None:  # type: ignore[no-untyped-def]
+    parts = engine.ask("Chương trình hành động này gồm những phần lớn nào?")
+    assert parts.intent == "document" and "MỤC ĐÍCH, YÊU CẦU" in parts.text
+    assert "Tổ chức thực hiện" in parts.text and "29 nhiệm vụ" in parts.text
+    purpose = engine.ask("Văn bản này được xây dựng nhằm những mục đích nào?")
+    assert purpose.intent == "document" and "mục A.I" in purpose.text
+    term = engine.ask("chương trình hành động này áp dụng cho nhiệm kỳ nào")
+    assert "nhiệm kỳ 2020 - 2025" in term.text
+    columns = engine.ask("phụ lục theo dõi mỗi nhiệm vụ theo những cột nào")
+    assert "Cơ quan ban hành" in columns.text and "Thời gian thực hiện" in columns.text
+
+
+def test_a_verb_that_looks_like_a_heading_is_not_a_document_question(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Chương trình yêu cầu củng cố, kiện toàn bộ máy nào trong kiểm tra?")
+    assert answer.intent != "document"
+
+
+def test_a_loose_kind_word_counts_every_task_unless_the_title_is_meant() -> None:
+    assert understand("btv tỉnh ủy ban hành bn đề án", _bodies).filters.kind == ""
+    title = understand("phụ lục có bao nhiêu đề án (tên bắt đầu bằng chữ Đề án)?", _bodies)
+    assert title.filters.kind == "de an"
+
+
+def test_two_fields_of_one_subject_are_two_parts() -> None:
+    assert split_parts("nv 3.2 ai chủ trì, cq nào ban hành z") == [
+        "nv 3.2 ai chủ trì",
+        "cq nào ban hành z",
+    ]
+    assert split_parts("đề án X trình khi nào và ai ban hành?") == [
+        "đề án X trình khi nào",
+        "ai ban hành?",
+    ]
+    # A list of subjects is not two fields.
+    assert split_parts("chỉ tiêu nước sạch và che phủ rừng") == [
+        "chỉ tiêu nước sạch và che phủ rừng"
+    ]
+
+
+def test_two_fields_are_answered_of_the_same_task(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("nv 3.2 ai chủ trì, cq nào ban hành z")
+    assert answer.found and "chủ trì tham mưu nhiệm vụ 3.2" in answer.text
+    assert "Cơ quan ban hành nhiệm vụ 3.2: UBND tỉnh" in answer.text
+
+
+def test_a_body_that_only_ends_like_a_known_one_is_another_body(engine) -> None:  # type: ignore[no-untyped-def]
+    unknown = engine.ask("Ban Kinh tế Tỉnh ủy chủ trì mấy nhiệm vụ trong phụ lục?")
+    assert not unknown.found and "không giao nhiệm vụ nào" in unknown.text
+    misspelt = engine.ask("Ban Nội chánh tỉnh ủy chủ trì nhiệm vụ nào")
+    assert misspelt.found and "II.8" in misspelt.text
+    issued = engine.ask("Những nhiệm vụ nào có cơ quan ban hành là Tỉnh ủy?")
+    assert issued.found

@@ -11,9 +11,13 @@ Three near-misses share words with the document but are not in it:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz
 
 from knowledge.model import Indicator
 from knowledge.qa.answer import Answer
+from knowledge.qa.retrieve import RANKING
 from knowledge.qa.understand import Question
 from knowledge.render import Markup
 from knowledge.text import fold
@@ -27,6 +31,10 @@ _BODY_HEAD = re.compile(
     r"vien kiem sat|kho bac|ngan hang|thanh tra)\b(?: (?!ai\b|nao\b|gi\b)[a-z]+){0,5} "
     r"(?:chu tri|ban hanh|tham muu|phu trach)\b"
 )
+# The head of a body's name right before a known body it would extend: "ban kinh te " + "tinh uy".
+_NAME_HEAD = re.compile(r"\bban (?!hanh\b)(?:[a-z]+ ){2,3}$")
+_ROLE_VERB = re.compile(r"\b(?:chu tri|ban hanh|tham muu|phu trach|duoc giao)\b")
+Spans = Callable[[str], list[tuple[int, int, str]]]
 _MONEY = re.compile(r"\b(?:kinh phi|ty dong|trieu dong|bao nhieu tien|tong muc dau tu|von)\b")
 
 
@@ -50,12 +58,39 @@ def missing_year(q: Question, ind: Indicator, m: Markup) -> Answer | None:
     return Answer(q.raw, "indicator", False, text)
 
 
-def unknown_body(q: Question, m: Markup) -> Answer | None:
-    """A refusal when a role verb follows a body the programme does not name."""
-    if q.filters.body:
+def _longer_name(folded: str, spans: Spans, forms: Sequence[str]) -> bool:
+    """A known body is only the tail of a longer, unknown name ("ban kinh te" + "tinh uy").
+
+    A name close to a known spelling ("ban noi chanh tinh uy") is that body misspelt.
+    """
+    for start, end, _ in spans(folded):
+        head = _NAME_HEAD.search(folded[:start])
+        if head is None:
+            continue
+        name = folded[head.start() : end]
+        if not any(fuzz.ratio(name, form) >= RANKING.body_near * 100 for form in forms):
+            return True
+    return False
+
+
+def unknown_body(
+    q: Question, m: Markup, spans: Spans | None = None, forms: Sequence[str] = ()
+) -> Answer | None:
+    """A refusal when a role verb follows a body the programme does not name.
+
+    Args:
+        q: The question.
+        m: Markup for the answer.
+        spans: Finds the known bodies in folded text; a known body that ends a longer
+            unknown name ("Ban Kinh tế Tỉnh ủy", the programme naming only "Tỉnh ủy") is
+            another body.
+        forms: The known bodies' spellings, folded.
+
+    """
+    longer = bool(spans and _ROLE_VERB.search(q.folded) and _longer_name(q.folded, spans, forms))
+    if q.filters.body and not longer:
         return None
-    found = _BODY_HEAD.search(q.folded)
-    if found is None:
+    if not longer and _BODY_HEAD.search(q.folded) is None:
         return None
     text = m.text(
         "Phụ lục của chương trình không giao nhiệm vụ nào cho cơ quan này. "

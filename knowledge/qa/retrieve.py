@@ -33,6 +33,7 @@ class Ranking:
         part_min: Each part of a two-part question must reach this score.
         kind_prior: How much each kind of record is trusted when the question does not say.
         which_passage: Passages weigh this much more for "những <X> nào" questions.
+        body_near: A body name this similar (0..1) to a known spelling is that body misspelt.
 
     """
 
@@ -44,6 +45,7 @@ class Ranking:
     topic_ratio: float = 0.75
     part_min: float = 0.5
     which_passage: float = 1.12
+    body_near: float = 0.85
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
@@ -66,6 +68,12 @@ def _body_matches(task: Task, filters: Filters) -> bool:
     if filters.only:
         return names == [key]
     return key in names
+
+
+def _group_of(task: Task) -> int:
+    """The group of part I a task belongs to: the first number of its code ("5.3" → 5)."""
+    head = task.code.split(".")[0]
+    return int(head) if task.part == "I" and head.isdigit() else 0
 
 
 def _due_matches(task: Task, filters: Filters) -> bool:
@@ -101,8 +109,10 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
     return [
         t
         for t in tasks
-        if (not filters.body or _body_matches(t, filters))
+        if (not filters.body or _body_matches(t, filters) != filters.exclude)
         and (not filters.part or t.part == filters.part)
+        and (not filters.group or _group_of(t) == filters.group)
+        and (not filters.kind or fold(t.content).startswith(filters.kind))
         and _due_matches(t, filters)
         and _period_matches(t, filters)
     ]

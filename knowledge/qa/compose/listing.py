@@ -17,18 +17,30 @@ _ROLE_TEXT = {
     "issuer": "do {body} ban hành",
     "approval": "trình {body} cho ý kiến",
 }
+_KIND_TEXT = {
+    "de an": "đề án",
+    "nghi quyet": "nghị quyết",
+    "ke hoach": "kế hoạch",
+    "quy dinh": "quy định",
+    "chuong trinh": "chương trình",
+}
 _QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def describe(filters: Filters) -> str:
     """The conditions in Vietnamese: "do Tỉnh ủy ban hành, trình trong năm 2022"."""
     bits = []
-    if filters.part:
+    if filters.kind:
+        bits.append(f"là {_KIND_TEXT.get(filters.kind, filters.kind)}")
+    if filters.group:
+        bits.append(f"thuộc nhóm {filters.group} phần I của Phụ lục")
+    elif filters.part:
         bits.append(f"thuộc phần {filters.part} của Phụ lục")
     if filters.body:
         body = agency_display(filters.body)
         role = _ROLE_TEXT[filters.role or "lead"].format(body=body)
-        bits.append(role.replace("trình ", "chỉ trình ") if filters.only else role)
+        role = role.replace("trình ", "chỉ trình ") if filters.only else role
+        bits.append(f"không {role}" if filters.exclude else role)
     if filters.whole_term:
         bits.append(f"có thời gian trình cả giai đoạn {filters.period.replace(' ', ' - ')}")
     elif filters.quarter or filters.year:
