@@ -126,7 +126,8 @@ STOPWORDS = frozenset(
 )
 # Filler phrases removed before the topic is searched.
 _FILLER = re.compile(
-    r"\b(?:cho (?:minh|em|toi|tui|anh|chi) (?:hoi|xin|biet)|xin hoi|vui long|lam on|hien nay|"
+    r"\b(?:(?:(?:bac|chu|co|anh|chi|ban|thay) )?cho (?:minh|em|toi|tui|anh|chi|chau|con) "
+    r"(?:hoi|xin|biet)|xin hoi|vui long|lam on|hien nay|"
     r"(?:bot|ad|admin|ban) oi|cam on|thanks?|cho biet|cho xem|tra cuu|tim kiem|tim|"
     r"thong tin (?:ve|cua)|noi dung (?:ve|cua)|(?:thuoc |la |o )?muc nao(?: trong phu luc)?|"
     r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from knowledge.lexicon import expand
 from knowledge.model import Task
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.listing import describe, task_list_answer
 from knowledge.qa.compose.parts import join_parts
 from knowledge.qa.normalise import decode_telex, is_telex, question_sentences, split_parts
 from knowledge.qa.retrieve import filter_tasks
-from knowledge.qa.understand import Ask, Filters, understand
+from knowledge.qa.understand import Ask, Filters, body_roles, understand
+from knowledge.text import fold
 
 
 def _task(code: str, **kw: str) -> Task:
@@ -412,3 +414,35 @@ def test_a_body_that_only_ends_like_a_known_one_is_another_body(engine) -> None:
     assert misspelt.found and "II.8" in misspelt.text
     issued = engine.ask("Những nhiệm vụ nào có cơ quan ban hành là Tỉnh ủy?")
     assert issued.found
+
+
+def test_each_body_gets_the_role_its_own_words_give(engine) -> None:  # type: ignore[no-untyped-def]
+    spans = engine.agencies.spans
+    text = "nhung nhiem vu nao phai trinh hoi nghi tinh uy nhung lai do ubnd tinh ban hanh"
+    assert body_roles(expand(fold(text)), spans) == [
+        ("Tỉnh ủy", "approval"),
+        ("Ủy ban nhân dân tỉnh", "issuer"),
+    ]
+    both = "trinh cho y kien chi o thuong truc vs ban thuong vu ma co quan ban hanh la ubnd tinh"
+    assert [r for _, r in body_roles(expand(fold(both)), spans)] == [
+        "approval",
+        "approval",
+        "issuer",
+    ]
+
+
+def test_two_bodies_in_two_roles_filter_together() -> None:
+    q = Filters(body="Ban CSĐ UBND tỉnh", role="lead", also=(("Tỉnh ủy", "issuer"),))
+    tasks = [_task("1.1"), _task("1.2", issuer="Tỉnh ủy"), _task("II.2", lead="Ban Tuyên giáo")]
+    assert [t.code for t in filter_tasks(tasks, q)] == ["1.2"]
+    assert describe(q).endswith("chủ trì tham mưu, do Tỉnh ủy ban hành")
+
+
+def test_a_column_asked_of_a_list_is_summed_up(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Những nhiệm vụ trình Quý IV năm 2020 là bao nhiêu, cơ quan nào ban hành?")
+    assert "Cơ quan ban hành: Tỉnh ủy (5 nhiệm vụ)." in answer.text
+
+
+def test_a_polite_opening_is_a_filler(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("bác cho cháu hỏi tỷ lệ dân được dùng nước sạch đến 2025 là bao nhiêu ạ")
+    assert answer.found and "70%" in answer.text

@@ -136,7 +136,7 @@ class Pipeline:
         return answers
 
     def _answer(self, text: str, m: Markup) -> Answer:
-        q = understand(text, self.bodies, fix=self.fix)
+        q = understand(text, self.bodies, fix=self.fix, spans=self.core.agencies.spans)
         stages = (
             self.core.refuse,
             self._unknown_body,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.agencies import agency_key, split_names
 from knowledge.model import Task
@@ -65,8 +65,9 @@ def _names(task: Task, role: str) -> list[str]:
 def _body_matches(task: Task, filters: Filters) -> bool:
     names = _names(task, filters.role or "lead")
     key = agency_key(filters.body)
-    if filters.only:
-        return names == [key]
+    if filters.only:  # exactly the bodies named in this role
+        same = {key, *(agency_key(b) for b, r in filters.also if r == (filters.role or "lead"))}
+        return set(names) == same
     return key in names
 
 
@@ -110,6 +111,9 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
         t
         for t in tasks
         if (not filters.body or _body_matches(t, filters) != filters.exclude)
+        and all(
+            _body_matches(t, replace(filters, body=b, role=r, only=False)) for b, r in filters.also
+        )
         and (not filters.part or t.part == filters.part)
         and (not filters.group or _group_of(t) == filters.group)
         and (not filters.kind or fold(t.content).startswith(filters.kind))

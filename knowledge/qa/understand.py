@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.lexicon import expand
 from knowledge.qa.normalise import decode_telex
@@ -52,6 +52,8 @@ class Filters:
         group: A group of part I (1..5, the first number of its tasks' codes), or 0.
         kind: The kind of document the tasks are, folded ("de an", "nghi quyet"), or "".
         exclude: The body is excluded ("ngoài Ban X", "không cần trình X"), not required.
+        also: More ``(body, role)`` conditions, when the question names more bodies
+            ("Ban cán sự đảng UBND tỉnh chủ trì nhưng Tỉnh ủy ban hành").
 
     """
 
@@ -67,6 +69,7 @@ class Filters:
     group: int = 0
     kind: str = ""
     exclude: bool = False
+    also: tuple[tuple[str, str], ...] = ()
 
     def any_task_filter(self) -> bool:
         """Whether any condition on tasks is set."""
@@ -211,6 +214,49 @@ def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
     )
 
 
+def body_roles(folded: str, spans: Spans) -> list[tuple[str, str]]:
+    """Each body a question names with the role its own words give it, in order.
+
+    The role is the first role word after the body (before the next body), else "trình"
+    right before it (approval): "trình Tỉnh ủy nhưng do UBND tỉnh ban hành" gives
+    ``[("Tỉnh ủy", "approval"), ("UBND tỉnh", "issuer")]``. A body without a role is left out.
+    """
+    found = spans(folded)
+    pairs: list[tuple[str, str]] = []
+    role = ""
+    for i, (start, end, name) in enumerate(found):
+        after = folded[end : found[i + 1][0] if i + 1 < len(found) else len(folded)]
+        before = folded[found[i - 1][1] if i else 0 : start]
+        if not (i and _AND.fullmatch(before)):  # "Thường trực và Ban Thường vụ": same role
+            role = _role(_ROLE_OF_NEXT.sub("", after)) or _role_before(before)
+        if role and (name, role) not in pairs:
+            pairs.append((name, role))
+    return pairs
+
+
+def _role_before(before: str) -> str:
+    found = _ROLE_BEFORE.search(before)
+    return _ROLE_WORD.get(found.group(1), "") if found else ""
+
+
+_AND = re.compile(r"\s*(?:,|va|vs|voi|hoac)?\s*")
+# A role phrase right before a body names its role: "cơ quan ban hành là X", "trình X".
+_ROLE_BEFORE = re.compile(
+    r"\b(ban hanh|chu tri|tham muu|cho y kien|trinh)(?: (?:la|chi|o|len|hoi nghi|cho|do))*\s*$"
+)
+_ROLE_OF_NEXT = re.compile(
+    r"(?:co quan |cap )?(?:ban hanh|chu tri|tham muu|cho y kien)(?: la)+\s*$"
+)
+_ROLE_WORD = {
+    "ban hanh": "issuer",
+    "chu tri": "lead",
+    "tham muu": "lead",
+    "cho y kien": "approval",
+    "trinh": "approval",
+}
+Spans = Callable[[str], list[tuple[int, int, str]]]
+
+
 def _group(folded: str) -> int:
     found = _GROUP.search(folded)
     if found is None:
@@ -269,6 +315,7 @@ def understand(
     bodies: Callable[[str], str],
     raw: str | None = None,
     fix: Callable[[list[str]], list[str]] | None = None,
+    spans: Spans | None = None,
 ) -> Question:
     """Understand one question.
 
@@ -277,6 +324,7 @@ def understand(
         bodies: Finds the first body a folded text names, or "".
         raw: The message as received (``text`` when None).
         fix: Corrects misspelt folded syllables.
+        spans: Finds every body a folded text names, for questions naming two.
 
     Returns:
         The question.
@@ -293,6 +341,9 @@ def understand(
     elif not _role(folded):
         body = ""
     filters = _filters(folded, body, role_of)
+    pairs = body_roles(folded, spans) if spans and body else []
+    if len(pairs) > 1 and not filters.exclude:
+        filters = replace(filters, body=pairs[0][0], role=pairs[0][1], also=tuple(pairs[1:]))
     ask = _ask(folded, filters)
     guess = ""
     if ask == Ask.CHECK:
