@@ -44,7 +44,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Each intent: a pattern on the folded, expanded query, and the spans it
 # matches are removed before the topic is searched.
 _ISSUER = re.compile(
-    r"\b(?:(?:ai|co quan nao|cap nao|ben nao|don vi nao|noi nao) (?:se )?ban hanh|"
+    r"\b(?:(?:ai|co quan nao|cap nao|ben nao|don vi nao|noi nao) (?:se |ky )?ban hanh|"
     r"ban hanh (?:boi|do|la)(?: ai| co quan nao| cap nao)?|do (?:ai|co quan nao|cap nao) ban hanh|"
     r"co quan ban hanh|cap ban hanh|noi ban hanh|ban hanh o dau|ban hanh\b(?= ?$))(?!\w)"
 )
@@ -54,7 +54,8 @@ _APPROVAL = re.compile(
     r"xin y kien (?:ai|cap nao))(?!\w)"
 )
 _PERIOD = re.compile(
-    r"\b(?:thoi gian thuc hien|thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
+    r"\b(?:thoi gian thuc hien|thuc hien (?:den|toi) (?:nam nao|khi nao|bao gio)|"
+    r"thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
     r"den khi nao|den bao gio|khi nao|nam nao|tu khi nao|trong may nam)|"
     r"giai doan (?:thuc hien|nao)|"
     r"bao lau|ke dai (?:bao lau|den khi nao)|trien khai (?:trong |vao )?(?:giai doan nao|bao lau|"
