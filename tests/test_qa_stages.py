@@ -446,3 +446,20 @@ def test_a_column_asked_of_a_list_is_summed_up(engine) -> None:  # type: ignore[
 def test_a_polite_opening_is_a_filler(engine) -> None:  # type: ignore[no-untyped-def]
     answer = engine.ask("bác cho cháu hỏi tỷ lệ dân được dùng nước sạch đến 2025 là bao nhiêu ạ")
     assert answer.found and "70%" in answer.text
+
+
+def test_a_passage_without_the_figure_or_time_asked_is_a_near_miss() -> None:
+    from knowledge.qa.decide import unstated_in_passage
+    from knowledge.render import PLAIN
+
+    power = understand("Nhà máy nhiệt điện X có công suất bao nhiêu MW?", _bodies)
+    plain = "Kêu gọi đầu tư Nhà máy nhiệt điện X theo Kết luận số 53-KL/TW, ngày 24/12/2012."
+    refused = unstated_in_passage(power, plain, PLAIN)
+    assert refused is not None and not refused.found
+    assert unstated_in_passage(power, "Nhà máy nhiệt điện X công suất 1.320 MW.", PLAIN) is None
+    when = understand("Khi nào khởi công cầu Y?", _bodies)
+    assert unstated_in_passage(when, "Triển khai dự án cầu Y.", PLAIN) is not None
+    assert unstated_in_passage(when, "Khởi công cầu Y trong năm 2022.", PLAIN) is None
+    # "bộ máy", "nhà máy" do not ask an amount.
+    body = understand("Chương trình yêu cầu kiện toàn bộ máy nào?", _bodies)
+    assert unstated_in_passage(body, "Kiện toàn ủy ban kiểm tra các cấp.", PLAIN) is None

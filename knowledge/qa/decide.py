@@ -109,3 +109,34 @@ def unstated_figure(q: Question, code: str, m: Markup) -> Answer | None:
         "chương trình chỉ nêu cơ quan chủ trì, cấp trình, cơ quan ban hành và thời gian."
     )
     return Answer(q.raw, "task", False, text)
+
+
+# A question asking an amount ("bao nhiêu MW", "đạt bao nhiêu") or a time ("khi nào khởi công").
+_ASKS_AMOUNT = re.compile(r"\bbao nhieu\b|\b(?:co|gom|dat|la|duoc) may\b")
+_ASKS_TIME = re.compile(r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao)\b")
+# What is not a figure in a passage: dates, document numbers, years.
+_NOT_FIGURES = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[-/][a-z]+(?:/[a-z]+)*\b|\b(?:19|20)\d\d\b|"
+    r"\bso \d+\b|\b\d+ (?:kl|nq|ct|ctr|qd|kh|tb|hd)\b"
+)
+_FIGURE = re.compile(r"\d")
+_TIME = re.compile(r"\b(?:19|20)\d\d\b|\bquy (?:i|ii|iii|iv)\b|\bthang \d")
+
+
+def unstated_in_passage(q: Question, passage: str, m: Markup) -> Answer | None:
+    """A refusal when a passage is the best match but holds no figure (or time) the question asks.
+
+    "Nhà máy X có công suất bao nhiêu MW?" matched by a passage naming X without a number, or
+    "khi nào khởi công dự án Y?" by one naming Y without a year, is a near miss.
+    """
+    text = fold(passage)
+    if _ASKS_AMOUNT.search(q.folded) and not _FIGURE.search(_NOT_FIGURES.sub(" ", text)):
+        missing = "con số"
+    elif _ASKS_TIME.search(q.folded) and not _TIME.search(text):
+        missing = "thời gian"
+    else:
+        return None
+    reply = m.text(
+        f"Chương trình không nêu {missing} này; đoạn gần nhất chỉ nhắc đến nội dung liên quan."
+    )
+    return Answer(q.raw, "passage", False, reply)

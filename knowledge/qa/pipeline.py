@@ -25,7 +25,12 @@ from knowledge.qa.compose.progress import (
 )
 from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.conversation import Context, follow_up
-from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
+from knowledge.qa.decide import (
+    missing_year,
+    unknown_body,
+    unstated_figure,
+    unstated_in_passage,
+)
 from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.retrieve import filter_tasks
@@ -97,6 +102,7 @@ class Pipeline:
         self.bodies = bodies
         self.fix = fix
         self._forms = core.agencies.forms()
+        self._passages = {str(p.id): p.text for p in core.programme.passages}
 
     def ask(self, raw: str, m: Markup, context: Context | None = None) -> Answer:
         """Answer a whole message; each part of it is read in the context the last one left."""
@@ -217,6 +223,8 @@ class Pipeline:
             refusal = missing_year(q, self.core.indicators[top.id], m)
         elif top.kind == "task":
             refusal = unstated_figure(q, top.id, m)
+        elif top.kind == "passage" and top.id in self._passages:
+            refusal = unstated_in_passage(q, self._passages[top.id], m)
         return refusal or answer
 
     def _topic(self, q: Question, m: Markup) -> Answer | None:
