@@ -463,3 +463,10 @@ def test_a_passage_without_the_figure_or_time_asked_is_a_near_miss() -> None:
     # "bộ máy", "nhà máy" do not ask an amount.
     body = understand("Chương trình yêu cầu kiện toàn bộ máy nào?", _bodies)
     assert unstated_in_passage(body, "Kiện toàn ủy ban kiểm tra các cấp.", PLAIN) is None
+
+
+def test_who_holds_an_office_is_not_in_the_programme(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Giám đốc Sở Y tế hiện nay là ai?")
+    assert not answer.found and "không nêu tên người giữ chức vụ" in answer.text
+    signer = engine.ask("ai ký chương trình hành động 08")
+    assert signer.found and "Nguyễn Khắc Định" in signer.text

@@ -140,3 +140,22 @@ def unstated_in_passage(q: Question, passage: str, m: Markup) -> Answer | None:
         f"Chương trình không nêu {missing} này; đoạn gần nhất chỉ nhắc đến nội dung liên quan."
     )
     return Answer(q.raw, "passage", False, reply)
+
+
+# Who holds an office now: the programme names bodies, not office holders (but its signer).
+_OFFICE_HOLDER = re.compile(
+    r"\b(?:chu tich|pho chu tich|giam doc|pho giam doc|truong ban|pho truong ban|"
+    r"pho bi thu|chanh van phong)\b.*\b(?:la ai|ten (?:la )?gi)\b|"
+    r"\bai (?:la|dang lam|dang giu chuc) (?:chu tich|pho chu tich|giam doc|truong ban)\b"
+)
+
+
+def office_holder(q: Question, m: Markup) -> Answer | None:
+    """A refusal when the question asks who holds an office: the document does not say."""
+    if not _OFFICE_HOLDER.search(q.folded):
+        return None
+    text = m.text(
+        "Chương trình không nêu tên người giữ chức vụ này; chương trình chỉ giao nhiệm vụ "
+        "cho các cơ quan."
+    )
+    return Answer(q.raw, "agency", False, text)

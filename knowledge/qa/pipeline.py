@@ -27,6 +27,7 @@ from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.conversation import Context, follow_up
 from knowledge.qa.decide import (
     missing_year,
+    office_holder,
     unknown_body,
     unstated_figure,
     unstated_in_passage,
@@ -211,7 +212,8 @@ class Pipeline:
         return document_answer(q, self.core.programme, m)
 
     def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
-        return unknown_body(q, m, self.core.agencies.spans, self._forms)
+        known = unknown_body(q, m, self.core.agencies.spans, self._forms)
+        return known or office_holder(q, m)
 
     def _review(self, q: Question, answer: Answer, m: Markup) -> Answer:
         """The decide stage on a record answer: a near-miss becomes a refusal."""
