@@ -470,3 +470,10 @@ def test_who_holds_an_office_is_not_in_the_programme(engine) -> None:  # type: i
     assert not answer.found and "không nêu tên người giữ chức vụ" in answer.text
     signer = engine.ask("ai ký chương trình hành động 08")
     assert signer.found and "Nguyễn Khắc Định" in signer.text
+
+
+def test_member_and_per_capita_synonyms() -> None:
+    assert (
+        expand(fold("các đ/c Tỉnh ủy viên")) == "cac dong chi uy vien ban chap hanh dang bo tinh"
+    )
+    assert expand(fold("thu nhập trên mỗi người dân")).endswith("binh quan dau nguoi")

@@ -15,7 +15,7 @@ QA = DATA / "qa"
 
 
 # Regression bars on the issue #9 sets (tests/data/qa): the level reached, minus a margin.
-NEW_BAR = 0.90
+NEW_BAR = 0.91
 HOLDOUT_BAR = 0.72
 
 
