@@ -187,11 +187,22 @@ class ParsedQuery:
         """
         hay = f" {self.folded} "
         for name, key in _PROVINCE_KEYS:
-            if f" {key} " in hay and not ambiguous(key):
+            if f" {key} " not in hay or ambiguous(key):
+                continue
+            # "huyện Khánh Sơn là …" holds "son la" inside a longer name the programme knows.
+            first = key.split()[0]
+            inside = [
+                m.group(1)
+                for m in re.finditer(rf"(\w+) {re.escape(key)}(?= )", hay)
+                if m.group(1) not in _BEFORE_PLACE and ambiguous(f"{m.group(1)} {first}")
+            ]
+            if len(inside) < hay.count(f" {key} "):
                 return name
         return ""
 
 
+# Words that come before a place's name, never as part of it ("tỉnh Ninh Thuận").
+_BEFORE_PLACE = frozenset(["tinh", "uy", "o", "cua", "tai", "thuoc", "ve", "va", "voi", "cho"])
 # Provinces by folded name; one-syllable names are too ambiguous to count.
 _PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
 

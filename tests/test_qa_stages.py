@@ -477,3 +477,10 @@ def test_member_and_per_capita_synonyms() -> None:
         expand(fold("các đ/c Tỉnh ủy viên")) == "cac dong chi uy vien ban chap hanh dang bo tinh"
     )
     assert expand(fold("thu nhập trên mỗi người dân")).endswith("binh quan dau nguoi")
+
+
+def test_a_known_place_followed_by_la_is_not_another_province(engine) -> None:  # type: ignore[no-untyped-def]
+    inside = engine.ask("mức giảm tỷ lệ hộ nghèo mỗi năm của huyện Khánh Sơn là bao nhiêu?")
+    assert "Sơn La" not in inside.text
+    other = engine.ask("tỷ lệ hộ nghèo của tỉnh Sơn La là bao nhiêu?")
+    assert not other.found and "Sơn La" in other.text
