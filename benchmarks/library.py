@@ -122,8 +122,8 @@ def together_scores() -> dict[str, dict[str, float]]:
     out = {}
     for name, alone in sets.items():
         cases = load_cases(ROOT / name)
-        a, _, _, _ = evaluate(cases, lambda q, e=alone: e.ask(q).to_json())
-        b, _, _, _ = evaluate(cases, lambda q: lib.ask(q).to_json())
+        a, _, _, _ = evaluate(cases, lambda c, e=alone: e.ask(c["q"]).to_json())
+        b, _, _, _ = evaluate(cases, lambda c: lib.ask(c["q"]).to_json())
         out[name] = {"alone": round(100 * a, 1), "together": round(100 * b, 1)}
     return out
 

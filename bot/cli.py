@@ -244,9 +244,19 @@ def _console(answer: Answer) -> Answer:
 
 
 def _cmd_ask(args: argparse.Namespace, db_path: Path) -> int:
-    from knowledge.qa.library import Library
+    from datetime import datetime
 
-    lib = Library.from_database(open_database(db_path))
+    from bot.settings import Settings
+    from knowledge.qa.library import Library
+    from knowledge.qa.progress_view import StoreProgress
+
+    db = open_database(db_path)
+    settings = Settings.from_env(require_token=False)
+    today = lambda: datetime.now(settings.timezone).date()  # noqa: E731 (as the bot's clock)
+    # As the bot builds it: progress questions read the report log.
+    lib = Library.from_database(
+        db, progress=StoreProgress(ProgressStore(db, settings.admin_ids), today)
+    )
     if args.question == ["-"]:
         for line in sys.stdin:
             _print_answer(_console(lib.ask(line.rstrip("\n"))), args.json, sys.stdout)

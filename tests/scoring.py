@@ -12,7 +12,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 NUMERIC = re.compile(r"^[\d.,/%\- ]+$")
 
@@ -52,17 +54,50 @@ def load_cases(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+def progress_engine(db: Any, programme: Any = None) -> Any:
+    """An engine built as the bot builds it: with a progress view over ``db``'s report log.
+
+    ``programme`` (a parsed ``knowledge.programme.model.Programme``) replaces the stored one,
+    for the second programme fixture; its tasks simply have no reports in ``db``.
+    """
+    from knowledge.engine import Engine
+    from knowledge.progress.log import ProgressStore
+    from knowledge.qa.progress_view import StoreProgress
+
+    view = StoreProgress(ProgressStore(db), date.today)
+    if programme is not None:
+        return Engine(programme, progress=view)
+    return Engine.from_database(db, progress=view)
+
+
+def engine_asker(engine: Any) -> Callable[[dict], dict]:
+    """Ask a case as a chat would: its ``context`` messages first, then ``q``.
+
+    Each earlier answer's ``context`` is passed to the next question (the conversation API
+    the bot uses), and the last answer is the one scored.
+    """
+
+    def ask(case: dict) -> dict:
+        context = None
+        for earlier in case.get("context", []):
+            context = engine.ask(earlier, context=context).context
+        result: dict = engine.ask(case["q"], context=context).to_json()
+        return result
+
+    return ask
+
+
 def evaluate(
-    cases: Iterable[dict], ask: Callable[[str], dict]
+    cases: Iterable[dict], ask: Callable[[dict], dict]
 ) -> tuple[float, list[tuple[dict, dict]], Counter[str], Counter[str]]:
-    """Return (accuracy, failures, passed per tag, total per tag)."""
+    """Return (accuracy, failures, passed per tag, total per tag); ``ask`` takes a case."""
     failures = []
     passed: Counter[str] = Counter()
     total: Counter[str] = Counter()
     n = 0
     for case in cases:
         n += 1
-        got = ask(case["q"])
+        got = ask(case)
         tag = case["tag"].split("-")[0]
         total[tag] += 1
         if passes(case, got):

@@ -118,8 +118,8 @@ def test_both_question_sets_keep_their_scores_together(two, path, alone_name):
     _, programme, plan, lib = two
     alone = programme if alone_name == "programme" else plan
     cases = load_cases(path)
-    by_itself, _, _, _ = evaluate(cases, lambda q: alone.ask(q).to_json())
-    together, failures, _, _ = evaluate(cases, lambda q: lib.ask(q).to_json())
+    by_itself, _, _, _ = evaluate(cases, lambda c: alone.ask(c["q"]).to_json())
+    together, failures, _, _ = evaluate(cases, lambda c: lib.ask(c["q"]).to_json())
     assert together >= by_itself, [c["q"] for c, _ in failures]
 
 

@@ -27,6 +27,38 @@ def test_another_subject_gets_the_same_question() -> None:
     assert follow_up("còn tỷ lệ đô thị hóa?", target) == "ty le do thi hoa là bao nhiêu"
 
 
+def test_a_bare_field_question_is_about_the_context_without_an_opener() -> None:
+    assert follow_up("Cơ quan nào ban hành?", TASK) == "nhiệm vụ 5.3 co quan nao ban hanh"
+    assert follow_up("khi nao phai trinh", TASK) == "nhiệm vụ 5.3 khi nao phai trinh"
+    assert follow_up("trình lúc nào v", TASK) == "nhiệm vụ 5.3 trinh luc nao"
+    assert follow_up("Thực hiện đến năm nào?", TASK) == "nhiệm vụ 5.3 thuc hien den nam nao"
+
+
+def test_this_task_means_the_contexts_task() -> None:
+    assert follow_up("Cơ quan nào ban hành đề án này?", TASK) == (
+        "nhiệm vụ 5.3 co quan nao ban hanh"
+    )
+    assert follow_up("Ai chủ trì tham mưu nhiệm vụ đó?", TASK) == (
+        "nhiệm vụ 5.3 ai chu tri tham muu"
+    )
+
+
+def test_closers_are_stripped_one_after_another() -> None:
+    target = Context("tỷ lệ che phủ rừng năm 2025", "indicator", "30", "indicator")
+    assert follow_up("còn nước sạch thì sao ad", target) == "nuoc sach là bao nhiêu"
+
+
+def test_a_listing_is_asked_again_with_the_new_filter_in_place_of_the_old() -> None:
+    listing = Context("Những nhiệm vụ nào phải trình trong Quý IV năm 2020?", "task", "2.1", "x")
+    assert follow_up("Thế còn Quý I năm 2021?", listing) == (
+        "nhung nhiem vu nao phai trinh trong quy i nam 2021"
+    )
+    body = Context("Ban Dân vận Tỉnh ủy chủ trì những nhiệm vụ nào?", "task", "II.5", "x")
+    assert follow_up("Vậy còn Ban Tuyên giáo Tỉnh ủy?", body) == (
+        "ban tuyen giao tinh uy chu tri nhung nhiem vu nao"
+    )
+
+
 def test_a_question_that_stands_alone_is_not_rewritten() -> None:
     assert follow_up("ai chủ trì đề án khu dân cư điện tử", TASK) is None
     assert follow_up("thế cơ quan nào ban hành?", None) is None

@@ -6,9 +6,11 @@ from knowledge.programme.model import Task
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.listing import describe, task_list_answer
 from knowledge.qa.compose.parts import join_parts
+from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex, is_telex, question_sentences, split_parts
 from knowledge.qa.retrieve import filter_tasks
-from knowledge.qa.understand import Ask, Filters, understand
+from knowledge.qa.understand import Ask, Filters, body_roles, understand
+from knowledge.text import fold
 
 
 def _task(code: str, **kw: str) -> Task:
@@ -91,6 +93,47 @@ def test_a_body_without_a_role_word_is_not_a_filter() -> None:
     q = understand("Ban Thường vụ Tỉnh ủy có nhiệm vụ gì", _bodies)
     assert q.filters.body == ""
     assert q.ask == Ask.RECORD
+
+
+def test_a_status_question_reads_a_bare_body_as_the_lead() -> None:
+    q = understand("Ban Thường vụ Tỉnh ủy có nv nào quá hạn chưa ạ", _bodies)
+    assert q.ask == Ask.PROGRESS
+    assert q.filters == Filters(body="Ban Thường vụ Tỉnh ủy", role="lead", status="overdue")
+
+
+def test_more_progress_phrasings_are_progress_questions() -> None:
+    for text in (
+        "Nhiệm vụ II.7 đã có báo cáo kết quả chưa?",
+        "nv 1.4 ve chan nuoi co ai bao cao gi chua",
+        "nhiem vu II.3 cua ban tuyen giao dang o buoc nao",
+        "đề án đào tạo giáo viên đang tiến triển thế nào",
+    ):
+        assert understand(text, _bodies).ask == Ask.PROGRESS, text
+
+
+def test_a_count_of_a_kind_of_document_filters_by_title() -> None:
+    q = understand("có mấy nghị quyết trong phụ lục v ạ", _bodies)
+    assert q.ask == Ask.COUNT and q.filters == Filters(kind="nghi quyet")
+    tasks = [_task("1.1"), _task("2.1", content="Nghị quyết về đô thị")]
+    assert [t.code for t in filter_tasks(tasks, q.filters)] == ["2.1"]
+    assert understand("có bao nhiêu nhiệm vụ", _bodies).filters.kind == ""
+
+
+def test_a_group_of_part_one_by_number_or_ordinal() -> None:
+    assert understand("Phần I nhóm 5 có mấy nhiệm vụ?", _bodies).filters.group == 5
+    first = understand("Nhóm nhiệm vụ đầu tiên của phần I có bao nhiêu nhiệm vụ?", _bodies)
+    assert first.filters.group == 1
+    tasks = [_task("1.1"), _task("1.2"), _task("5.1"), _task("II.1", part="II")]
+    assert [t.code for t in filter_tasks(tasks, first.filters)] == ["1.1", "1.2"]
+
+
+def test_a_body_can_be_excluded() -> None:
+    q = understand(
+        "Ngoài Ban Thường vụ Tỉnh ủy, còn bao nhiêu nhiệm vụ do cơ quan khác ban hành", _bodies
+    )
+    assert q.filters.exclude and q.filters.role == "issuer"
+    assert [t.code for t in filter_tasks(TASKS, q.filters)] == ["1.1", "1.2", "II.2"]
+    assert describe(q.filters) == "không do Ban Thường vụ Tỉnh ủy ban hành"
 
 
 def test_counts_parts_years_periods_and_checks() -> None:
@@ -315,3 +358,129 @@ def test_a_guessed_submission_quarter_is_judged() -> None:
     answer = Answer("q", "due", True, "card")
     judged = verdict(answer, task, folded, "", lambda f: [], PLAIN)
     assert judged.text.startswith("Chưa đúng. Theo chương trình, thời gian trình nhiệm vụ 1.2")
+
+
+# -- the document itself -------------------------------------------------------------------
+
+
+def test_questions_about_the_document_are_read_from_its_headings(engine) -> None:  # type: ignore[no-untyped-def]
+    parts = engine.ask("Chương trình hành động này gồm những phần lớn nào?")
+    assert parts.intent == "document" and "MỤC ĐÍCH, YÊU CẦU" in parts.text
+    assert "Tổ chức thực hiện" in parts.text and "29 nhiệm vụ" in parts.text
+    purpose = engine.ask("Văn bản này được xây dựng nhằm những mục đích nào?")
+    assert purpose.intent == "document" and "mục A.I" in purpose.text
+    term = engine.ask("chương trình hành động này áp dụng cho nhiệm kỳ nào")
+    assert "nhiệm kỳ 2020 - 2025" in term.text
+    columns = engine.ask("phụ lục theo dõi mỗi nhiệm vụ theo những cột nào")
+    assert "Cơ quan ban hành" in columns.text and "Thời gian thực hiện" in columns.text
+
+
+def test_a_verb_that_looks_like_a_heading_is_not_a_document_question(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Chương trình yêu cầu củng cố, kiện toàn bộ máy nào trong kiểm tra?")
+    assert answer.intent != "document"
+
+
+def test_a_loose_kind_word_counts_every_task_unless_the_title_is_meant() -> None:
+    assert understand("btv tỉnh ủy ban hành bn đề án", _bodies).filters.kind == ""
+    title = understand("phụ lục có bao nhiêu đề án (tên bắt đầu bằng chữ Đề án)?", _bodies)
+    assert title.filters.kind == "de an"
+
+
+def test_two_fields_of_one_subject_are_two_parts() -> None:
+    assert split_parts("nv 3.2 ai chủ trì, cq nào ban hành z") == [
+        "nv 3.2 ai chủ trì",
+        "cq nào ban hành z",
+    ]
+    assert split_parts("đề án X trình khi nào và ai ban hành?") == [
+        "đề án X trình khi nào",
+        "ai ban hành?",
+    ]
+    # A list of subjects is not two fields.
+    assert split_parts("chỉ tiêu nước sạch và che phủ rừng") == [
+        "chỉ tiêu nước sạch và che phủ rừng"
+    ]
+
+
+def test_two_fields_are_answered_of_the_same_task(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("nv 3.2 ai chủ trì, cq nào ban hành z")
+    assert answer.found and "chủ trì tham mưu nhiệm vụ 3.2" in answer.text
+    assert "Cơ quan ban hành nhiệm vụ 3.2: UBND tỉnh" in answer.text
+
+
+def test_a_body_that_only_ends_like_a_known_one_is_another_body(engine) -> None:  # type: ignore[no-untyped-def]
+    unknown = engine.ask("Ban Kinh tế Tỉnh ủy chủ trì mấy nhiệm vụ trong phụ lục?")
+    assert not unknown.found and "không giao nhiệm vụ nào" in unknown.text
+    misspelt = engine.ask("Ban Nội chánh tỉnh ủy chủ trì nhiệm vụ nào")
+    assert misspelt.found and "II.8" in misspelt.text
+    issued = engine.ask("Những nhiệm vụ nào có cơ quan ban hành là Tỉnh ủy?")
+    assert issued.found
+
+
+def test_each_body_gets_the_role_its_own_words_give(engine) -> None:  # type: ignore[no-untyped-def]
+    spans = engine.agencies.spans
+    text = "nhung nhiem vu nao phai trinh hoi nghi tinh uy nhung lai do ubnd tinh ban hanh"
+    assert body_roles(expand(fold(text)), spans) == [
+        ("Tỉnh ủy", "approval"),
+        ("Ủy ban nhân dân tỉnh", "issuer"),
+    ]
+    both = "trinh cho y kien chi o thuong truc vs ban thuong vu ma co quan ban hanh la ubnd tinh"
+    assert [r for _, r in body_roles(expand(fold(both)), spans)] == [
+        "approval",
+        "approval",
+        "issuer",
+    ]
+
+
+def test_two_bodies_in_two_roles_filter_together() -> None:
+    q = Filters(body="Ban CSĐ UBND tỉnh", role="lead", also=(("Tỉnh ủy", "issuer"),))
+    tasks = [_task("1.1"), _task("1.2", issuer="Tỉnh ủy"), _task("II.2", lead="Ban Tuyên giáo")]
+    assert [t.code for t in filter_tasks(tasks, q)] == ["1.2"]
+    assert describe(q).endswith("chủ trì tham mưu, do Tỉnh ủy ban hành")
+
+
+def test_a_column_asked_of_a_list_is_summed_up(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Những nhiệm vụ trình Quý IV năm 2020 là bao nhiêu, cơ quan nào ban hành?")
+    assert "Cơ quan ban hành: Tỉnh ủy (5 nhiệm vụ)." in answer.text
+
+
+def test_a_polite_opening_is_a_filler(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("bác cho cháu hỏi tỷ lệ dân được dùng nước sạch đến 2025 là bao nhiêu ạ")
+    assert answer.found and "70%" in answer.text
+
+
+def test_a_passage_without_the_figure_or_time_asked_is_a_near_miss() -> None:
+    from knowledge.qa.decide import unstated_in_passage
+    from knowledge.render import PLAIN
+
+    power = understand("Nhà máy nhiệt điện X có công suất bao nhiêu MW?", _bodies)
+    plain = "Kêu gọi đầu tư Nhà máy nhiệt điện X theo Kết luận số 53-KL/TW, ngày 24/12/2012."
+    refused = unstated_in_passage(power, plain, PLAIN)
+    assert refused is not None and not refused.found
+    assert unstated_in_passage(power, "Nhà máy nhiệt điện X công suất 1.320 MW.", PLAIN) is None
+    when = understand("Khi nào khởi công cầu Y?", _bodies)
+    assert unstated_in_passage(when, "Triển khai dự án cầu Y.", PLAIN) is not None
+    assert unstated_in_passage(when, "Khởi công cầu Y trong năm 2022.", PLAIN) is None
+    # "bộ máy", "nhà máy" do not ask an amount.
+    body = understand("Chương trình yêu cầu kiện toàn bộ máy nào?", _bodies)
+    assert unstated_in_passage(body, "Kiện toàn ủy ban kiểm tra các cấp.", PLAIN) is None
+
+
+def test_who_holds_an_office_is_not_in_the_programme(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = engine.ask("Giám đốc Sở Y tế hiện nay là ai?")
+    assert not answer.found and "không nêu tên người giữ chức vụ" in answer.text
+    signer = engine.ask("ai ký chương trình hành động 08")
+    assert signer.found and "Nguyễn Khắc Định" in signer.text
+
+
+def test_member_and_per_capita_synonyms() -> None:
+    assert (
+        expand(fold("các đ/c Tỉnh ủy viên")) == "cac dong chi uy vien ban chap hanh dang bo tinh"
+    )
+    assert expand(fold("thu nhập trên mỗi người dân")).endswith("binh quan dau nguoi")
+
+
+def test_a_known_place_followed_by_la_is_not_another_province(engine) -> None:  # type: ignore[no-untyped-def]
+    inside = engine.ask("mức giảm tỷ lệ hộ nghèo mỗi năm của huyện Khánh Sơn là bao nhiêu?")
+    assert "Sơn La" not in inside.text
+    other = engine.ask("tỷ lệ hộ nghèo của tỉnh Sơn La là bao nhiêu?")
+    assert not other.found and "Sơn La" in other.text

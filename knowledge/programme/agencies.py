@@ -246,6 +246,10 @@ class AgencyIndex:
                 self._forms.append((agency_key(form), agency.name))
         self._forms.sort(key=lambda kv: len(kv[0]), reverse=True)
 
+    def forms(self) -> list[str]:
+        """Every known spelling, folded as :func:`agency_key` folds."""
+        return [form for form, _ in self._forms]
+
     def mentioned(self, text: str, *, folded: bool = False) -> list[str]:
         """Names of the bodies mentioned in ``text``, longest spelling first, no overlaps.
 

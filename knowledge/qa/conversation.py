@@ -40,17 +40,24 @@ class Context:
 
 
 # What a follow-up looks like: it opens with "còn"/"thế"/"vậy" or closes with "thì sao".
-_OPENER = re.compile(r"^(?:the con|con|the|vay|vay con|con ve)\b\s*")
-_CLOSER = re.compile(r"\s*\b(?:thi sao|the nao|sao|thi|nua|nhi|a|ad)\s*$")
+_OPENER = re.compile(r"^(?:vay con|the con|con ve|con|the|vay)\b\s*")
+_CLOSER = re.compile(r"\s*\b(?:thi sao|the nao|sao|thi|nua|nhi|a|ad|v|z|vay|ha|nhe|ak)\s*$")
 # Field phrases a follow-up may ask of the same task.
 _FIELDS = re.compile(
-    r"\b(?:co quan nao ban hanh|ai ban hanh|co quan ban hanh|ban hanh|ai chu tri|chu tri|"
-    r"co quan chu tri|thoi gian thuc hien|thuc hien (?:den|toi) khi nao|thoi gian trinh|"
-    r"trinh khi nao|khi nao trinh|han trinh|cap trinh(?: cho y kien)?|trinh cap nao|"
-    r"cho y kien|den dau roi|tien do|bao nhieu|khi nao)\b"
+    r"\b(?:co quan nao ban hanh|ai ban hanh|co quan ban hanh|ban hanh|"
+    r"ai chu tri(?: tham muu)?|chu tri(?: tham muu)?|co quan chu tri(?: tham muu)?|"
+    r"(?:ai|co quan nao|don vi nao) chiu trach nhiem|"
+    r"thoi gian thuc hien|thuc hien (?:den|toi) (?:khi nao|nam nao|bao gio)|"
+    r"thuc hien (?:den|toi) khi nao|thoi gian trinh|(?:khi nao )?phai trinh|"
+    r"trinh (?:khi nao|luc nao|bao gio)|khi nao trinh|han trinh|cap trinh(?: cho y kien)?|"
+    r"trinh cap nao|cho y kien|den dau roi|tien do|bao nhieu|khi nao|luc nao|bao gio)\b"
 )
 _SUBJECT_WORDS = re.compile(
     r"\b(?:de an|nhiem vu|chuong trinh|ke hoach|nghi quyet|chi tieu|ty le)\b"
+)
+# "nhiệm vụ đó", "đề án này": the subject of the context itself.
+_DEICTIC = re.compile(
+    r"\b(?:nhiem vu|de an|chuong trinh|ke hoach|nghi quyet|chi tieu|viec|nv) (?:do|nay|tren)\b"
 )
 # The same question asked again of another subject: the phrase of each intent.
 ASK_AGAIN = {
@@ -62,15 +69,54 @@ ASK_AGAIN = {
     "indicator": "là bao nhiêu",
     "progress": "đến đâu rồi",
 }
-_STOP = frozenset(["cua", "la", "o", "trong", "cho", "voi", "va", "nhu", "the", "nao", "gi"])
+# Words that ask rather than name a subject.
+_STOP = frozenset(
+    [
+        "cua",
+        "la",
+        "o",
+        "trong",
+        "cho",
+        "voi",
+        "va",
+        "nhu",
+        "the",
+        "nao",
+        "gi",
+        "phai",
+        "nhung",
+        "cac",
+        "cap",
+        "giai",
+        "doan",
+        "nam",
+        "vao",
+        "luc",
+        "do",
+        "nay",
+        "hien",
+    ]
+)
 
 
 def _is_follow_up(folded: str) -> bool:
     return bool(_OPENER.match(folded) or re.search(r"\bthi sao\s*$", folded))
 
 
+def _strip_closers(text: str) -> str:
+    while True:
+        shorter = _CLOSER.sub("", text).strip()
+        if shorter == text:
+            return text
+        text = shorter
+
+
 def follow_up(text: str, context: Context | None) -> str | None:
     """The follow-up as a question that stands alone, or None when it is not a follow-up.
+
+    A message that asks only a field ("cơ quan nào ban hành?", "khi nào phải trình",
+    "ai chủ trì nhiệm vụ đó?") is about the context's subject even without "còn"/"thế";
+    "còn X thì sao" asks the last question again of X.
 
     Args:
         text: The new message (one question).
@@ -84,20 +130,41 @@ def follow_up(text: str, context: Context | None) -> str | None:
     if context is None:
         return None
     folded = fold(text)
-    if not _is_follow_up(folded):
-        return None
-    rest = _CLOSER.sub("", _OPENER.sub("", folded)).strip()
+    rest = _strip_closers(_OPENER.sub("", folded).strip())
+    rest = re.sub(r"\s+", " ", _DEICTIC.sub(" ", rest)).strip()
     field = _FIELDS.search(rest)
     subject = _FIELDS.sub(" ", rest)
     content = [w for w in subject.split() if w not in _STOP]
     if field and len(content) < 2 and not _SUBJECT_WORDS.search(subject):
         return _same_subject(rest, context)
-    if not content:
+    if not content or not _is_follow_up(folded):
         return None
     again = ASK_AGAIN.get(context.intent, "")
     if context.kind == "indicator" and not again:
         again = "là bao nhiêu"
-    return f"{rest} {again}".strip() if not field else rest
+    if field:
+        return rest
+    if not again:
+        return _swap_subject(context.question, rest)
+    return f"{rest} {again}".strip()
+
+
+def _swap_subject(question: str, subject: str) -> str:
+    """The last question asked again with ``subject`` in place of its like ("quý IV năm 2020").
+
+    The like is the span of the last question that opens with the subject's first word and
+    has as many words or ends with the same word; without one, the subject alone.
+    """
+    words, new = fold(question).split(), subject.split()
+    n = len(new)
+    for i, w in enumerate(words):
+        if w != new[0]:
+            continue
+        same_end = [j for j in range(i + 1, len(words) + 1) if words[j - 1] == new[-1]]
+        j = same_end[0] if same_end and n > 1 else i + n
+        if j <= len(words):
+            return " ".join([*words[:i], *new, *words[j:]])
+    return subject
 
 
 def _same_subject(rest: str, context: Context) -> str:

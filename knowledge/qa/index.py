@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import fsum
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -313,6 +314,7 @@ class SearchIndex:
         for w in weights:
             candidates |= self._postings.get(w, set())
         hits: list[Hit] = []
+        asked, asked_pairs = frozenset(weights), frozenset(pair_w)
         for n in sorted(candidates):
             entry = self.entries[n]
             if kinds is not None and entry.kind not in kinds:
@@ -320,18 +322,19 @@ class SearchIndex:
             best = 0.0
             matched: set[str] = set()
             for f, own in zip(entry.fields, self._field_idf[n], strict=True):
-                got = [w for w in weights if w in f.unigrams]
+                got = f.unigrams & asked  # set operations: the hot loop of every question
                 if not got:
                     continue
-                uni = sum(weights[w] for w in got) / total
+                # fsum: exact, so the score does not depend on the sets' iteration order.
+                uni = fsum(weights[w] for w in got) / total
                 if pair_total:
-                    bi = sum(pw for p, pw in pair_w.items() if p in f.pairs) / pair_total
+                    bi = fsum(pair_w[p] for p in f.pairs & asked_pairs) / pair_total
                     cov = 0.6 * uni + 0.4 * bi
                 else:
                     cov = uni
                 # Precision: a short title mostly made of the query beats a
                 # long paragraph that merely contains it.
-                precision = sum(full[w] for w in got) / own
+                precision = fsum(full[w] for w in got) / own
                 s = f.weight * cov * (0.9 + 0.1 * precision)
                 if s > best:
                     best = s

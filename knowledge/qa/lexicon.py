@@ -166,6 +166,11 @@ SYNONYMS: dict[str, str] = {
     "nuoc sinh hoat": "nuoc sach",
     "rac thai sinh hoat": "chat thai ran do thi",
     "gdp": "grdp",
+    # A member of the provincial Party committee, as the document says it.
+    "tinh uy vien": "uy vien ban chap hanh dang bo tinh",
+    "d c": "dong chi",  # "đ/c"
+    "thu nhap tinh theo grdp": "grdp binh quan dau nguoi",
+    "tren moi nguoi dan": "binh quan dau nguoi",
     "thu nhap binh quan": "grdp binh quan dau nguoi",
     "thu nhap dau nguoi": "grdp binh quan dau nguoi",
     "binh quan dau nguoi": "binh quan dau nguoi",

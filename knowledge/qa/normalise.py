@@ -135,7 +135,28 @@ def split_parts(message: str) -> list[str]:
 
     """
     parts = [p.strip() for p in _PART.split(message) if p.strip()]
-    return parts or [message]
+    return [f for p in parts for f in _field_split(p)] or [message]
+
+
+# A second field asked of the same subject: "nv 3.2 ai chủ trì, cơ quan nào ban hành".
+_SECOND_FIELD = re.compile(
+    r"(?:\s*[,;]|\s+(?:và|va))\s+(?=(?:cq|cơ quan|co quan|đơn vị|don vi|cấp|cap) nào\b|"
+    r"(?:cq|cơ quan|co quan) nao\b|ai (?:chủ trì|chu tri|ban hành|ban hanh|chịu|chiu|ký|ky)\b|"
+    r"(?:trình|trinh|thực hiện|thuc hien) (?:khi nào|khi nao|lúc nào|luc nao|đến|den|tới|toi)\b|"
+    r"(?:khi nào|khi nao|bao giờ|bao gio) (?:trình|trinh)\b|thời gian|thoi gian)",
+    re.IGNORECASE,
+)
+_ASKS_FIELD = re.compile(
+    r"\b(?:ai|nào|nao|khi nào|khi nao|bao giờ|bao gio|lúc nào|luc nao)\b", re.IGNORECASE
+)
+
+
+def _field_split(part: str) -> list[str]:
+    """One question asking two fields of one subject, as two; the second is a follow-up."""
+    found = _SECOND_FIELD.search(part)
+    if found is None or not _ASKS_FIELD.search(part[: found.start()]):
+        return [part]
+    return [part[: found.start()].strip(), part[found.end() :].strip()]
 
 
 _CONJUNCTION = re.compile(r"(?:,\s*)?\b(?:vs|và|va|với|voi)\b\s+", re.IGNORECASE)

@@ -15,6 +15,7 @@ from knowledge.programme.agencies import AgencyIndex
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.qa.answer import Answer
 from knowledge.qa.compose.check import plain_question, verdict
+from knowledge.qa.compose.document import document_answer
 from knowledge.qa.compose.listing import task_list_answer
 from knowledge.qa.compose.parts import join_parts
 from knowledge.qa.compose.progress import (
@@ -24,7 +25,13 @@ from knowledge.qa.compose.progress import (
 )
 from knowledge.qa.compose.topic import topic_answer
 from knowledge.qa.conversation import Context, follow_up
-from knowledge.qa.decide import missing_year, unknown_body, unstated_figure
+from knowledge.qa.decide import (
+    missing_year,
+    office_holder,
+    unknown_body,
+    unstated_figure,
+    unstated_in_passage,
+)
 from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.retrieve import filter_tasks
@@ -40,6 +47,9 @@ from knowledge.qa.understand import (
 from knowledge.render import Markup
 
 __all__ = ["Core", "Pipeline"]
+
+# A task code as the appendix numbers them: "5.3", "II.7".
+_CODE = re.compile(r"(?<![\w.])((?:[ivx]+|\d{1,2})\.\d{1,2})(?![\w.])")
 
 
 def _context_of(question: str, answer: Answer) -> Context | None:
@@ -92,6 +102,8 @@ class Pipeline:
         self.core = core
         self.bodies = bodies
         self.fix = fix
+        self._forms = core.agencies.forms()
+        self._passages = {str(p.id): p.text for p in core.programme.passages}
 
     def ask(self, raw: str, m: Markup, context: Context | None = None) -> Answer:
         """Answer a whole message; each part of it is read in the context the last one left."""
@@ -131,8 +143,15 @@ class Pipeline:
         return answers
 
     def _answer(self, text: str, m: Markup) -> Answer:
-        q = understand(text, self.bodies, fix=self.fix)
-        stages = (self.core.refuse, self._unknown_body, self._progress, self._listing, self._topic)
+        q = understand(text, self.bodies, fix=self.fix, spans=self.core.agencies.spans)
+        stages = (
+            self.core.refuse,
+            self._unknown_body,
+            self._document,
+            self._progress,
+            self._listing,
+            self._topic,
+        )
         for stage in stages:
             answer = stage(q, m)
             if answer is not None:
@@ -167,20 +186,34 @@ class Pipeline:
                 return untracked_answer(q, m)
             tasks = filter_tasks(self.core.programme.tasks, q.filters)
             return status_list_answer(q, tasks, view, self.core.title_of, m)
-        found = self.core.answer_one(strip_progress(q.text), m)
-        top = found.results[0] if found.found and found.results else None
-        if top is None or top.kind != "task":
+        task = self._named_task(q) or self._task_of(q, m)
+        if task is None:
             return None
         if view is None:
             return untracked_answer(q, m)
-        task = self.core.tasks[top.id]
         return task_progress_answer(q, task, view, self.core.title_of, m)
 
+    def _task_of(self, q: Question, m: Markup) -> Task | None:
+        """The task a progress question names by its words."""
+        found = self.core.answer_one(strip_progress(q.text), m)
+        top = found.results[0] if found.found and found.results else None
+        return self.core.tasks[top.id] if top is not None and top.kind == "task" else None
+
+    def _named_task(self, q: Question) -> Task | None:
+        """The task a question names by its code ("nhiệm vụ 1.6 …"), when there is one."""
+        codes = {c.upper() for c in _CODE.findall(q.folded)}
+        known = [self.core.tasks[c] for c in codes if c in self.core.tasks]
+        return known[0] if len(known) == 1 else None
+
     def _names_one_task(self, q: Question) -> bool:
-        return bool(re.search(r"(?<![\w.])(?:[ivx]+|\d{1,2})\.\d{1,2}(?![\w.])", q.folded))
+        return bool(_CODE.search(q.folded))
+
+    def _document(self, q: Question, m: Markup) -> Answer | None:
+        return document_answer(q, self.core.programme, m)
 
     def _unknown_body(self, q: Question, m: Markup) -> Answer | None:
-        return unknown_body(q, m)
+        known = unknown_body(q, m, self.core.agencies.spans, self._forms)
+        return known or office_holder(q, m)
 
     def _review(self, q: Question, answer: Answer, m: Markup) -> Answer:
         """The decide stage on a record answer: a near-miss becomes a refusal."""
@@ -192,6 +225,8 @@ class Pipeline:
             refusal = missing_year(q, self.core.indicators[top.id], m)
         elif top.kind == "task":
             refusal = unstated_figure(q, top.id, m)
+        elif top.kind == "passage" and top.id in self._passages:
+            refusal = unstated_in_passage(q, self._passages[top.id], m)
         return refusal or answer
 
     def _topic(self, q: Question, m: Markup) -> Answer | None:

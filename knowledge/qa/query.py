@@ -44,7 +44,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 # Each intent: a pattern on the folded, expanded query, and the spans it
 # matches are removed before the topic is searched.
 _ISSUER = re.compile(
-    r"\b(?:(?:ai|co quan nao|cap nao|ben nao|don vi nao|noi nao) (?:se )?ban hanh|"
+    r"\b(?:(?:ai|co quan nao|cap nao|ben nao|don vi nao|noi nao) (?:se |ky )?ban hanh|"
     r"ban hanh (?:boi|do|la)(?: ai| co quan nao| cap nao)?|do (?:ai|co quan nao|cap nao) ban hanh|"
     r"co quan ban hanh|cap ban hanh|noi ban hanh|ban hanh o dau|ban hanh\b(?= ?$))(?!\w)"
 )
@@ -54,7 +54,8 @@ _APPROVAL = re.compile(
     r"xin y kien (?:ai|cap nao))(?!\w)"
 )
 _PERIOD = re.compile(
-    r"\b(?:thoi gian thuc hien|thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
+    r"\b(?:thoi gian thuc hien|thuc hien (?:den|toi) (?:nam nao|khi nao|bao gio)|"
+    r"thuc hien (?:trong |vao )?(?:giai doan nao|thoi gian nao|bao lau|"
     r"den khi nao|den bao gio|khi nao|nam nao|tu khi nao|trong may nam)|"
     r"giai doan (?:thuc hien|nao)|"
     r"bao lau|ke dai (?:bao lau|den khi nao)|trien khai (?:trong |vao )?(?:giai doan nao|bao lau|"
@@ -126,7 +127,8 @@ STOPWORDS = frozenset(
 )
 # Filler phrases removed before the topic is searched.
 _FILLER = re.compile(
-    r"\b(?:cho (?:minh|em|toi|tui|anh|chi) (?:hoi|xin|biet)|xin hoi|vui long|lam on|hien nay|"
+    r"\b(?:(?:(?:bac|chu|co|anh|chi|ban|thay) )?cho (?:minh|em|toi|tui|anh|chi|chau|con) "
+    r"(?:hoi|xin|biet)|xin hoi|vui long|lam on|hien nay|"
     r"(?:bot|ad|admin|ban) oi|cam on|thanks?|cho biet|cho xem|tra cuu|tim kiem|tim|"
     r"thong tin (?:ve|cua)|noi dung (?:ve|cua)|(?:thuoc |la |o )?muc nao(?: trong phu luc)?|"
     r"trong phu luc|o dau|bang cach nao|nhu the nao|the nao|ra sao|duoc noi (?:den|toi) |"
@@ -185,11 +187,22 @@ class ParsedQuery:
         """
         hay = f" {self.folded} "
         for name, key in _PROVINCE_KEYS:
-            if f" {key} " in hay and not ambiguous(key):
+            if f" {key} " not in hay or ambiguous(key):
+                continue
+            # "huyện Khánh Sơn là …" holds "son la" inside a longer name the programme knows.
+            first = key.split()[0]
+            inside = [
+                m.group(1)
+                for m in re.finditer(rf"(\w+) {re.escape(key)}(?= )", hay)
+                if m.group(1) not in _BEFORE_PLACE and ambiguous(f"{m.group(1)} {first}")
+            ]
+            if len(inside) < hay.count(f" {key} "):
                 return name
         return ""
 
 
+# Words that come before a place's name, never as part of it ("tỉnh Ninh Thuận").
+_BEFORE_PLACE = frozenset(["tinh", "uy", "o", "cua", "tai", "thuoc", "ve", "va", "voi", "cho"])
 # Provinces by folded name; one-syllable names are too ambiguous to count.
 _PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Task
@@ -33,6 +33,7 @@ class Ranking:
         part_min: Each part of a two-part question must reach this score.
         kind_prior: How much each kind of record is trusted when the question does not say.
         which_passage: Passages weigh this much more for "những <X> nào" questions.
+        body_near: A body name this similar (0..1) to a known spelling is that body misspelt.
 
     """
 
@@ -44,6 +45,7 @@ class Ranking:
     topic_ratio: float = 0.75
     part_min: float = 0.5
     which_passage: float = 1.12
+    body_near: float = 0.85
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
@@ -63,9 +65,16 @@ def _names(task: Task, role: str) -> list[str]:
 def _body_matches(task: Task, filters: Filters) -> bool:
     names = _names(task, filters.role or "lead")
     key = agency_key(filters.body)
-    if filters.only:
-        return names == [key]
+    if filters.only:  # exactly the bodies named in this role
+        same = {key, *(agency_key(b) for b, r in filters.also if r == (filters.role or "lead"))}
+        return set(names) == same
     return key in names
+
+
+def _group_of(task: Task) -> int:
+    """The group of part I a task belongs to: the first number of its code ("5.3" → 5)."""
+    head = task.code.split(".")[0]
+    return int(head) if task.part == "I" and head.isdigit() else 0
 
 
 def _due_matches(task: Task, filters: Filters) -> bool:
@@ -101,8 +110,13 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
     return [
         t
         for t in tasks
-        if (not filters.body or _body_matches(t, filters))
+        if (not filters.body or _body_matches(t, filters) != filters.exclude)
+        and all(
+            _body_matches(t, replace(filters, body=b, role=r, only=False)) for b, r in filters.also
+        )
         and (not filters.part or t.part == filters.part)
+        and (not filters.group or _group_of(t) == filters.group)
+        and (not filters.kind or fold(t.content).startswith(filters.kind))
         and _due_matches(t, filters)
         and _period_matches(t, filters)
     ]

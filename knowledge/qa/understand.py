@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex
@@ -49,6 +49,11 @@ class Filters:
         whole_term: The submission time is the whole term, not a quarter.
         part: An appendix part ("I", "II").
         status: A progress status word: ``overdue``, ``done``, ``no_report``, ``due_soon``.
+        group: A group of part I (1..5, the first number of its tasks' codes), or 0.
+        kind: The kind of document the tasks are, folded ("de an", "nghi quyet"), or "".
+        exclude: The body is excluded ("ngoài Ban X", "không cần trình X"), not required.
+        also: More ``(body, role)`` conditions, when the question names more bodies
+            ("Ban cán sự đảng UBND tỉnh chủ trì nhưng Tỉnh ủy ban hành").
 
     """
 
@@ -61,11 +66,22 @@ class Filters:
     whole_term: bool = False
     part: str = ""
     status: str = ""
+    group: int = 0
+    kind: str = ""
+    exclude: bool = False
+    also: tuple[tuple[str, str], ...] = ()
 
     def any_task_filter(self) -> bool:
         """Whether any condition on tasks is set."""
         return bool(
-            self.body or self.quarter or self.year or self.period or self.part or self.whole_term
+            self.body
+            or self.quarter
+            or self.year
+            or self.period
+            or self.part
+            or self.whole_term
+            or self.group
+            or self.kind
         )
 
 
@@ -99,8 +115,20 @@ class Question:
 
 _TASKS = r"(?:nhiem vu|de an|nghi quyet|chuong trinh|ke hoach|van ban|viec|cong viec|nv|quy dinh)"
 _COUNT = re.compile(
-    rf"\b(?:bao nhieu|may|bn|tong (?:cong|so)(?: co)?(?: bao nhieu| bn)?) {_TASKS}"
+    rf"\b(?:bao nhieu|may|bn|tong (?:cong|so)(?: co)?(?: bao nhieu| bn)?) ({_TASKS})"
 )
+# Kinds of document a task's title starts with, when a count names one ("mấy nghị quyết").
+# "đề án" and "chương trình" often mean any task, so they filter only when the question says
+# the title starts with them.
+_KINDS = ("nghi quyet", "ke hoach", "quy dinh")
+_LOOSE_KINDS = ("de an", "chuong trinh")
+_BY_TITLE = re.compile(r"\b(?:bat dau (?:bang|voi)|mo dau bang|ten (?:la|co chu))\b")
+# "nhóm 5", "nhóm thứ hai", "nhóm (nhiệm vụ) đầu tiên" of part I.
+_ORDINALS = {"dau tien": 1, "thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5}
+_GROUP = re.compile(
+    r"\bnhom (?:nhiem vu |nv )?(?:thu )?([1-5]|dau tien|thu nhat|thu hai|thu ba|thu tu|thu nam)\b"
+)
+_EXCLUDE = re.compile(r"\b(?:ngoai|tru|khong (?:can |phai )?trinh|co quan khac)\b")
 _LIST = re.compile(
     rf"\b(?:{_TASKS} nao|(?:nhung|cac) {_TASKS}(?: nao| gi)?|{_TASKS} (?:gi|j)\b|"
     r"liet ke|danh sach)"
@@ -126,13 +154,19 @@ _STATUS = (
 )
 _PROGRESS = re.compile(
     r"\b(?:den dau roi|toi dau roi|den dau|toi dau|tien do(?! trinh)|tinh hinh thuc hien|"
-    r"(?:da )?(?:xong|hoan thanh) chua|lam toi dau|trien khai (?:den|toi) dau|tinh trang)\b"
+    r"(?:da )?(?:xong|hoan thanh) chua|lam toi dau|trien khai (?:den|toi) dau|tinh trang|"
+    r"(?:da )?(?:co )?(?:ai )?bao cao (?:gi |ket qua |tien do )?chua|"
+    r"dang o (?:buoc|giai doan|khau) nao|tien trien)\b"
 )
 # The same phrases on unfolded text, removed to find the task a progress question is about.
 _PROGRESS_TEXT = re.compile(
     r"(?:đến đâu rồi|tới đâu rồi|đến đâu|tới đâu|tiến độ|tình hình thực hiện|"
     r"(?:đã )?(?:xong|hoàn thành) chưa|làm tới đâu|triển khai (?:đến|tới) đâu|tình trạng|"
+    r"(?:đã )?(?:có )?(?:ai )?báo cáo (?:gì |kết quả |tiến độ )?chưa|"
+    r"đang ở (?:bước|giai đoạn|khâu) nào|(?:đang )?tiến triển(?: thế nào| ra sao)?|"
     r"den dau roi|toi dau roi|den dau|toi dau|tien do|tinh hinh thuc hien|"
+    r"(?:da )?(?:co )?(?:ai )?bao cao (?:gi |ket qua |tien do )?chua|"
+    r"dang o (?:buoc|giai doan|khau) nao|(?:dang )?tien trien(?: the nao| ra sao)?|"
     r"(?:da )?(?:xong|hoan thanh) chua|tinh trang)",
     re.IGNORECASE,
 )
@@ -174,7 +208,72 @@ def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
         whole_term=whole,
         part=_ROMAN[part.group(1)] if part else "",
         status=status,
+        group=_group(folded),
+        kind=_kind(folded),
+        exclude=bool(body) and bool(_EXCLUDE.search(folded)),
     )
+
+
+def body_roles(folded: str, spans: Spans) -> list[tuple[str, str]]:
+    """Each body a question names with the role its own words give it, in order.
+
+    The role is the first role word after the body (before the next body), else "trình"
+    right before it (approval): "trình Tỉnh ủy nhưng do UBND tỉnh ban hành" gives
+    ``[("Tỉnh ủy", "approval"), ("UBND tỉnh", "issuer")]``. A body without a role is left out.
+    """
+    found = spans(folded)
+    pairs: list[tuple[str, str]] = []
+    role = ""
+    for i, (start, end, name) in enumerate(found):
+        after = folded[end : found[i + 1][0] if i + 1 < len(found) else len(folded)]
+        before = folded[found[i - 1][1] if i else 0 : start]
+        if not (i and _AND.fullmatch(before)):  # "Thường trực và Ban Thường vụ": same role
+            role = _role(_ROLE_OF_NEXT.sub("", after)) or _role_before(before)
+        if role and (name, role) not in pairs:
+            pairs.append((name, role))
+    return pairs
+
+
+def _role_before(before: str) -> str:
+    found = _ROLE_BEFORE.search(before)
+    return _ROLE_WORD.get(found.group(1), "") if found else ""
+
+
+_AND = re.compile(r"\s*(?:,|va|vs|voi|hoac)?\s*")
+# A role phrase right before a body names its role: "cơ quan ban hành là X", "trình X".
+_ROLE_BEFORE = re.compile(
+    r"\b(ban hanh|chu tri|tham muu|cho y kien|trinh)(?: (?:la|chi|o|len|hoi nghi|cho|do))*\s*$"
+)
+_ROLE_OF_NEXT = re.compile(
+    r"(?:co quan |cap )?(?:ban hanh|chu tri|tham muu|cho y kien)(?: la)+\s*$"
+)
+_ROLE_WORD = {
+    "ban hanh": "issuer",
+    "chu tri": "lead",
+    "tham muu": "lead",
+    "cho y kien": "approval",
+    "trinh": "approval",
+}
+Spans = Callable[[str], list[tuple[int, int, str]]]
+
+
+def _group(folded: str) -> int:
+    found = _GROUP.search(folded)
+    if found is None:
+        return 0
+    word = found.group(1)
+    return int(word) if word.isdigit() else _ORDINALS.get(word, 0) or _ORDINALS[f"thu {word}"]
+
+
+def _kind(folded: str) -> str:
+    """The kind of document a count asks about ("có mấy nghị quyết"), or ""."""
+    found = _COUNT.search(folded)
+    if found is None:
+        return ""
+    kind = found.group(1)
+    if kind in _KINDS or (kind in _LOOSE_KINDS and _BY_TITLE.search(folded)):
+        return kind
+    return ""
 
 
 def _role(folded: str) -> str:
@@ -183,6 +282,15 @@ def _role(folded: str) -> str:
         if pattern.search(folded):
             return role
     return ""
+
+
+def _asks_status(folded: str) -> bool:
+    return any(p.search(folded) for _, p in _STATUS)
+
+
+def _lead_role(folded: str) -> str:
+    """In a status question a body without a role word is the lead body."""
+    return _role(folded) or "lead"
 
 
 def _ask(folded: str, filters: Filters) -> str:
@@ -207,6 +315,7 @@ def understand(
     bodies: Callable[[str], str],
     raw: str | None = None,
     fix: Callable[[list[str]], list[str]] | None = None,
+    spans: Spans | None = None,
 ) -> Question:
     """Understand one question.
 
@@ -215,6 +324,7 @@ def understand(
         bodies: Finds the first body a folded text names, or "".
         raw: The message as received (``text`` when None).
         fix: Corrects misspelt folded syllables.
+        spans: Finds every body a folded text names, for questions naming two.
 
     Returns:
         The question.
@@ -225,9 +335,15 @@ def understand(
     if not _COUNT.search(folded) and _COUNT.search(corrected):
         folded = corrected  # "bao nhiu chương trình" is a count
     body = bodies(folded)
-    if not _role(folded):
+    role_of = _role
+    if _asks_status(folded):
+        role_of = _lead_role  # "Ban X có nhiệm vụ nào quá hạn": the tasks X leads
+    elif not _role(folded):
         body = ""
-    filters = _filters(folded, body, _role)
+    filters = _filters(folded, body, role_of)
+    pairs = body_roles(folded, spans) if spans and body else []
+    if len(pairs) > 1 and not filters.exclude:
+        filters = replace(filters, body=pairs[0][0], role=pairs[0][1], also=tuple(pairs[1:]))
     ask = _ask(folded, filters)
     guess = ""
     if ask == Ask.CHECK:

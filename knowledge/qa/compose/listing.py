@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
 
 from knowledge.programme.model import Task
@@ -17,18 +19,32 @@ _ROLE_TEXT = {
     "issuer": "do {body} ban hành",
     "approval": "trình {body} cho ý kiến",
 }
+_KIND_TEXT = {
+    "de an": "đề án",
+    "nghi quyet": "nghị quyết",
+    "ke hoach": "kế hoạch",
+    "quy dinh": "quy định",
+    "chuong trinh": "chương trình",
+}
 _QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def describe(filters: Filters) -> str:
     """The conditions in Vietnamese: "do Tỉnh ủy ban hành, trình trong năm 2022"."""
     bits = []
-    if filters.part:
+    if filters.kind:
+        bits.append(f"là {_KIND_TEXT.get(filters.kind, filters.kind)}")
+    if filters.group:
+        bits.append(f"thuộc nhóm {filters.group} phần I của Phụ lục")
+    elif filters.part:
         bits.append(f"thuộc phần {filters.part} của Phụ lục")
     if filters.body:
         body = agency_display(filters.body)
         role = _ROLE_TEXT[filters.role or "lead"].format(body=body)
-        bits.append(role.replace("trình ", "chỉ trình ") if filters.only else role)
+        role = role.replace("trình ", "chỉ trình ") if filters.only else role
+        bits.append(f"không {role}" if filters.exclude else role)
+    for body, role in filters.also:
+        bits.append(_ROLE_TEXT[role].format(body=agency_display(body)))
     if filters.whole_term:
         bits.append(f"có thời gian trình cả giai đoạn {filters.period.replace(' ', ' - ')}")
     elif filters.quarter or filters.year:
@@ -38,6 +54,35 @@ def describe(filters: Filters) -> str:
     if filters.period and not filters.whole_term:
         bits.append(f"thực hiện trong {filters.period.replace(' ', ' - ')}")
     return ", ".join(bits)
+
+
+# A column a list question also asks of its tasks: "…, cơ quan nào ban hành chúng?".
+_ASKED_COLUMNS = (
+    ("issuer", "Cơ quan ban hành", re.compile(r"\b(?:co quan nao|ai|cap nao) (?:ky )?ban hanh\b")),
+    (
+        "approval",
+        "Cấp trình cho ý kiến",
+        re.compile(r"\b(?:trinh|cho y kien) (?:cap|co quan) nao\b"),
+    ),
+    (
+        "period",
+        "Thời gian thực hiện",
+        re.compile(r"\bthuc hien (?:den|toi) (?:khi nao|nam nao)\b"),
+    ),
+)
+
+
+def column_summary(q: Question, tasks: list[Task]) -> list[str]:
+    """The values of a column the question asks of the listed tasks, with how many have each."""
+    lines = []
+    for column, label, asked in _ASKED_COLUMNS:
+        if q.filters.role == column or not asked.search(q.folded):
+            continue
+        counts = Counter(getattr(t, column) for t in tasks if getattr(t, column))
+        values = "; ".join(f"{v} ({plural_tasks(n)})" for v, n in counts.most_common())
+        if values:
+            lines.append(f"{label}: {values}.")
+    return lines
 
 
 def _intent(filters: Filters) -> str:
@@ -70,6 +115,7 @@ def task_list_answer(
             f"phần {p} ({title}): {sum(t.part == p for t in tasks)}" for p, title in parts.items()
         )
         lines.append(m.text(f"Theo phần: {by_part}."))
+    lines.extend(m.text(line) for line in column_summary(q, tasks))
     lines.append(m.italic("Nguồn: Phụ lục của chương trình"))
     results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in tasks]
     return Answer(q.raw, _intent(q.filters), True, "\n".join(lines), results)

@@ -63,10 +63,19 @@ def status_list_answer(
     chosen = [t for t in tasks if _matches(view, t, status)]
     which = describe(q.filters)
     scope = f" {which}" if which else ""
+    head = f"{plural_tasks(len(chosen)).capitalize()}{scope} {_STATUS_TEXT[status]}:"
     if not chosen:
-        text = m.text(f"Không có nhiệm vụ nào{scope} {_STATUS_TEXT[status]}.")
-        return Answer(q.raw, INTENT, True, text)
-    lines = [m.bold(f"{plural_tasks(len(chosen)).capitalize()}{scope} {_STATUS_TEXT[status]}:")]
+        unknown = [t for t in tasks if status != "no_report" and _matches(view, t, "no_report")]
+        if not unknown:
+            text = m.text(f"Không có nhiệm vụ nào{scope} {_STATUS_TEXT[status]}.")
+            return Answer(q.raw, INTENT, True, text)
+        # Nothing is known to be overdue/done, but the tasks without a report may be: list them.
+        head = (
+            f"Chưa có nhiệm vụ nào{scope} được ghi nhận là {_STATUS_TEXT[status]}; "
+            f"{plural_tasks(len(unknown))} chưa có báo cáo nên chưa rõ:"
+        )
+        chosen = unknown
+    lines = [m.bold(head)]
     for t in chosen:
         lines.append(task_line(t, m, show=("due", "lead")))
         lines.append(m.text(f"   {view.line(t)}"))
