@@ -177,20 +177,27 @@ class SearchIndex:
             return word
         if any(ch.isdigit() for ch in word):
             return word
-        found = process.extract(
-            word, self._all_words, scorer=Levenshtein.distance, score_cutoff=1, limit=20
-        )
-        options = [str(w) for w, _, _ in found if _same_onset(word, str(w))]
+        options = self._one_edit(word)
         if not options:
             return word
+
+        def known(pair: str) -> bool:
+            return pair in self.pairs or pair in self.extra_pairs
 
         def pairs(c: str) -> int:
             left = f"{words[i - 1]} {c}" if i else ""
             right = f"{c} {words[i + 1]}" if i + 1 < len(words) else ""
-            known = self.pairs.keys() | self.extra_pairs
-            return (left in known) + (right in known)
+            return known(left) + known(right)
 
         return max(options, key=lambda c: (pairs(c), self.df.get(c, 0)))
+
+    @lru_cache(maxsize=16384)  # noqa: B019 - the index lives as long as the process
+    def _one_edit(self, word: str) -> tuple[str, ...]:
+        """Corpus words one edit away from ``word`` with the same onset (typo candidates)."""
+        found = process.extract(
+            word, self._all_words, scorer=Levenshtein.distance, score_cutoff=1, limit=20
+        )
+        return tuple(str(w) for w, _, _ in found if _same_onset(word, str(w)))
 
     def correct_unknown(self, words: Sequence[str]) -> list[str]:
         """Fix words known neither to the corpus nor to the question vocabulary.
