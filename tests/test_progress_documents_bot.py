@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -144,3 +145,62 @@ async def test_a_reply_to_a_card_of_unknown_document_asks_which(bot):
     await feed(app, message("80% đã rà soát xong", CHAT, ADMIN, reply_to=card))
     assert last_text(fake).startswith("Nhiệm vụ II.3 có trong 2 văn bản")
     assert rows(app) == []
+
+
+async def test_a_coordinating_body_reports_its_part_and_the_status_follows_the_lead(bot):
+    fake, app = bot
+    plan = document_id(app, "45/KH-UBND")
+    chat = private_chat(MAT_TRAN)
+    app.bot_data[PINS].pin(chat["id"], plan, ADMIN["id"])
+    await feed(app, message("/capnhat II.3 50% đã vận động các xã", chat, MAT_TRAN))
+    saved = last_text(fake)
+    assert "Đã ghi nhận nhiệm vụ II.3" in saved and "phần phối hợp" in saved
+    assert "Tình trạng: Chưa có báo cáo" in saved  # the lead has not reported
+    (row,) = app.bot_data["db"]["reports"].rows
+    assert (row["user_id"], row["role"], row["new_progress"]) == (
+        MAT_TRAN["id"],
+        "coordinating",
+        50.0,
+    )
+    lead = private_chat(NOI_VU)
+    app.bot_data[PINS].pin(lead["id"], plan, ADMIN["id"])
+    await feed(app, message("/capnhat II.3 20%", lead, NOI_VU))
+    assert "tiến độ — → 20%" in last_text(fake)  # the lead's figures start from its own rows
+    app.bot_data[PINS].pin(CHAT["id"], plan, ADMIN["id"])
+    await feed(app, message("/tiendo II.3", CHAT, STRANGER))
+    card = last_text(fake)
+    assert "Tình trạng: Đang thực hiện trong hạn (20%" in card
+    head, helpers = card.split("Cơ quan phối hợp báo cáo:")
+    assert "Hoa (báo cáo)" in head and "Tâm" not in head
+    assert "Tâm (báo cáo): tiến độ — → 50%" in helpers
+
+
+async def test_a_reporter_of_an_unrelated_body_is_refused(bot):
+    fake, app = bot
+    chat = private_chat(Y_TE)
+    app.bot_data[PINS].pin(chat["id"], document_id(app, "45/KH-UBND"), ADMIN["id"])
+    await feed(app, message("/capnhat II.3 50%", chat, Y_TE))  # Sở Y tế: not in II.3
+    assert "Không ghi nhận" in last_text(fake) and "Sở Nội vụ chủ trì" in last_text(fake)
+    assert list(app.bot_data["db"]["reports"].rows) == []
+    await feed(app, message("/capnhat II.4 50%", chat, Y_TE))  # but it coordinates II.4
+    assert "phần phối hợp" in last_text(fake)
+
+
+async def test_the_digest_counts_every_document_and_names_each_tasks_document(bot):
+    fake, app = bot
+    await feed(app, message("/tomtat", CHAT, ADMIN))
+    before = last_text(fake)
+    assert before.startswith("<b>📰 Tóm tắt tiến độ 2 văn bản — 02/03/2026</b>")
+    assert f"Bảo hiểm xã hội tỉnh: 1 nhiệm vụ: II.4 ({PLAN})" in before
+    programme_tasks = len(app.bot_data["library"].documents[0].engine.programme.tasks)
+    assert f"chưa có báo cáo {programme_tasks + 12}." in before  # the plan has 12 tasks
+    app.bot_data[PINS].pin(CHAT["id"], document_id(app, "45/KH-UBND"), ADMIN["id"])
+    await feed(app, message("/capnhat II.3 60%", CHAT, ADMIN))
+    await feed(app, message("/capnhat 5.3 30%", CHAT, ADMIN))
+    await feed(app, message("/tomtat", CHAT, ADMIN))
+    digest = last_text(fake)
+    assert f"nhiệm vụ II.3 ({PLAN}): — → 60%" in digest
+    assert f"nhiệm vụ 5.3 ({PROGRAMME}): — → 30%" in digest
+    total = next(line for line in digest.splitlines() if line.startswith("Tổng: "))
+    assert "chưa có báo cáo " + str(programme_tasks + 10) in total  # two tasks reported
+    assert sum(int(n) for n in re.findall(r" (\d+)", total)) == programme_tasks + 12

@@ -29,6 +29,8 @@ from knowledge.progress.chat_settings import ChatSettings
 from knowledge.progress.evidence import Attachment, Evidence, EvidenceStore
 from knowledge.progress.log import (
     ADMIN,
+    COORDINATING,
+    LEAD,
     NOT_A_MEMBER,
     DatabaseBusy,
     ProgressStore,
@@ -226,6 +228,14 @@ class Reporting:
         """Whether more than one document is loaded (views then name documents)."""
         return len(self.documents) > 1
 
+    def all_tasks(self) -> list[Task]:
+        """Every document's tasks, document by document."""
+        return [t for d in self.documents for t in d.engine.programme.tasks]
+
+    def named(self, task: Task) -> str:
+        """A task's code, with its document when several are loaded ("II.3 (Kế hoạch 45/…)")."""
+        return f"{task.code} ({self.shelf_of(task).label})" if self.several else task.code
+
     def shelf_of(self, task: Task) -> Shelf:
         """The document ``task`` belongs to (the primary one when none holds it)."""
         for d in self.documents:
@@ -279,7 +289,7 @@ class Reporting:
             elif admin_only and member.role != ADMIN:
                 reason = ADMINS_ONLY
             elif isinstance(target, Task):
-                reason = self.store.may_report_task(member, target)[1] or None
+                reason = self.store.report_role(member, target)[1] or None
             elif isinstance(target, Indicator):
                 reason = self.store.may_report_indicator(member, target)[1] or None
         return None if reason is None else self.refuse(sender, reason, text, action)
@@ -303,8 +313,7 @@ class Reporting:
         """The task or target a row is about, in the programme as loaded now."""
         if report.kind == "indicator":
             return self.engine.indicators.get(report.target)
-        tasks = [t for d in self.documents for t in d.engine.programme.tasks]
-        by_key = [t for t in tasks if task_key(t) == report.target_key]
+        by_key = [t for t in self.all_tasks() if task_key(t) == report.target_key]
         return by_key[0] if by_key else self.engine.task(report.target)
 
     # -- reports ----------------------------------------------------------------
@@ -418,6 +427,7 @@ class Reporting:
         if problem is not None:
             return problem
         note, cut = cap_note(parsed.note)
+        role = self.store.report_role(self.store.member(sender.user_id), task)[0] or LEAD
         kept: Evidence | None = None
         try:
             with write_lock(self.store.db):
@@ -427,6 +437,7 @@ class Reporting:
                     progress=parsed.percent,
                     status=parsed.status,
                     note=note,
+                    role=role,
                 )
                 if attachment is not None:
                     kept = self.evidence.add(report, attachment, **_where(sender))
@@ -456,6 +467,8 @@ class Reporting:
             lines.append(m.italic(f"Ghi chú dài quá {number(NOTE_LIMIT)} ký tự nên đã được cắt."))
         if kept is not None:
             lines.append(m.text(f"📎 Đã lưu minh chứng: {views.evidence_line(kept)}"))
+        if report.role == COORDINATING:
+            lines.append(m.italic(views.COORDINATING_NOTE))
         lines.append(m.text(views.state_line(task, self.store.state(task), today)))
         lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
@@ -600,6 +613,7 @@ class Reporting:
                 note=note,
                 action="amend",
                 ref_report=first.id,
+                role=first.role,
             )
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
