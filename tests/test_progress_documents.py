@@ -67,3 +67,32 @@ def test_the_chart_has_a_bar_per_document(service):
     assert {k: sum(v.values()) for k, v in by_part.items()} == {
         d.label: len(d.engine.programme.tasks) for d in service.documents
     }
+
+
+def test_a_coordinating_reports_undo_leaves_the_leads_figures(service):
+    from datetime import UTC, datetime
+
+    store = service.store
+    store.add_user(7, "reporter", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], name="Tâm")
+    store.add_user(8, "reporter", ["Sở Nội vụ"], name="Hoa")
+    plan = next(d for d in service.documents if "45/KH-UBND" in d.label)
+    task = plan.engine.task("II.3")
+    lead = service.submit("II.3 30%", Sender(8, "Hoa", 5, 10), TODAY, document=plan.id)
+    helper = service.submit("II.3 90%", Sender(7, "Tâm", 5, 11), TODAY, document=plan.id)
+    assert (lead.kind, helper.kind) == ("saved", "saved")
+    assert helper.report is not None and helper.report.role == "coordinating"
+    assert store.state(task).progress == 30.0
+    undone = service.undo(helper.report.id, Sender(7, "Tâm", 5, 12), datetime.now(UTC))
+    assert undone.kind == "saved" and undone.report is not None
+    assert undone.report.role == "coordinating"
+    assert store.state(task).progress == 30.0  # the lead's figures are untouched
+    assert store.state(task, "coordinating").progress is None
+    # the coordinating reporter may not undo the lead's report
+    refused = service.undo(lead.report.id, Sender(7, "Tâm", 5, 13), datetime.now(UTC))
+    assert refused.kind == "refused"
+    assert store.state(task).progress == 30.0
+
+
+def test_a_bodys_tasks_are_listed_per_document(service):
+    text = service.agency_progress("Sở Nội vụ", TODAY)
+    assert text is not None and "📄 Kế hoạch 45/KH-UBND" in text and "II.3" in text

@@ -709,8 +709,21 @@ class Reporting:
         return m.bold(f"📄 {shelf.label}") + "\n" + text if self.several else text
 
     def agency_progress(self, name: str, today: date, m: Markup = PLAIN) -> str | None:
-        """The status of every task a body leads, or None if the name is not a body."""
-        return views.agency_progress(self.engine, self.store, name, today, m)
+        """The status of every task a body leads, or None if the name is not a body.
+
+        With several documents, each document that knows the body gives its part, under its
+        name.
+        """
+        if not self.several:
+            return views.agency_progress(self.engine, self.store, name, today, m)
+        found = [
+            (d, text)
+            for d in self.documents
+            if (text := views.agency_progress(d.engine, self.store, name, today, m)) is not None
+        ]
+        if not found:
+            return None
+        return "\n\n".join(m.bold(f"📄 {d.label}") + "\n" + text for d, text in found)
 
 
 def _which_document(code: str, shelves: list[Shelf], m: Markup) -> Outcome:
