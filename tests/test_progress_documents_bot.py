@@ -204,3 +204,30 @@ async def test_the_digest_counts_every_document_and_names_each_tasks_document(bo
     total = next(line for line in digest.splitlines() if line.startswith("Tổng: "))
     assert "chưa có báo cáo " + str(programme_tasks + 10) in total  # two tasks reported
     assert sum(int(n) for n in re.findall(r" (\d+)", total)) == programme_tasks + 12
+
+
+async def test_after_an_upload_a_shared_task_code_asks_which_document(tmp_path):
+    from tests.test_library_bot import ADMIN as UPLOADER
+    from tests.test_library_bot import load_plan
+
+    fake = FakeTelegram()
+    admins = frozenset({UPLOADER["id"]})
+    app = await started_app(fake, db_path=tmp_path / "up.sqlite3", admin_ids=admins)
+    try:
+        chat = private_chat(UPLOADER)
+        await feed(app, message("/capnhat II.3 60%", chat, UPLOADER))
+        assert "Đã ghi nhận nhiệm vụ II.3" in last_text(fake)  # one document: as before
+        await load_plan(fake, app, tmp_path)
+        await feed(app, message("/capnhat II.3 70%", chat, UPLOADER))
+        asked = fake.calls_of("sendMessage")[-1]
+        assert [b["text"] for b in buttons(asked)] == [f"📄 {PROGRAMME}", f"📄 {PLAN}"]
+        await feed(app, callback_query(buttons(asked)[1]["callback_data"], asked.result, UPLOADER))
+        titles = [(r["target"], r["title"][:8], r["new_progress"]) for r in rows_of(app)]
+        assert titles[0][0::2] == ("II.3", 60.0) and titles[0][1] != "Rà soát,"
+        assert titles[1] == ("II.3", "Rà soát,", 70.0)
+    finally:
+        await app.shutdown()
+
+
+def rows_of(app):
+    return list(app.bot_data["db"]["reports"].rows)
