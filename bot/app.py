@@ -59,6 +59,7 @@ from handlers.context import (
     REPORTING,
     SUBSCRIPTIONS,
     install_library,
+    new_reporting,
     now,
 )
 from knowledge.digest.chats import ChatRegistry
@@ -101,11 +102,12 @@ def _post_init(settings: Settings):  # type: ignore[no-untyped-def]
         shelf = Loader(db, progress=StoreProgress(store, today))
         library = shelf.build()
         engine = library.primary
-        service = Reporting(engine, store)
+        pinned = PinStore(db)
+        service = new_reporting(library, store, pinned)
         install_library(application.bot_data, library)
         application.bot_data[REPORTING] = service
         application.bot_data[LIBRARY_BUILDER] = shelf
-        application.bot_data[PINS] = PinStore(db)
+        application.bot_data[PINS] = pinned
         application.bot_data[CONVERSATIONS] = ConversationMemory()
         gc.freeze()  # the engines live as long as the bot: keep them out of full collections
         application.bot_data[SUBSCRIPTIONS] = SubscriptionStore(db)
@@ -266,6 +268,11 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
     )
     application.add_handler(
         CallbackQueryHandler(report_buttons.pick_button, pattern=report_buttons.PICK_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(
+            report_buttons.document_button, pattern=report_buttons.DOCUMENT_PATTERN
+        )
     )
     application.add_handler(
         CallbackQueryHandler(report_buttons.percent_button, pattern=report_buttons.PERCENT_PATTERN)

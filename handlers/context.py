@@ -10,7 +10,8 @@ from telegram.ext import Application, ContextTypes
 
 from knowledge.digest.daily import SubscriptionStore
 from knowledge.engine import Engine
-from knowledge.progress.reporting import Reporting
+from knowledge.progress.log import ProgressStore
+from knowledge.progress.reporting import Pins, Reporting, Shelf
 from knowledge.qa.conversation import ConversationMemory
 from knowledge.qa.library import Library, Loader
 from knowledge.qa.pins import PinStore
@@ -29,6 +30,7 @@ __all__ = [
     "install_library",
     "library",
     "loader",
+    "new_reporting",
     "now",
     "pins",
     "reporting",
@@ -90,7 +92,13 @@ def install_library(bot_data: dict, new: Library) -> None:  # type: ignore[type-
     bot_data[ENGINE] = new.primary
     old = bot_data.get(REPORTING)
     if isinstance(old, Reporting):
-        bot_data[REPORTING] = Reporting(new.primary, old.store)
+        bot_data[REPORTING] = new_reporting(new, old.store, old.pins)
+
+
+def new_reporting(books: Library, store: ProgressStore, pinned: Pins | None) -> Reporting:
+    """The write path over every document of ``books`` (task codes resolved per document)."""
+    shelves = [Shelf(d.id, f"{d.genre} {d.number}".strip(), d.engine) for d in books.documents]
+    return Reporting(books.primary, store, shelves, pinned)
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:

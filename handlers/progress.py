@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from handlers import board, evidence, review
-from handlers.context import engine, now, reporting
+from handlers.context import conversations, engine, now, reporting
 from handlers.markup import HTML
 from handlers.replies import reply_pieces
 from handlers.report_buttons import Pending, keyboard_for, quiet_here, react
@@ -23,6 +23,7 @@ from knowledge.progress.evidence import Attachment
 from knowledge.progress.log import ADMIN, task_key
 from knowledge.progress.report_text import parse_report
 from knowledge.progress.reporting import Outcome
+from knowledge.qa.library import DocumentContext
 
 __all__ = [
     "CAPTION_REPORT",
@@ -46,9 +47,12 @@ async def _send(
     context: ContextTypes.DEFAULT_TYPE,
     code: str = "",
     attachment: Attachment | None = None,
+    document: int | None = None,
 ) -> None:
     text = message.text or message.caption or ""
-    pending = Pending(text, message.chat_id, message.message_id, code, attachment=attachment)
+    pending = Pending(
+        text, message.chat_id, message.message_id, code, attachment=attachment, document=document
+    )
     markup = keyboard_for(outcome, context, pending)
     if outcome.kind == "saved" and quiet_here(context, message.chat_id, message.chat.type):
         await react(context, message.chat_id, message.message_id)
@@ -117,14 +121,22 @@ async def reply_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     card = _CARD.search(message.reply_to_message.text or "")
     if card is None:
         return
+    document = _card_document(context, message.chat_id, message.reply_to_message.message_id)
     outcome = reporting(context).submit(
         message.text or "",
         sender_of(message),
         now(context).date(),
         task_code=card.group(1),
         m=HTML,
+        document=document,
     )
-    await _send(message, outcome, context, card.group(1))
+    await _send(message, outcome, context, card.group(1), document=document)
+
+
+def _card_document(context: ContextTypes.DEFAULT_TYPE, chat_id: int, card_id: int) -> int | None:
+    """The document a task card was answered from (remembered with the card), if known."""
+    remembered = conversations(context).get(chat_id, card_id, chat_wide=False)
+    return remembered.document if isinstance(remembered, DocumentContext) else None
 
 
 async def edited_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,25 +155,32 @@ async def progress_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if message is None:
         return
     arg = " ".join(context.args or []).strip()
+    text, task = _progress_text(context, arg, message.chat_id)
+    await reply_pieces(message, text, _task_keyboard(context, task, message))
+
+
+def _progress_text(
+    context: ContextTypes.DEFAULT_TYPE, arg: str, chat_id: int
+) -> tuple[str, Task | None]:
+    """What /tiendo shows for ``arg``, and the task it is about (None for lists)."""
     today = now(context).date()
     service = reporting(context)
-    task: Task | None = None
     if not arg:
-        text = service.overview(today, HTML)
-    elif (task := engine(context).task(arg)) is not None:
-        text = service.task_progress(task, today, HTML)
-    else:
-        found = service.agency_progress(arg, today, HTML)
-        if found is None:
-            hits = engine(context).suggest(arg, limit=1, kinds={"task"})
-            task = engine(context).tasks.get(hits[0].id) if hits and hits[0].score >= 0.5 else None
-            found = (
-                service.task_progress(task, today, HTML)
-                if task
-                else HTML.text(f"Không tìm thấy nhiệm vụ hay cơ quan “{arg}”.")
-            )
-        text = found
-    await reply_pieces(message, text, _task_keyboard(context, task, message))
+        return service.overview(today, HTML), None
+    found = service.find_task(arg, chat_id)
+    if isinstance(found, list):  # the code is in several documents: each one's card
+        tasks = [t for d in found if (t := d.engine.task(arg)) is not None]
+        return "\n\n".join(service.task_progress(t, today, HTML) for t in tasks), None
+    if found is not None:
+        return service.task_progress(found, today, HTML), found
+    listed = service.agency_progress(arg, today, HTML)
+    if listed is not None:
+        return listed, None
+    hits = engine(context).suggest(arg, limit=1, kinds={"task"})
+    task = engine(context).tasks.get(hits[0].id) if hits and hits[0].score >= 0.5 else None
+    if task is None:
+        return HTML.text(f"Không tìm thấy nhiệm vụ hay cơ quan “{arg}”."), None
+    return service.task_progress(task, today, HTML), task
 
 
 def _task_keyboard(

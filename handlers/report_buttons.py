@@ -1,4 +1,4 @@
-"""The buttons of the write path: undo, "which task?" and "which percent?".
+"""The buttons of the write path: undo, "which task?", "which document?" and "which percent?".
 
 A pending report (waiting for a pick) is kept per user in ``user_data``: in a group,
 another member pressing the button finds nothing and is told the request expired.
@@ -28,10 +28,12 @@ from knowledge.progress.report_text import command_body
 from knowledge.progress.reporting import Outcome, Sender
 
 __all__ = [
+    "DOCUMENT_PATTERN",
     "PERCENT_PATTERN",
     "PICK_PATTERN",
     "UNDO_PATTERN",
     "Pending",
+    "document_button",
     "keyboard_for",
     "percent_button",
     "pick_button",
@@ -45,6 +47,8 @@ log = logging.getLogger(__name__)
 UNDO = "undo"
 PICK = "pick"
 PERCENT = "pct"
+DOCUMENT = "rdoc"
+DOCUMENT_PATTERN = rf"^{DOCUMENT}\|"
 UNDO_PATTERN = rf"^{UNDO}\|"
 PICK_PATTERN = rf"^{PICK}\|"
 PERCENT_PATTERN = rf"^{PERCENT}\|"
@@ -66,6 +70,7 @@ class Pending:
         task_code: The task, when already known (a reply to a card, a pick).
         percent: The percent, when already picked among several.
         attachment: The file the report came with (its caption was the report).
+        document: The document the task is in, when known (a card's, or picked).
 
     """
 
@@ -75,6 +80,7 @@ class Pending:
     task_code: str = ""
     percent: float | None = None
     attachment: Attachment | None = None
+    document: int | None = None
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
@@ -106,6 +112,14 @@ def keyboard_for(
             [
                 [InlineKeyboardButton(c.title[:60], callback_data=f"{PICK}|{token}|{c.id}")]
                 for c in outcome.choices
+            ]
+        )
+    if outcome.kind == "choose_document":
+        token = _remember(context, pending)
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(f"📄 {label}"[:60], callback_data=f"{DOCUMENT}|{token}|{i}")]
+                for i, label in outcome.documents
             ]
         )
     if outcome.kind == "choose_percent":
@@ -182,6 +196,20 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _resubmit(query, context, pending)
 
 
+async def document_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Write a pending report to the task of the document the user picked."""
+    query = update.callback_query
+    if query is None:
+        return
+    _, token, value = _parts(query.data)
+    pending = _take(context, token)
+    known = {str(d.id): d.id for d in reporting(context).documents}
+    if pending is None or value not in known:
+        await query.answer(EXPIRED, show_alert=True)
+        return
+    await _resubmit(query, context, replace(pending, document=known[value]))
+
+
 async def percent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Write a pending report with the percent the user picked among several."""
     query = update.callback_query
@@ -208,6 +236,7 @@ async def _resubmit(
         percent=pending.percent,
         m=HTML,
         attachment=pending.attachment,
+        document=pending.document,
     )
     if outcome.kind == "refused":
         await query.answer(_plain(outcome.text), show_alert=True)

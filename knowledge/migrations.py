@@ -352,3 +352,13 @@ def m009_library(db: Database) -> None:
         {"chat_id": int, "document_id": int, "pinned_by": int, "pinned_at": str},
         pk="chat_id",
     )
+
+
+@migrations(name="m010_progress_per_document")
+def m010_progress_per_document(db: Database) -> None:
+    """Each report's ``role``: "" (the lead body's or an admin's) or ``coordinating``.
+
+    A coordinating body's report on its part of a task is shown beside the lead's; the
+    task's status follows the lead's rows only.
+    """
+    db.table("reports").add_column("role", str, not_null_default="")

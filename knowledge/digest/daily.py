@@ -18,6 +18,7 @@ from knowledge.digest.chats import ChatRegistry
 from knowledge.formatting import day, number
 from knowledge.programme.model import Indicator, Task
 from knowledge.progress.log import (
+    COORDINATING,
     DONE_LATE,
     DONE_ON_TIME,
     STATUS_LABELS,
@@ -314,15 +315,15 @@ def _subscription(row: dict[str, object]) -> Subscription:
 
 
 def stale_by_agency(
-    service: Reporting, now: datetime, states: Mapping[str, TaskState] | None = None
+    service: Reporting, now: datetime, states: Mapping[int, TaskState] | None = None
 ) -> dict[str, list[Task]]:
-    """Unfinished tasks without a report for 30 days (or ever), by lead agency.
+    """Unfinished tasks of every document without a report for 30 days (or ever), by lead.
 
-    ``states`` (by task code) saves reading them again when the caller has them.
+    ``states`` (by ``id(task)``) saves reading them again when the caller has them.
     """
     out: dict[str, list[Task]] = {}
-    for t in service.engine.programme.tasks:
-        state = states[t.code] if states is not None else service.store.state(t)
+    for t in service.all_tasks():
+        state = states[id(t)] if states is not None else service.store.state(t)
         if state.status == DONE or (state.progress or 0) >= 100:
             continue
         if state.last_at and now - datetime.fromisoformat(state.last_at) < STALE_AFTER:
@@ -354,26 +355,27 @@ def build_digest(
     engine, store = service.engine, service.store
     today = now.date()
     since = now - timedelta(hours=24)
-    tasks = engine.programme.tasks
+    tasks = service.all_tasks()
     # Each task's state, read once: the totals and every list below use them.
-    states = {t.code: store.state(t) for t in tasks}
-    status = {t.code: task_status(t, states[t.code], today) for t in tasks}
+    states = {id(t): store.state(t) for t in tasks}
+    status = {id(t): task_status(t, states[id(t)], today) for t in tasks}
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for t in tasks:
-        counts[status[t.code]] += 1
+        counts[status[id(t)]] += 1
+    title = f"{len(service.documents)} văn bản" if service.several else engine.programme.title
     lines = [
-        m.bold(f"📰 Tóm tắt tiến độ {engine.programme.title} — {day(today)}"),
+        m.bold(f"📰 Tóm tắt tiến độ {title} — {day(today)}"),
         m.text("Tổng: " + "; ".join(f"{k.lower()} {v}" for k, v in counts.items() if v) + "."),
     ]
     recent = _recent(store, since)
-    lines += _recent_lines(recent, engine.indicators, m)
-    still_open = [t for t in tasks if status[t.code] not in (DONE_ON_TIME, DONE_LATE)]
+    lines += _recent_lines(recent, engine.indicators, m, service)
+    still_open = [t for t in tasks if status[id(t)] not in (DONE_ON_TIME, DONE_LATE)]
     # Unreported tasks count too: nothing says they were done in time.
     overdue = _due_between(still_open, since.date(), today - timedelta(days=1), today)
     soon = _due_between(still_open, today, today + DUE_SOON, today)
-    lines += _task_list("Vừa quá hạn:", overdue, m)
-    lines += _task_list("Đến hạn trình trong 30 ngày:", soon, m)
-    lines += _stale_lines(stale_by_agency(service, now, states), m)
+    lines += _task_list("Vừa quá hạn:", overdue, m, service)
+    lines += _task_list("Đến hạn trình trong 30 ngày:", soon, m, service)
+    lines += _stale_lines(stale_by_agency(service, now, states), m, service)
     changed = bool(recent or overdue or soon)
     if not changed and not full:
         # Nothing new: one line, not the same lists as yesterday.
@@ -391,7 +393,7 @@ _ACTIONS = {
 
 
 def _recent_lines(
-    recent: list[Report], indicators: Mapping[str, Indicator], m: Markup
+    recent: list[Report], indicators: Mapping[str, Indicator], m: Markup, service: Reporting
 ) -> list[str]:
     """The reports of the last 24 hours: who, what, old → new."""
     if not recent:
@@ -400,7 +402,11 @@ def _recent_lines(
     for r in recent:
         who = r.user_name or f"id {r.user_id}"
         if r.kind == "task":
-            what, change = f"nhiệm vụ {r.target}", _task_change(r)
+            task = service.target_of(r) if service.several else None
+            code = service.named(task) if isinstance(task, Task) else r.target
+            what, change = f"nhiệm vụ {code}", _task_change(r)
+            if r.role == COORDINATING:
+                what += " (phần phối hợp)"
         else:
             ind = indicators.get(r.target)
             what = f"chỉ tiêu “{r.title}”" + (f" năm {r.year}" if r.year else "")
@@ -418,20 +424,21 @@ def _due_between(tasks: list[Task], first: date, last: date, today: date) -> lis
     ]
 
 
-def _task_list(title: str, tasks: list[Task], m: Markup) -> list[str]:
+def _task_list(title: str, tasks: list[Task], m: Markup, service: Reporting) -> list[str]:
     if not tasks:
         return []
-    items = [m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})") for t in tasks]
+    items = [m.text(f"• {service.named(t)} {shorten(t.content, 70)} (hạn {t.due})") for t in tasks]
     return [m.bold(title), *items]
 
 
-def _stale_lines(stale: Mapping[str, list[Task]], m: Markup) -> list[str]:
+def _stale_lines(stale: Mapping[str, list[Task]], m: Markup, service: Reporting) -> list[str]:
     if not stale:
         return []
     lines = [m.bold("Chưa báo cáo 30 ngày qua (cần nhắc):")]
     for agency, items in stale.items():
-        codes = ", ".join(t.code for t in items)
-        lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ ({codes})"))
+        codes = ", ".join(service.named(t) for t in items)
+        listed = f": {codes}" if service.several else f" ({codes})"
+        lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ{listed}"))
     return lines
 
 
@@ -451,14 +458,17 @@ def chart_data(
     """What the progress chart shows.
 
     Returns:
-        ``(status_by_part, targets)``: task counts per part and computed status,
+        ``(status_by_part, targets)``: task counts per part (per document when several are
+        loaded) and computed status,
         and for every target with a check-in ``(name, target, latest, unit,
         lower_is_better)``.
 
     """
     by_part: dict[str, dict[str, int]] = {}
-    for t in service.engine.programme.tasks:
-        part = by_part.setdefault(f"{t.part}. {t.part_title}", dict.fromkeys(STATUS_LABELS, 0))
+    for t in service.all_tasks():
+        # one bar per part, or per document when several are loaded
+        name = service.shelf_of(t).label if service.several else f"{t.part}. {t.part_title}"
+        part = by_part.setdefault(name, dict.fromkeys(STATUS_LABELS, 0))
         part[task_status(t, service.store.state(t), today)] += 1
     targets = []
     for ind in service.engine.programme.indicators:

@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from knowledge.engine import Engine
-from knowledge.progress.log import ProgressStore, task_status
+from knowledge.programme.model import Task
+from knowledge.progress.log import COORDINATING, ProgressStore, Report, task_status
+from knowledge.progress.reporting import Shelf
 
-__all__ = ["HISTORY_COLUMNS", "TASK_COLUMNS", "export_csv", "export_xlsx", "tables"]
+__all__ = [
+    "DOCUMENT_COLUMN",
+    "HISTORY_COLUMNS",
+    "TASK_COLUMNS",
+    "export_csv",
+    "export_xlsx",
+    "tables",
+]
+
+# The first column of the task table when several documents are exported.
+DOCUMENT_COLUMN = "Văn bản"
 
 TASK_COLUMNS = [
     "Mã",
@@ -50,58 +63,76 @@ HISTORY_COLUMNS = [
 ]
 
 
-def tables(engine: Engine, store: ProgressStore, today: date) -> dict[str, list[list[object]]]:
-    """The export as tables: ``{"Nhiệm vụ": rows, "Lịch sử": rows}``, header first."""
-    task_rows: list[list[object]] = [list(TASK_COLUMNS)]
-    for t in engine.programme.tasks:
-        state = store.state(t)
-        task_rows.append(
-            [
-                t.code,
-                t.content,
-                t.lead,
-                t.due,
-                t.period,
-                task_status(t, state, today),
-                state.progress,
-                state.status,
-                state.last_at,
-                state.reports,
-            ]
-        )
+def tables(
+    engine: Engine, store: ProgressStore, today: date, documents: Sequence[Shelf] = ()
+) -> dict[str, list[list[object]]]:
+    """The export as tables: ``{"Nhiệm vụ": rows, "Lịch sử": rows}``, header first.
+
+    ``documents``: every loaded document; with more than one, the task table holds each
+    one's tasks and starts with a :data:`DOCUMENT_COLUMN`.
+    """
+    several = len(documents) > 1
+    books = [(d.label, d.engine) for d in documents] if several else [("", engine)]
+    head: list[object] = [DOCUMENT_COLUMN] if several else []
+    task_rows: list[list[object]] = [[*head, *TASK_COLUMNS]]
+    for label, book in books:
+        for t in book.programme.tasks:
+            task_rows.append(
+                [label, *_task_row(t, store, today)] if several else _task_row(t, store, today)
+            )
     history: list[list[object]] = [list(HISTORY_COLUMNS)]
-    for r in store.all_reports():
-        history.append(
-            [
-                r.id,
-                r.at,
-                r.user_id,
-                r.user_name,
-                r.chat_id,
-                r.message_id,
-                "nhiệm vụ" if r.kind == "task" else "chỉ tiêu",
-                r.target,
-                r.title,
-                {"report": "báo cáo", "undo": "hoàn tác", "amend": "sửa"}.get(r.action, r.action),
-                r.ref_report,
-                r.old_progress,
-                r.new_progress,
-                r.old_status,
-                r.new_status,
-                r.value_text or r.value,
-                r.year,
-                r.note,
-            ]
-        )
+    history.extend(_history_row(r) for r in store.all_reports())
     return {"Nhiệm vụ": task_rows, "Lịch sử": history}
 
 
-def export_csv(engine: Engine, store: ProgressStore, today: date) -> str:
+def _task_row(t: Task, store: ProgressStore, today: date) -> list[object]:
+    state = store.state(t)
+    return [
+        t.code,
+        t.content,
+        t.lead,
+        t.due,
+        t.period,
+        task_status(t, state, today),
+        state.progress,
+        state.status,
+        state.last_at,
+        state.reports,
+    ]
+
+
+def _history_row(r: Report) -> list[object]:
+    action = {"report": "báo cáo", "undo": "hoàn tác", "amend": "sửa"}.get(r.action, r.action)
+    return [
+        r.id,
+        r.at,
+        r.user_id,
+        r.user_name,
+        r.chat_id,
+        r.message_id,
+        "nhiệm vụ" if r.kind == "task" else "chỉ tiêu",
+        r.target,
+        r.title,
+        action + (" (phối hợp)" if r.role == COORDINATING else ""),
+        r.ref_report,
+        r.old_progress,
+        r.new_progress,
+        r.old_status,
+        r.new_status,
+        r.value_text or r.value,
+        r.year,
+        r.note,
+    ]
+
+
+def export_csv(
+    engine: Engine, store: ProgressStore, today: date, documents: Sequence[Shelf] = ()
+) -> str:
     """Both tables in one CSV text (a blank line between), BOM first."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    for i, (name, rows) in enumerate(tables(engine, store, today).items()):
+    for i, (name, rows) in enumerate(tables(engine, store, today, documents).items()):
         if i:
             writer.writerow([])
         writer.writerow([name])
@@ -109,14 +140,20 @@ def export_csv(engine: Engine, store: ProgressStore, today: date) -> str:
     return out.getvalue()
 
 
-def export_xlsx(engine: Engine, store: ProgressStore, today: date, path: Path) -> None:
+def export_xlsx(
+    engine: Engine,
+    store: ProgressStore,
+    today: date,
+    path: Path,
+    documents: Sequence[Shelf] = (),
+) -> None:
     """Write an Excel workbook with a sheet per table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
-    for name, rows in tables(engine, store, today).items():
+    for name, rows in tables(engine, store, today, documents).items():
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)

@@ -33,6 +33,8 @@ from knowledge.text import fold
 __all__ = [
     "ADMIN",
     "CONFIRM",
+    "COORDINATING",
+    "LEAD",
     "REPORTER",
     "RETURN",
     "STATUS_LABELS",
@@ -50,6 +52,10 @@ __all__ = [
 
 ADMIN = "admin"
 REPORTER = "reporter"
+# A report's role: the lead body's (and admins') rows make the task's status; a coordinating
+# body's rows on its part of the task are shown beside them.
+LEAD = ""
+COORDINATING = "coordinating"
 NOT_A_MEMBER = "bạn chưa được cấp quyền cập nhật tiến độ (nhờ quản trị viên dùng /quyen)"
 
 # Computed status of a task, in the government's vocabulary.
@@ -122,6 +128,7 @@ class Report:
     value_text: str
     year: int | None
     note: str
+    role: str = LEAD
 
 
 @dataclass(frozen=True)
@@ -384,7 +391,27 @@ class ProgressStore:
         leads = {agency_key(n) for n in split_names(task.lead)}
         if leads & {agency_key(a) for a in member.agencies}:
             return True, ""
-        return False, (
+        return False, self._not_yours(member, task)
+
+    def report_role(self, member: Member | None, task: Task) -> tuple[str | None, str]:
+        """The role ``member``'s report on ``task`` takes, or None and why they may not report.
+
+        The lead body's reporters and admins report as :data:`LEAD`; a reporter of a body in
+        the task's ``coordinating`` column reports on its part, as :data:`COORDINATING`.
+        """
+        allowed, reason = self.may_report_task(member, task)
+        if allowed:
+            return LEAD, ""
+        if member is None:
+            return None, reason
+        helpers = {agency_key(n) for n in split_names(task.coordinating)}
+        if helpers & {agency_key(a) for a in member.agencies}:
+            return COORDINATING, ""
+        return None, reason
+
+    @staticmethod
+    def _not_yours(member: Member, task: Task) -> str:
+        return (
             f"nhiệm vụ {task.code} do {task.lead} chủ trì; bạn chỉ cập nhật được nhiệm vụ của "
             + ", ".join(member.agencies)
         )
@@ -438,7 +465,8 @@ class ProgressStore:
         self._keys = {"task": {task_key(t) for t in tasks}}
         self._keys["indicator"] = {indicator_key(i) for i in indicators}
 
-    def _rows(self, kind: str, key: str, code: str) -> list[Report]:
+    def _rows(self, kind: str, key: str, code: str, role: str | None = LEAD) -> list[Report]:
+        """The rows on one task or target, oldest first: of ``role`` only, or all for None."""
         known = sorted(getattr(self, "_keys", {}).get(kind, set()))
         marks = ",".join("?" for _ in known)
         orphan = f"(target = ? AND target_key NOT IN ({marks}))" if known else "0"
@@ -446,11 +474,13 @@ class ProgressStore:
             f"SELECT * FROM reports WHERE kind = ? AND (target_key = ? OR {orphan}) ORDER BY id",
             [kind, key, *([code, *known] if known else [])],
         )
-        return [Report(**row) for row in rows]
+        return [r for r in (Report(**row) for row in rows) if role is None or r.role == role]
 
-    def history(self, task: Task, limit: int | None = None) -> list[Report]:
-        """The task's rows, newest first."""
-        rows = list(reversed(self._rows("task", task_key(task), task.code)))
+    def history(
+        self, task: Task, limit: int | None = None, role: str | None = LEAD
+    ) -> list[Report]:
+        """The task's rows of ``role`` (the lead's by default; None: every row), newest first."""
+        rows = list(reversed(self._rows("task", task_key(task), task.code, role)))
         return rows[:limit] if limit else rows
 
     def indicator_history(self, ind: Indicator, limit: int | None = None) -> list[Report]:
@@ -458,9 +488,9 @@ class ProgressStore:
         rows = list(reversed(self._rows("indicator", indicator_key(ind), str(ind.id))))
         return rows[:limit] if limit else rows
 
-    def state(self, task: Task) -> TaskState:
-        """The task's current state, from its newest row."""
-        rows = self._rows("task", task_key(task), task.code)
+    def state(self, task: Task, role: str = LEAD) -> TaskState:
+        """The task's current state, from its newest row of ``role`` (the lead's by default)."""
+        rows = self._rows("task", task_key(task), task.code, role)
         if not rows:
             return TaskState()
         last = rows[-1]
@@ -513,8 +543,8 @@ class ProgressStore:
         return [Report(**row) for row in rows]
 
     def latest(self, report: Report) -> Report:
-        """The newest row on the same task or target as ``report`` (possibly itself)."""
-        rows = self._rows(report.kind, report.target_key, report.target)
+        """The newest row of the same role on the same task or target (possibly itself)."""
+        rows = self._rows(report.kind, report.target_key, report.target, report.role)
         return rows[-1] if rows else report
 
     def undone(self, report: Report) -> bool:
@@ -538,13 +568,15 @@ class ProgressStore:
         action: str = "report",
         ref_report: int | None = None,
         at: str | None = None,
+        role: str = LEAD,
     ) -> Report:
         """Append a report on a task, in one transaction, and return the committed row.
 
-        Missing progress or status carry over from the current state.
+        Missing progress or status carry over from the current state of ``role``'s rows (a
+        coordinating body's report never moves the lead's figures).
         """
         with write_lock(self.db):
-            current = self.state(task)
+            current = self.state(task, role)
             new_progress, new_status = derive_status(progress, status, current)
             return self._insert(
                 kind="task",
@@ -563,6 +595,7 @@ class ProgressStore:
                 new_status=new_status,
                 note=note,
                 at=at,
+                role=role,
             )
 
     def record_indicator(
@@ -625,6 +658,7 @@ class ProgressStore:
                 old_status=report.new_status,
                 new_status=report.old_status,
                 note=f"hoàn tác báo cáo #{report.id}",
+                role=report.role,
             )
 
     def _insert(self, **row: object) -> Report:

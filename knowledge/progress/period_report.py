@@ -122,7 +122,7 @@ def state_as_of(history: Sequence[Report], before: datetime) -> TaskState:
 
 def _serves(service: Reporting, task: Task, agency: str) -> bool:
     names = split_names(task.lead) + split_names(task.coordinating)
-    return any(service.engine.resolve_agency(n) == agency for n in names)
+    return any(service.shelf_of(task).engine.resolve_agency(n) == agency for n in names)
 
 
 def _row(number: int, task: Task, state: TaskState, status: str, note: str) -> ReportRow:
@@ -162,7 +162,7 @@ def build_report(
     parts: dict[str, list[ReportRow]] = {}
     totals = dict.fromkeys(STATUS_LABELS, 0)
     number = 0
-    for task in service.engine.programme.tasks:
+    for task in service.all_tasks():
         if agency is not None and not _serves(service, task, agency):
             continue
         history = list(reversed(service.store.history(task)))
@@ -174,10 +174,13 @@ def build_report(
         number += 1
         totals[status] += 1
         title = f"{task.part}. {task.part_title}"
+        if service.several:  # a section per document: its parts under its name
+            title = f"{service.shelf_of(task).label} — {title}"
         parts.setdefault(title, []).append(_row(number, task, state, status, note))
-    return PeriodReport(
-        service.engine.programme.title, period, agency, as_of, list(parts.items()), totals
+    name = (
+        f"{len(service.documents)} văn bản" if service.several else service.engine.programme.title
     )
+    return PeriodReport(name, period, agency, as_of, list(parts.items()), totals)
 
 
 def _heading(report: PeriodReport) -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from knowledge.engine import FOUND_THRESHOLD, Engine, Result
 from knowledge.formatting import number
@@ -28,6 +29,8 @@ from knowledge.progress.chat_settings import ChatSettings
 from knowledge.progress.evidence import Attachment, Evidence, EvidenceStore
 from knowledge.progress.log import (
     ADMIN,
+    COORDINATING,
+    LEAD,
     NOT_A_MEMBER,
     DatabaseBusy,
     ProgressStore,
@@ -56,8 +59,10 @@ __all__ = [
     "BUSY",
     "USAGE",
     "Outcome",
+    "Pins",
     "Reporting",
     "Sender",
+    "Shelf",
     "author_fields",
     "compare",
     "pct_text",
@@ -101,20 +106,45 @@ class Sender:
     on_behalf_of_chat: bool = False
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """A stored document as the write path knows it.
+
+    Attributes:
+        id: The document's id (``documents.id``).
+        label: How the bot names it ("Kế hoạch 45/KH-UBND").
+        engine: Its engine (task codes are per document).
+
+    """
+
+    id: int
+    label: str
+    engine: Engine
+
+
+class Pins(Protocol):
+    """Each chat's pinned document (``knowledge.qa.pins.PinStore``)."""
+
+    def get(self, chat_id: int) -> int | None:
+        """The document id ``chat_id`` pinned, or None."""
+
+
 @dataclass
 class Outcome:
     """What happened to a report.
 
     Attributes:
         kind: ``saved``, ``refused``, ``usage``, ``busy`` (the database stayed locked),
-            ``choose`` (several tasks match), ``choose_percent`` (two different percents)
-            or ``ask`` (a number needs confirming).
+            ``choose`` (several tasks match), ``choose_percent`` (two different percents),
+            ``choose_document`` (the task code is in several documents) or ``ask`` (a number
+            needs confirming).
         text: The message to send.
         report: The committed row, for ``saved``.
         choices: Candidate tasks or targets for ``choose``.
         percents: Candidate percents for ``choose_percent``.
         short: The one-line confirmation of ``saved`` (for quiet group chats).
         evidence: The file kept with the report, if one was.
+        documents: Candidate documents ``(id, label)`` for ``choose_document``.
 
     """
 
@@ -125,6 +155,7 @@ class Outcome:
     percents: tuple[float, ...] = ()
     short: str = ""
     evidence: Evidence | None = None
+    documents: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _sender_refusal(sender: Sender) -> str | None:
@@ -167,13 +198,68 @@ def _problem(parsed: ParsedReport, m: Markup, *, picked: bool = False) -> Outcom
 class Reporting:
     """The write side of the bot: reports, undo, amendments, status views."""
 
-    def __init__(self, engine: Engine, store: ProgressStore) -> None:
-        """Use ``engine`` to resolve tasks and targets and ``store`` to keep reports."""
+    def __init__(
+        self,
+        engine: Engine,
+        store: ProgressStore,
+        documents: Sequence[Shelf] = (),
+        pins: Pins | None = None,
+    ) -> None:
+        """Resolve tasks in ``documents`` (else ``engine`` alone) and keep reports in ``store``.
+
+        Args:
+            engine: The primary document's engine (targets and tasks named in words).
+            store: The report log.
+            documents: Every stored document, in the library's order; empty for one document.
+            pins: Each chat's pinned document: an ambiguous task code resolves in it.
+
+        """
         self.engine = engine
         self.store = store
+        self.documents = tuple(documents) or (Shelf(0, "", engine),)
+        self.pins = pins
         self.evidence = EvidenceStore(store.db)
         self.chats = ChatSettings(store.db)
-        store.bind(engine.programme.tasks, engine.programme.indicators)
+        tasks = [t for d in self.documents for t in d.engine.programme.tasks]
+        store.bind(tasks, engine.programme.indicators)
+
+    @property
+    def several(self) -> bool:
+        """Whether more than one document is loaded (views then name documents)."""
+        return len(self.documents) > 1
+
+    def all_tasks(self) -> list[Task]:
+        """Every document's tasks, document by document."""
+        return [t for d in self.documents for t in d.engine.programme.tasks]
+
+    def named(self, task: Task) -> str:
+        """A task's code, with its document when several are loaded ("II.3 (Kế hoạch 45/…)")."""
+        return f"{task.code} ({self.shelf_of(task).label})" if self.several else task.code
+
+    def shelf_of(self, task: Task) -> Shelf:
+        """The document ``task`` belongs to (the primary one when none holds it)."""
+        for d in self.documents:
+            if any(t is task for t in d.engine.programme.tasks):
+                return d
+        primary = [d for d in self.documents if d.engine is self.engine]
+        return primary[0] if primary else self.documents[0]
+
+    def find_task(
+        self, code: str, chat_id: int = 0, document: int | None = None
+    ) -> Task | list[Shelf] | None:
+        """The task with ``code``, or the documents to choose from.
+
+        In ``document`` if given, else in the only document that has it, else in the chat's
+        pinned document when that has it; else the documents that have it.
+        """
+        holders = [(d, t) for d in self.documents if (t := d.engine.task(code)) is not None]
+        if document is not None:
+            return next((t for d, t in holders if d.id == document), None)
+        if len(holders) <= 1:
+            return holders[0][1] if holders else None
+        pinned = self.pins.get(chat_id) if self.pins is not None and chat_id else None
+        chosen = [t for d, t in holders if d.id == pinned]
+        return chosen[0] if chosen else [d for d, _ in holders]
 
     # -- the gate -------------------------------------------------------------
 
@@ -203,7 +289,7 @@ class Reporting:
             elif admin_only and member.role != ADMIN:
                 reason = ADMINS_ONLY
             elif isinstance(target, Task):
-                reason = self.store.may_report_task(member, target)[1] or None
+                reason = self.store.report_role(member, target)[1] or None
             elif isinstance(target, Indicator):
                 reason = self.store.may_report_indicator(member, target)[1] or None
         return None if reason is None else self.refuse(sender, reason, text, action)
@@ -227,7 +313,7 @@ class Reporting:
         """The task or target a row is about, in the programme as loaded now."""
         if report.kind == "indicator":
             return self.engine.indicators.get(report.target)
-        by_key = [t for t in self.engine.programme.tasks if task_key(t) == report.target_key]
+        by_key = [t for t in self.all_tasks() if task_key(t) == report.target_key]
         return by_key[0] if by_key else self.engine.task(report.target)
 
     # -- reports ----------------------------------------------------------------
@@ -242,6 +328,7 @@ class Reporting:
         percent: float | None = None,
         m: Markup = PLAIN,
         attachment: Attachment | None = None,
+        document: int | None = None,
     ) -> Outcome:
         """Take a report line (what follows /capnhat, or a reply to a task card).
 
@@ -253,9 +340,11 @@ class Reporting:
             percent: The percent picked by a button when the line gave several.
             m: Markup for the confirmation.
             attachment: A file sent with the report (its caption was the report).
+            document: The document the task code is in (a card's, or picked by a button).
 
         Returns:
-            The outcome; ``saved`` only after the row is committed.
+            The outcome; ``saved`` only after the row is committed (``choose_document`` when
+            the code is in several documents and the chat pinned none of them).
 
         """
         if not text.strip() and not task_code:
@@ -270,17 +359,20 @@ class Reporting:
                 checked.text += "\n" + m.italic(NOT_KEPT)
             return checked
         code = task_code or parsed.code
-        task = self.engine.task(code) if code else None
-        if task is None and code:
+        found = self.find_task(code, sender.chat_id, document) if code else None
+        if found is None and code:
             return Outcome("usage", m.text(f"Không có nhiệm vụ mã {code}. {USAGE}"))
         problem = _problem(parsed, m, picked=percent is not None)
         if problem is not None:
             return problem
+        if isinstance(found, list):
+            return _which_document(code, found, m)
+        task = found
         if task is None:
-            found = self._task_by_words(parsed.topic, m)
-            if isinstance(found, Outcome):
-                return found
-            task = found
+            named = self._task_by_words(parsed.topic, m)
+            if isinstance(named, Outcome):
+                return named
+            task = named
         return self.write_task(
             task, parsed, sender, today, m, percent=percent, attachment=attachment
         )
@@ -335,6 +427,7 @@ class Reporting:
         if problem is not None:
             return problem
         note, cut = cap_note(parsed.note)
+        role = self.store.report_role(self.store.member(sender.user_id), task)[0] or LEAD
         kept: Evidence | None = None
         try:
             with write_lock(self.store.db):
@@ -344,6 +437,7 @@ class Reporting:
                     progress=parsed.percent,
                     status=parsed.status,
                     note=note,
+                    role=role,
                 )
                 if attachment is not None:
                     kept = self.evidence.add(report, attachment, **_where(sender))
@@ -373,6 +467,8 @@ class Reporting:
             lines.append(m.italic(f"Ghi chú dài quá {number(NOTE_LIMIT)} ký tự nên đã được cắt."))
         if kept is not None:
             lines.append(m.text(f"📎 Đã lưu minh chứng: {views.evidence_line(kept)}"))
+        if report.role == COORDINATING:
+            lines.append(m.italic(views.COORDINATING_NOTE))
         lines.append(m.text(views.state_line(task, self.store.state(task), today)))
         lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
@@ -495,7 +591,8 @@ class Reporting:
         now: datetime,
         m: Markup,
     ) -> Outcome:
-        if parsed.code and self.engine.task(parsed.code) is not task:
+        own = self.shelf_of(task).engine
+        if parsed.code and own.task(parsed.code) is not task:
             reason = (
                 f"bản sửa nêu nhiệm vụ {parsed.code}, còn báo cáo #{first.id} là của nhiệm vụ "
                 f"{task.code}; hãy gửi báo cáo mới cho {parsed.code}"
@@ -516,6 +613,7 @@ class Reporting:
                 note=note,
                 action="amend",
                 ref_report=first.id,
+                role=first.role,
             )
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
@@ -595,17 +693,46 @@ class Reporting:
         return views.state_line(task, self.store.state(task), today)
 
     def overview(self, today: date, m: Markup = PLAIN) -> str:
-        """Counts of tasks by part and computed status."""
-        return views.overview(self.engine, self.store, today, m)
+        """Counts of tasks by part and computed status; per document when there are several."""
+        if not self.several:
+            return views.overview(self.engine, self.store, today, m)
+        return "\n\n".join(
+            m.bold(f"📄 {d.label}") + "\n" + views.overview(d.engine, self.store, today, m)
+            for d in self.documents
+        )
 
     def task_progress(self, task: Task, today: date, m: Markup = PLAIN) -> str:
         """The task card with its status, its last 5 reports and its evidence."""
         files = self.evidence.for_task(task_key(task))
-        return views.task_progress(self.engine, self.store, task, m, files)
+        shelf = self.shelf_of(task)
+        text = views.task_progress(shelf.engine, self.store, task, m, files)
+        return m.bold(f"📄 {shelf.label}") + "\n" + text if self.several else text
 
     def agency_progress(self, name: str, today: date, m: Markup = PLAIN) -> str | None:
-        """The status of every task a body leads, or None if the name is not a body."""
-        return views.agency_progress(self.engine, self.store, name, today, m)
+        """The status of every task a body leads, or None if the name is not a body.
+
+        With several documents, each document that knows the body gives its part, under its
+        name.
+        """
+        if not self.several:
+            return views.agency_progress(self.engine, self.store, name, today, m)
+        found = [
+            (d, text)
+            for d in self.documents
+            if (text := views.agency_progress(d.engine, self.store, name, today, m)) is not None
+        ]
+        if not found:
+            return None
+        return "\n\n".join(m.bold(f"📄 {d.label}") + "\n" + text for d, text in found)
+
+
+def _which_document(code: str, shelves: list[Shelf], m: Markup) -> Outcome:
+    """The question which document's task ``code`` a report is about (one button each)."""
+    return Outcome(
+        "choose_document",
+        m.text(f"Nhiệm vụ {code} có trong {len(shelves)} văn bản. Bạn cập nhật văn bản nào?"),
+        documents=[(d.id, d.label) for d in shelves],
+    )
 
 
 def _undo_hint() -> str:

@@ -13,10 +13,18 @@ from typing import Protocol
 from knowledge.formatting import day, number
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.progress.evidence import Evidence
-from knowledge.progress.log import STATUS_LABELS, ProgressStore, Report, TaskState, task_status
+from knowledge.progress.log import (
+    COORDINATING,
+    STATUS_LABELS,
+    ProgressStore,
+    Report,
+    TaskState,
+    task_status,
+)
 from knowledge.render import PLAIN, Markup, shorten
 
 __all__ = [
+    "COORDINATING_NOTE",
     "Catalogue",
     "agency_progress",
     "change_text",
@@ -28,6 +36,9 @@ __all__ = [
     "state_line",
     "task_progress",
 ]
+
+
+COORDINATING_NOTE = "Báo cáo phần phối hợp; tình trạng nhiệm vụ theo báo cáo của cơ quan chủ trì."
 
 
 class Catalogue(Protocol):
@@ -83,6 +94,10 @@ def task_progress(
         lines.extend(m.text(history_line(r)) for r in history)
     else:
         lines.append(m.italic("Chưa có báo cáo nào."))
+    helping = store.history(task, 5, role=COORDINATING)
+    if helping:
+        lines.append(m.bold("Cơ quan phối hợp báo cáo:"))
+        lines.extend(m.text(history_line(r)) for r in helping)
     if evidence:
         lines.append(m.bold(f"Minh chứng ({len(evidence)}):"))
         lines.extend(m.text(f"• {evidence_line(e)} — báo cáo #{e.report_id}") for e in evidence)
