@@ -380,21 +380,24 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
 
     from bot.settings import Settings
     from knowledge.progress.export import export_csv, export_xlsx
+    from knowledge.progress.reporting import shelves
+    from knowledge.qa.library import Library
 
     engine, store = _services(db_path)
+    books = shelves(Library.from_database(store.db))  # every document, named when several
     tz = Settings.from_env(require_token=False).timezone
     today = datetime.now(tz).date()
     if args.start or args.end:
         return _export_range(args, engine, store, tz)
     if args.format == "csv":
-        text = export_csv(engine, store, today)
+        text = export_csv(engine, store, today, books)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
         return 0
     out = Path(args.out or "ctbot-export.xlsx")
-    export_xlsx(engine, store, today, out)
+    export_xlsx(engine, store, today, out, books)
     print(f"wrote {out}")
     return 0
 

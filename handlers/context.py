@@ -11,7 +11,7 @@ from telegram.ext import Application, ContextTypes
 from knowledge.digest.daily import SubscriptionStore
 from knowledge.engine import Engine
 from knowledge.progress.log import ProgressStore
-from knowledge.progress.reporting import Pins, Reporting, Shelf
+from knowledge.progress.reporting import Pins, Reporting, shelves
 from knowledge.qa.conversation import ConversationMemory
 from knowledge.qa.library import Library, Loader
 from knowledge.qa.pins import PinStore
@@ -97,8 +97,7 @@ def install_library(bot_data: dict, new: Library) -> None:  # type: ignore[type-
 
 def new_reporting(books: Library, store: ProgressStore, pinned: Pins | None) -> Reporting:
     """The write path over every document of ``books`` (task codes resolved per document)."""
-    shelves = [Shelf(d.id, f"{d.genre} {d.number}".strip(), d.engine) for d in books.documents]
-    return Reporting(books.primary, store, shelves, pinned)
+    return Reporting(books.primary, store, shelves(books), pinned)
 
 
 def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:

@@ -53,6 +53,7 @@ from knowledge.progress.write_rules import (
     edit_refusal,
     undo_refusal,
 )
+from knowledge.qa.library import Library
 from knowledge.render import PLAIN, Markup, shorten
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "author_fields",
     "compare",
     "pct_text",
+    "shelves",
 ]
 
 USAGE = (
@@ -120,6 +122,11 @@ class Shelf:
     id: int
     label: str
     engine: Engine
+
+
+def shelves(books: Library) -> list[Shelf]:
+    """Every document of a library as the write path knows it, in the library's order."""
+    return [Shelf(d.id, f"{d.genre} {d.number}".strip(), d.engine) for d in books.documents]
 
 
 class Pins(Protocol):
