@@ -491,18 +491,9 @@ class Reporting:
         value = self._indicator_value(parsed, ind, m)
         if isinstance(value, Outcome):
             return value
-        note, _ = cap_note(parsed.note)
-        try:
-            report = self.store.record_indicator(
-                ind,
-                value=value,
-                value_text=parsed.value,
-                year=parsed.year,
-                **author_fields(sender),
-                note=note,
-            )
-        except DatabaseBusy:
-            return Outcome("busy", m.text(BUSY))
+        report = self._record_indicator(ind, value, parsed, sender, m)
+        if isinstance(report, Outcome):
+            return report
         year = f" năm {parsed.year}" if parsed.year else ""
         name = re.sub(r"\s*(?:đến )?năm \d{4}", "", ind.name) if parsed.year else ind.name
         shown = number(value) + ("%" if ind.unit.startswith("%") else f" {ind.unit}".rstrip())
@@ -631,26 +622,41 @@ class Reporting:
             report=report,
         )
 
-    def _amend_indicator(
-        self, ind: Indicator, first: Report, parsed: ParsedReport, sender: Sender, m: Markup
-    ) -> Outcome:
-        value = self._indicator_value(parsed, ind, m)
-        if isinstance(value, Outcome):
-            return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+    def _record_indicator(
+        self,
+        ind: Indicator,
+        value: float,
+        parsed: ParsedReport,
+        sender: Sender,
+        m: Markup,
+        *,
+        amends: Report | None = None,
+    ) -> Report | Outcome:
+        """Write a target check-in (or an amendment of ``amends``); the busy line if locked."""
         note, _ = cap_note(parsed.note)
         try:
-            report = self.store.record_indicator(
+            return self.store.record_indicator(
                 ind,
                 value=value,
                 value_text=parsed.value,
                 year=parsed.year,
                 **author_fields(sender),
                 note=note,
-                action="amend",
-                ref_report=first.id,
+                action="amend" if amends else "report",
+                ref_report=amends.id if amends else None,
             )
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
+
+    def _amend_indicator(
+        self, ind: Indicator, first: Report, parsed: ParsedReport, sender: Sender, m: Markup
+    ) -> Outcome:
+        value = self._indicator_value(parsed, ind, m)
+        if isinstance(value, Outcome):
+            return Outcome("usage", m.text(f"Bản sửa không đọc được. {USAGE}"))
+        report = self._record_indicator(ind, value, parsed, sender, m, amends=first)
+        if isinstance(report, Outcome):
+            return report
         return Outcome(
             "saved",
             m.bold(f"✏️ Đã sửa báo cáo #{first.id}: ") + m.text(compare(ind, value)),
