@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from handlers.context import reporting
 from knowledge.progress.log import ADMIN
 
-__all__ = ["may_manage"]
+__all__ = ["manager_or_refuse", "may_manage"]
 
 
 async def may_manage(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -26,3 +26,13 @@ async def may_manage(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bo
         return True
     status = (await context.bot.get_chat_member(message.chat_id, user.id)).status
     return status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+async def manager_or_refuse(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, action: str
+) -> bool:
+    """Whether the sender may manage this chat; if not, say so ("… được ``action``.")."""
+    if await may_manage(message, context):
+        return True
+    await message.reply_text(f"⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được {action}.")
+    return False

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from handlers import board, gate
-from handlers.chat_admin import may_manage
+from handlers.chat_admin import manager_or_refuse
 from handlers.chunks import split_message
 from handlers.context import SUBSCRIPTIONS, now, reporting, subscriptions, timezone
 from handlers.markup import HTML
@@ -269,8 +269,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.message
     if message is None:
         return
-    if not await may_manage(message, context):
-        await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được đăng ký.")
+    if not await manager_or_refuse(message, context, "đăng ký"):
         return
     args = list(context.args or [])
     quiet = any(a.lower() in ("im", "imlang", "im-lặng", "imlặng") for a in args)
@@ -296,8 +295,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     message = update.message
     if message is None:
         return
-    if not await may_manage(message, context):
-        await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được hủy.")
+    if not await manager_or_refuse(message, context, "hủy"):
         return
     removed = subscriptions(context).unsubscribe(message.chat_id)
     unschedule(context.application, message.chat_id)

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
-from handlers.chat_admin import may_manage
+from handlers.chat_admin import manager_or_refuse
 from handlers.chunks import split_message
 from handlers.context import engine, now, reporting, subscriptions, timezone
 from handlers.digest import Send, deliver
@@ -100,8 +100,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.message
     if message is None:
         return
-    if not await may_manage(message, context):
-        await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được đăng ký.")
+    if not await manager_or_refuse(message, context, "đăng ký"):
         return
     kind = _kind(list(context.args or []))
     if kind is None:
@@ -125,8 +124,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     message = update.message
     if message is None:
         return
-    if not await may_manage(message, context):
-        await message.reply_text("⛔ Chỉ quản trị viên nhóm hoặc quản trị viên bot được hủy.")
+    if not await manager_or_refuse(message, context, "hủy"):
         return
     kind = _kind(list(context.args or []))
     removed = ReportSubscriptions(reporting(context).store.db).unsubscribe(message.chat_id, kind)
