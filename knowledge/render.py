@@ -8,6 +8,7 @@ piece of programme or user text. Nothing here knows about Telegram.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from knowledge.formatting import count
@@ -19,6 +20,7 @@ __all__ = [
     "PLAIN",
     "Markup",
     "PlainMarkup",
+    "TaskColumns",
     "agency_display",
     "indicator_card",
     "indicator_line",
@@ -27,7 +29,9 @@ __all__ = [
     "section_card",
     "shorten",
     "task_card",
+    "task_columns",
     "task_line",
+    "year_value",
 ]
 
 
@@ -73,6 +77,54 @@ TASK_FIELD_LABELS = {
     "due": "Thời gian trình",
     "period": "Thời gian thực hiện",
 }
+# A UBND plan's appendix heads its columns so: "Cơ quan chủ trì", "Thời gian hoàn thành".
+PLAN_FIELD_LABELS = {
+    "lead": "Cơ quan chủ trì",
+    "coordinating": "Cơ quan phối hợp",
+    "approval": "Cấp trình cho ý kiến",
+    "issuer": "Cơ quan ban hành",
+    "product": "Sản phẩm",
+    "due": "Thời gian hoàn thành",
+    "period": "Thời gian thực hiện",
+}
+
+
+@dataclass(frozen=True)
+class TaskColumns:
+    """The appendix columns a document has, in card order, each with its label.
+
+    Attributes:
+        labels: ``(field, label)`` pairs, e.g. ``("due", "Thời gian hoàn thành")``.
+
+    """
+
+    labels: tuple[tuple[str, str], ...]
+
+    def has(self, name: str) -> bool:
+        """Whether the document's appendix has this column."""
+        return any(field == name for field, _ in self.labels)
+
+    def label(self, name: str) -> str:
+        """The column's label in this document (the programme's label when it has none)."""
+        found = dict(self.labels).get(name)
+        return found or TASK_FIELD_LABELS.get(name) or PLAN_FIELD_LABELS.get(name, name)
+
+
+def task_columns(tasks: Iterable[Task], kind: str = "programme") -> TaskColumns:
+    """The columns a document's appendix has: those with a value in any row.
+
+    Args:
+        tasks: The document's tasks.
+        kind: ``"plan"`` (a UBND plan's labels and order) or ``"programme"``.
+
+    Returns:
+        Its columns; a card shows these and says "không ghi" only for an empty cell.
+
+    """
+    rows = list(tasks)
+    labels = PLAN_FIELD_LABELS if kind == "plan" else {**TASK_FIELD_LABELS, "product": "Sản phẩm"}
+    present = tuple((f, label) for f, label in labels.items() if any(getattr(t, f) for t in rows))
+    return TaskColumns(present)
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -101,13 +153,24 @@ def task_source(task: Task) -> str:
     return f"Nguồn: Phụ lục, mục {task.code}"
 
 
-def task_card(task: Task, m: Markup = PLAIN, *, status: str = "") -> str:
-    """Render a task with all its columns and its source reference.
+def _default_columns(task: Task) -> tuple[tuple[str, str], ...]:
+    """Without the document's columns: the programme's, with the optional ones when set."""
+    labels = {**TASK_FIELD_LABELS, "product": "Sản phẩm"}
+    optional = ("coordinating", "product")
+    return tuple((f, lb) for f, lb in labels.items() if f not in optional or getattr(task, f))
+
+
+def task_card(
+    task: Task, m: Markup = PLAIN, *, status: str = "", columns: TaskColumns | None = None
+) -> str:
+    """Render a task with its document's columns and its source reference.
 
     Args:
         task: The task.
         m: Markup to use.
         status: An optional progress line (from progress tracking).
+        columns: The columns its document's appendix has (:func:`task_columns`); an empty
+            cell of one of them shows "không ghi". Without them, the programme's columns.
 
     Returns:
         Several lines of text.
@@ -116,10 +179,8 @@ def task_card(task: Task, m: Markup = PLAIN, *, status: str = "") -> str:
     lines = [m.bold(f"📌 Nhiệm vụ {task.code}: ") + m.text(task.content)]
     if task.group:
         lines.append(m.italic(f"Nhóm: {task.group}"))
-    for name, label in TASK_FIELD_LABELS.items():
+    for name, label in columns.labels if columns is not None else _default_columns(task):
         value = getattr(task, name)
-        if name == "coordinating" and not value:
-            continue
         shown = agency_display(value) if name == "lead" and value else value
         lines.append(f"• {m.text(label)}: " + (m.text(shown) if value else m.italic("không ghi")))
     for header, value in task.extra.items():
@@ -153,9 +214,42 @@ def indicator_line(ind: Indicator, m: Markup = PLAIN) -> str:
     return f"{mark} {m.text(_sentence_case(ind.name))}: {m.bold(ind.value)}{m.text(detail)}"
 
 
-def indicator_card(ind: Indicator, siblings: Iterable[Indicator], m: Markup = PLAIN) -> str:
-    """Render a target: the value first, then its sentence, siblings and source."""
+def year_value(ind: Indicator, year: int | None) -> tuple[str, str] | None:
+    """A table target's column for ``year`` and its value with the unit, or None.
+
+    Example:
+        >>> from dataclasses import replace
+        >>> ind = Indicator(1, "xã hội", "Tỷ lệ hộ nghèo", "Tỷ lệ hộ nghèo", "dưới 1%", "dưới",
+        ...     1.0, 1.0, "%", 2030, "", "", "II.7", {"Kế hoạch năm 2026": "1,7"})
+        >>> year_value(ind, 2026), year_value(ind, 2027)
+        (('Kế hoạch năm 2026', '1,7%'), None)
+
+    """
+    if year is None:
+        return None
+    for label, value in ind.values.items():
+        if str(year) in label.split():
+            unit = ind.unit
+            shown = f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
+            return label, shown
+    return None
+
+
+def indicator_card(
+    ind: Indicator, siblings: Iterable[Indicator], m: Markup = PLAIN, *, year: int | None = None
+) -> str:
+    """Render a target: the value first, then its sentence, siblings and source.
+
+    A table target asked for one of its year columns ("năm 2026") shows that column's value
+    first.
+    """
     detail = f" ({ind.detail})" if ind.detail else ""
+    column = year_value(ind, year)
+    if column is not None:
+        head = m.bold("🎯 ") + m.text(f"{_sentence_case(ind.name)} — {column[0]}: ")
+        lines = [head + m.bold(column[1]), m.text(f"Nguyên văn: “{ind.sentence}”")]
+        lines.append(m.italic(f"Lĩnh vực: {ind.area}. Nguồn: mục {ind.ref}"))
+        return "\n".join(lines)
     lines = [
         m.bold("🎯 ")
         + m.text(_sentence_case(ind.name))

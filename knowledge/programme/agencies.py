@@ -48,7 +48,7 @@ def agency_key(name: str) -> str:
         True
 
     """
-    return expand(fold(name), agency=True)
+    return expand(fold(_DEPARTMENT_KEYS.get(fold(name).strip(), name)), agency=True)
 
 
 # Words a body's name starts with: a new name begins after a comma or "và"
@@ -71,6 +71,8 @@ DEPARTMENTS = {
     "Sở XD": "Sở Xây dựng",
     "Sở CT": "Sở Công Thương",
 }
+# A department's short form is keyed as its full name ("Sở NN&MT" is "Sở Nông nghiệp và ...").
+_DEPARTMENT_KEYS = {fold(short): full for short, full in DEPARTMENTS.items()}
 # "các sở, ban, ngành" names one group of bodies, not three.
 _SO_BAN_NGANH = re.compile(r"\b(sở), (ban), (ngành)\b", re.I)
 
@@ -230,6 +232,16 @@ def build_agencies(tasks: Iterable[Task], bodies: Iterable[str]) -> list[Agency]
     return sorted(agencies, key=lambda a: fold(a.name))
 
 
+def _as_typed(form: str) -> str:
+    """A spelling as a question reads it, when that differs from its key.
+
+    Questions expand fewer abbreviations than names do ("NN" stays "nn" in free text), so
+    "Sở NN&MT" is also known as "so nn mt". Only names of two words or more get this form.
+    """
+    typed = expand(fold(form))
+    return typed if len(typed.split()) >= 2 else agency_key(form)
+
+
 class AgencyIndex:
     """Finds which known bodies a text mentions, by any of their spellings."""
 
@@ -244,6 +256,9 @@ class AgencyIndex:
         for agency in agencies:
             for form in (agency.name, *agency.aliases):
                 self._forms.append((agency_key(form), agency.name))
+                typed = _as_typed(form)
+                if typed != agency_key(form):
+                    self._forms.append((typed, agency.name))
         self._forms.sort(key=lambda kv: len(kv[0]), reverse=True)
 
     def forms(self) -> list[str]:

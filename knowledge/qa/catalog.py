@@ -20,6 +20,7 @@ from knowledge.render import (
     Markup,
     passage_card,
     section_card,
+    task_columns,
 )
 from knowledge.text import fold
 
@@ -49,6 +50,7 @@ class Catalog:
         self.agencies = AgencyIndex(programme.agencies)
         self.agency_names = [a.name for a in programme.agencies]
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
+        self.columns = task_columns(programme.tasks, programme.kind)
         self.progress = progress
 
     def title_of(self, kind: str, key: str) -> str:

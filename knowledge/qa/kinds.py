@@ -67,7 +67,7 @@ class TaskKind(RecordKind):
 
     def card(self, catalog: Catalog, key: str, m: Markup) -> str:
         task = catalog.tasks[key]
-        return task_card(task, m, status=catalog.status_line(task))
+        return task_card(task, m, status=catalog.status_line(task), columns=catalog.columns)
 
 
 class IndicatorKind(RecordKind):
@@ -81,8 +81,9 @@ class IndicatorKind(RecordKind):
 
     def entries(self, catalog: Catalog) -> Iterable[Entry]:
         for i in catalog.programme.indicators:
+            # A table's year columns belong to the name: "nước sạch nông thôn năm 2026".
             fields = (
-                Field(1.0, words(i.name, i.unit, i.detail)),
+                Field(1.0, words(i.name, i.unit, i.detail, *i.values)),
                 Field(0.8, words(i.subject, i.name, i.unit, i.detail)),
                 Field(0.72, words(i.sentence)),
                 Field(0.3, words(i.area)),

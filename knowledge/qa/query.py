@@ -26,6 +26,8 @@ class Intent:
     PERIOD = "period"
     APPROVAL = "approval"
     ISSUER = "issuer"
+    COORDINATING = "coordinating"
+    PRODUCT = "product"
     TASK = "task"
     INDICATOR = "indicator"
     AREA = "indicators_by_area"
@@ -36,7 +38,7 @@ class Intent:
     PASSAGE = "passage"
     EMPTY = "empty"
 
-    TASK_FIELDS = (LEAD, DUE, PERIOD, APPROVAL, ISSUER)
+    TASK_FIELDS = (LEAD, DUE, PERIOD, APPROVAL, ISSUER, COORDINATING, PRODUCT)
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -62,11 +64,24 @@ _PERIOD = re.compile(
     r"khi nao)|thoi ky thuc hien)(?!\w)"
 )
 _DUE = re.compile(
-    r"\b(?:thoi gian trinh|han trinh|thoi han(?: trinh)?|han chot|khi nao (?:phai |se )?trinh|"
+    r"\b(?:thoi gian trinh|thoi gian hoan thanh|han trinh|thoi han(?: trinh)?|han chot|"
+    r"khi nao (?:phai |se )?trinh|"
     r"trinh (?:vao |trong )?(?:khi nao|luc nao|bao gio|quy nao|quy may|nam nao|thang nao)|"
     r"(?:bao gio|luc nao|khi nao|quy nao|quy may)(?: thi)?(?: phai| se)? trinh|"
     r"khi nao|bao gio|luc nao|quy may|quy nao|han (?:nop|hoan thanh)|nop khi nao|"
-    r"tien do trinh|han\b)(?!\w)"
+    r"tien do trinh|hoan thanh (?:vao |trong )?(?:nam nao|thang nao|quy nao)|han\b)(?!\w)"
+)
+# A plan's appendix columns: "cơ quan nào phối hợp", "sản phẩm là gì" ("tổng sản phẩm" is GRDP).
+_COORDINATING = re.compile(
+    r"\b(?:(?:ai|co quan nao|don vi nao|ben nao|nhung ai|(?:nhung|cac) (?:co quan|don vi) nao)"
+    r"(?: se| la| duoc giao| can)? phoi hop(?: thuc hien)?(?: voi)?|"
+    r"phoi hop (?:voi )?(?:la )?(?:ai|nhung ai|co quan nao|don vi nao|nhung co quan nao)|"
+    r"(?:co quan|don vi) phoi hop(?: thuc hien)?(?: (?:la ai|la|gom|gom nhung ai|nao))?)(?!\w)"
+)
+_PRODUCT = re.compile(
+    r"(?<!tong )\b(?:san pham(?: dau ra| cuoi cung)?(?: cua| la gi| la| gi| nao)+|"
+    r"(?:co|cho ra|tao ra|ra|gom|la) (?:nhung )?san pham (?:gi|nao)|ket qua dau ra|"
+    r"dau ra (?:la gi|gi)|^san pham)(?!\w)"
 )
 _LEAD = re.compile(
     r"\b(?:(?:ai|co quan nao|don vi nao|ban nao|noi nao|ben nao|cq nao|ai la nguoi) "
@@ -207,6 +222,8 @@ _BEFORE_PLACE = frozenset(["tinh", "uy", "o", "cua", "tai", "thuoc", "ve", "va",
 _PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
 
 _PATTERNS = (
+    _COORDINATING,
+    _PRODUCT,
     _ISSUER,
     _APPROVAL,
     _PERIOD,
@@ -285,6 +302,8 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     q.wants_duties, rest = _strip(_DUTIES, rest)
     q.wants_list, rest = _strip(_LIST_TASKS, rest)
     for intent, pattern in (
+        (Intent.COORDINATING, _COORDINATING),
+        (Intent.PRODUCT, _PRODUCT),
         (Intent.ISSUER, _ISSUER),
         (Intent.APPROVAL, _APPROVAL),
         (Intent.PERIOD, _PERIOD),

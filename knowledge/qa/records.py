@@ -25,6 +25,7 @@ from knowledge.qa.retrieve import RANKING
 from knowledge.qa.understand import Question
 from knowledge.render import (
     PLAIN,
+    TASK_FIELD_LABELS,
     Markup,
     agency_display,
     indicator_card,
@@ -109,6 +110,8 @@ _WHICH = re.compile(r"\b(?:nhung|cac) (?!nhiem vu|de an|chi tieu)[a-z]+(?: [a-z]
 _QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FIELD_SENTENCES = {
     Intent.LEAD: "{lead} chủ trì tham mưu nhiệm vụ {code}.",
+    Intent.COORDINATING: "Cơ quan phối hợp thực hiện nhiệm vụ {code}: {coordinating}.",
+    Intent.PRODUCT: "Sản phẩm của nhiệm vụ {code}: {product}.",
     Intent.DUE: "Thời gian trình nhiệm vụ {code}: {due}.",
     Intent.PERIOD: "Thời gian thực hiện nhiệm vụ {code}: {period}.",
     Intent.APPROVAL: "Cấp trình cho ý kiến nhiệm vụ {code}: {approval}.",
@@ -116,6 +119,8 @@ FIELD_SENTENCES = {
 }
 FIELD_MISSING = {
     Intent.LEAD: "Phụ lục không ghi cơ quan chủ trì cho nhiệm vụ {code}.",
+    Intent.COORDINATING: "Phụ lục không ghi cơ quan phối hợp cho nhiệm vụ {code}.",
+    Intent.PRODUCT: "Phụ lục không ghi sản phẩm của nhiệm vụ {code}.",
     Intent.DUE: "Phụ lục không ghi thời gian trình cho nhiệm vụ {code}.",
     Intent.PERIOD: "Phụ lục không ghi thời gian thực hiện cho nhiệm vụ {code}.",
     Intent.APPROVAL: "Phụ lục không ghi cấp trình cho ý kiến của nhiệm vụ {code}.",
@@ -413,20 +418,28 @@ class RecordAnswerer(Catalog):
         intent = q.intent if q.intent in Intent.TASK_FIELDS else Intent.TASK
         lines = []
         if intent in FIELD_SENTENCES:
-            value = getattr(task, intent)
-            if value:
-                shown = agency_display(value) if intent == Intent.LEAD else value
-                lines.append(
-                    m.bold(FIELD_SENTENCES[intent].format(code=task.code, **{intent: shown}))
-                )
-            else:
-                lines.append(m.bold(FIELD_MISSING[intent].format(code=task.code)))
-        lines.append(task_card(task, m, status=self.status_line(task)))
+            lines.append(m.bold(self._field_sentence(intent, task)))
+        lines.append(task_card(task, m, status=self.status_line(task), columns=self.columns))
         if related is not None:
             lines.append(m.text(f"Trong phần nhiệm vụ, giải pháp (mục {related.ref}):"))
             lines.append(m.text(related.text))
         results = [Result("task", task.code, round(score, 4), self.title_of("task", task.code))]
         return self._with_alternatives(q, intent, lines, results, others, m)
+
+    def _field_sentence(self, intent: str, task: Task) -> str:
+        """The one column a question asks, in the words of the document's own appendix."""
+        value = getattr(task, intent)
+        label = self.columns.label(intent)
+        if not self.columns.has(intent):
+            return f"Phụ lục không có cột “{label}”; nhiệm vụ {task.code} như sau."
+        if not value:
+            return FIELD_MISSING[intent].format(code=task.code)
+        if intent == Intent.LEAD:
+            verb = "chủ trì tham mưu" if label == TASK_FIELD_LABELS["lead"] else "chủ trì"
+            return f"{agency_display(value)} {verb} nhiệm vụ {task.code}."
+        if label != TASK_FIELD_LABELS.get(intent, label):
+            return f"{label} nhiệm vụ {task.code}: {value}."
+        return FIELD_SENTENCES[intent].format(code=task.code, **{intent: value})
 
     def _with_alternatives(
         self,
@@ -691,7 +704,7 @@ class RecordAnswerer(Catalog):
             ind = self.indicators[key]
             sib_ids = {str(s.id) for s in self.siblings(ind)}
             others = [h for h in others if h.entry.key not in sib_ids]
-            lines = [indicator_card(ind, self.siblings(ind), m)]
+            lines = [indicator_card(ind, self.siblings(ind), m, year=q.year)]
             return self._with_alternatives(q, Intent.INDICATOR, lines, result, others, m)
         record = KINDS[kind]
         lines = [record.card(self, key, m)]
