@@ -8,7 +8,7 @@ from datetime import date
 
 from knowledge.text import fold
 
-__all__ = ["deadline_of", "quarter_of"]
+__all__ = ["deadline_of", "due_year", "quarter_of", "recurs_yearly"]
 
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?")
 _YEARS = re.compile(r"(?:19|20)\d\d")
@@ -31,6 +31,25 @@ def quarter_of(text: str) -> tuple[int, int | None] | None:
     if not m:
         return None
     return _ROMAN[m.group(1)], int(m.group(2)) if m.group(2) else None
+
+
+def due_year(text: str) -> int | None:
+    """The one year a deadline falls in, or None for a period or "Hằng năm".
+
+    Example:
+        >>> due_year("Năm 2027"), due_year("30/9/2026"), due_year("Tháng 6/2026")
+        (2027, 2026, 2026)
+        >>> due_year("Quý III/2026"), due_year("2021 - 2025"), due_year("Hằng năm")
+        (2026, None, None)
+
+    """
+    years = set(_YEARS.findall(fold(text)))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def recurs_yearly(text: str) -> bool:
+    """Whether a deadline recurs every year ("Hằng năm", "hàng năm", "mỗi năm")."""
+    return bool(_EVERY_YEAR.search(fold(text)))
 
 
 def _date(day: int, month: int, year: int) -> date | None:

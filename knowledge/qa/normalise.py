@@ -163,7 +163,7 @@ _CONJUNCTION = re.compile(r"(?:,\s*)?\b(?:vs|và|va|với|voi)\b\s+", re.IGNOREC
 _ASKING = re.compile(
     r"\b(?:ai|cơ quan nào|co quan nao|khi nào|khi nao|bao giờ|bao gio|lúc nào|luc nao|"
     r"bao nhiêu|bao nhieu|bao nhiu|bn|là|la|đạt|dat|chiếm|chiem|trình|trinh|thực hiện|"
-    r"thuc hien|năm \d{4}|nam \d{4}|đến \d{4}|den \d{4}|đến năm|den nam)\b",
+    r"thuc hien|năm \d{4}|nam \d{4}|đến \d{4}|den \d{4}|đến năm|den nam|(?:19|20)\d\d$)\b",
     re.IGNORECASE,
 )
 

@@ -46,7 +46,9 @@ _ABOUT_DOCUMENT = re.compile(
     r"\b(?:ai ky|nguoi ky|ky ngay|ngay ky|ky (?:vao )?(?:ngay nao|khi nao|luc nao)|"
     r"ngay ban hanh|ban hanh ngay nao|so hieu|so van ban|ai la bi thu|bi thu tinh uy la ai|"
     r"(?:chuong trinh|van ban)(?: nay)? (?:ban hanh|ky) (?:khi nao|ngay nao|nam nao)|"
-    r"(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? (?:la )?so (?:bao nhieu|may|gi))\b"
+    r"(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? (?:la )?so (?:bao nhieu|may|gi)|"
+    r"ke hoach (?:nay |nay la |la )?so (?:bao nhieu|may|gi)|"
+    r"(?:ke hoach|chuong trinh|van ban) nay (?:ban hanh |ky )?(?:ngay nao|khi nao))\b"
 )
 SUGGEST_THRESHOLD = RANKING.suggest
 FILTER_THRESHOLD = RANKING.filter
@@ -365,6 +367,9 @@ class RecordAnswerer(Catalog):
         """When the programme was issued and who signed it, from its own header and signature."""
         p = self.programme
         lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
+        if p.number:
+            issuer = f" của {p.issuer}" if p.issuer else ""
+            lines.append(m.text(f"Số: {p.number}{issuer}."))
         if p.issued:
             lines.append(m.text(f"Ngày ban hành: {p.issued}."))
         if p.signer:

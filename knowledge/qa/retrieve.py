@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Task
-from knowledge.programme.quarters import quarter_of
+from knowledge.programme.quarters import due_year, quarter_of, recurs_yearly
 from knowledge.qa.understand import Filters
 from knowledge.text import fold
 
@@ -83,8 +83,8 @@ def _due_matches(task: Task, filters: Filters) -> bool:
     if filters.quarter is None and filters.year is None:
         return True
     q = quarter_of(task.due)
-    if q is None:
-        return False
+    if q is None:  # "Năm 2027", "Tháng 6/2026": a year, no quarter
+        return filters.quarter is None and due_year(task.due) == filters.year
     return (filters.quarter is None or q[0] == filters.quarter) and (
         filters.year is None or q[1] == filters.year
     )
@@ -119,4 +119,5 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
         and (not filters.kind or fold(t.content).startswith(filters.kind))
         and _due_matches(t, filters)
         and _period_matches(t, filters)
+        and (not filters.yearly or recurs_yearly(f"{t.due} {t.period}"))
     ]

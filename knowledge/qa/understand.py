@@ -70,6 +70,7 @@ class Filters:
     kind: str = ""
     exclude: bool = False
     also: tuple[tuple[str, str], ...] = ()
+    yearly: bool = False
 
     def any_task_filter(self) -> bool:
         """Whether any condition on tasks is set."""
@@ -82,6 +83,7 @@ class Filters:
             or self.whole_term
             or self.group
             or self.kind
+            or self.yearly
         )
 
 
@@ -143,7 +145,12 @@ _ROLE_WORDS = (
     ("approval", re.compile(r"\b(?:cho y kien|cap trinh)\b")),
     ("lead", re.compile(r"\b(?:chu tri|tham muu)\b")),
 )
-_DUE = re.compile(r"\b(?:thoi gian trinh|trinh (?:trong|vao|nam|quy)|phai trinh|han trinh)\b")
+_DUE = re.compile(
+    r"\b(?:thoi gian trinh|trinh (?:trong|vao|nam|quy)|phai trinh|han trinh|"
+    r"(?:phai |thoi gian |han )hoan thanh|hoan thanh (?:trong|vao|nam|quy|thang))\b"
+)
+# Tasks due every year ("các nhiệm vụ thực hiện hằng năm").
+_YEARLY = re.compile(r"\b(?:hang|moi) nam\b")
 _PERIOD_WORDS = re.compile(r"\b(?:thoi gian thuc hien|thuc hien (?:trong|tu)|giai doan thuc hien)")
 _QUARTER = re.compile(r"\b(?:quy|qui) (iv|iii|ii|i|[1-4])\b")
 _STATUS = (
@@ -211,6 +218,7 @@ def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
         group=_group(folded),
         kind=_kind(folded),
         exclude=bool(body) and bool(_EXCLUDE.search(folded)),
+        yearly=bool(_YEARLY.search(folded) and _TASK_WORD.search(folded)),
     )
 
 

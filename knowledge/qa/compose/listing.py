@@ -29,8 +29,14 @@ _KIND_TEXT = {
 _QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
-def describe(filters: Filters) -> str:
-    """The conditions in Vietnamese: "do Tỉnh ủy ban hành, trình trong năm 2022"."""
+def describe(filters: Filters, due: str = "trình") -> str:
+    """The conditions in Vietnamese: "do Tỉnh ủy ban hành, trình trong năm 2022".
+
+    Args:
+        filters: The question's conditions.
+        due: The verb of the deadline column: "trình", or "hoàn thành" for a plan's.
+
+    """
     bits = []
     if filters.kind:
         bits.append(f"là {_KIND_TEXT.get(filters.kind, filters.kind)}")
@@ -50,7 +56,9 @@ def describe(filters: Filters) -> str:
     elif filters.quarter or filters.year:
         when = f"quý {_QUARTERS[filters.quarter]}" if filters.quarter else ""
         when += (" năm " if when else "năm ") + str(filters.year) if filters.year else ""
-        bits.append(f"trình trong {when}")
+        bits.append(f"{due} trong {when}")
+    if filters.yearly:
+        bits.append("thực hiện hằng năm")
     if filters.period and not filters.whole_term:
         bits.append(f"thực hiện trong {filters.period.replace(' ', ' - ')}")
     return ", ".join(bits)
@@ -97,7 +105,7 @@ def task_list_answer(
     q: Question, tasks: list[Task], title_of: Callable[[str, str], str], m: Markup
 ) -> Answer:
     """A count or a list of tasks, each with its code, content, due date and lead."""
-    which = describe(q.filters)
+    which = describe(q.filters, "hoàn thành" if "hoan thanh" in q.folded else "trình")
     scope = f"nhiệm vụ {which}" if which else "nhiệm vụ trong Phụ lục"
     if not tasks:
         text = m.text(f"Phụ lục không có {scope}.")
