@@ -32,7 +32,7 @@ class Ask:
 
 
 # Roles a body plays in the appendix, by the column that names it.
-ROLES = ("lead", "issuer", "approval")
+ROLES = ("lead", "issuer", "approval", "coordinating")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ class Filters:
 
     Attributes:
         body: The body, as the question names it (folded), or "".
-        role: The column the body stands in: ``lead``, ``issuer`` or ``approval``.
+        role: The column the body stands in: ``lead``, ``issuer``, ``approval`` or
+            ``coordinating``.
         only: The body is the column's only name ("chỉ có mỗi ...").
         quarter: A submission quarter (1..4).
         year: A submission year.
@@ -144,7 +145,10 @@ _ROLE_WORDS = (
     ("issuer", re.compile(r"\bban hanh\b")),
     ("approval", re.compile(r"\b(?:cho y kien|cap trinh)\b")),
     ("lead", re.compile(r"\b(?:chu tri|tham muu)\b")),
+    ("coordinating", re.compile(r"\bphoi hop\b")),
 )
+# A question asking a task's column is not a topic's targets ("ai phối hợp kiểm tra chỉ tiêu X").
+_COLUMN = re.compile(r"\b(?:phoi hop|chu tri|san pham (?:cua|la|gi))\b")
 _DUE = re.compile(
     r"\b(?:thoi gian trinh|trinh (?:trong|vao|nam|quy)|phai trinh|han trinh|"
     r"(?:phai |thoi gian |han )hoan thanh|hoan thanh (?:trong|vao|nam|quy|thang))\b"
@@ -359,5 +363,5 @@ def understand(
         guess = numbers[-1].group(1) if numbers else ""
     raw = raw if raw is not None else text
     kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
-    topic = asks_topic(corrected)
+    topic = "" if _COLUMN.search(folded) else asks_topic(corrected)
     return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)

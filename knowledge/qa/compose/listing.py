@@ -18,6 +18,7 @@ _ROLE_TEXT = {
     "lead": "do {body} chủ trì tham mưu",
     "issuer": "do {body} ban hành",
     "approval": "trình {body} cho ý kiến",
+    "coordinating": "có {body} phối hợp",
 }
 _KIND_TEXT = {
     "de an": "đề án",
