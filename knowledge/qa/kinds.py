@@ -5,9 +5,11 @@ The catalog, the index and the answers ask the kind instead of testing ``if kind
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
+from knowledge.programme.model import Indicator
 from knowledge.qa.index import Entry, Field
 from knowledge.qa.lexicon import expand
 from knowledge.qa.query import Intent
@@ -23,6 +25,15 @@ __all__ = ["KINDS", "RecordKind"]
 def words(*parts: str) -> tuple[str, ...]:
     """Folded, expanded syllables of the non-empty ``parts``."""
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
+
+
+def _planned(ind: Indicator) -> list[str]:
+    """A table target's planned years ("Kế hoạch năm 2026" → "2026"), not what was achieved.
+
+    Only the year itself: "năm" would match any question naming a year of another target.
+    """
+    planned = [label for label in ind.values if not fold(label).startswith("thuc hien")]
+    return [y for label in planned for y in re.findall(r"\b(?:19|20)\d\d\b", label)]
 
 
 class RecordKind:
@@ -83,7 +94,7 @@ class IndicatorKind(RecordKind):
         for i in catalog.programme.indicators:
             # A table's year columns belong to the name: "nước sạch nông thôn năm 2026".
             fields = (
-                Field(1.0, words(i.name, i.unit, i.detail, *i.values)),
+                Field(1.0, words(i.name, i.unit, i.detail, *_planned(i))),
                 Field(0.8, words(i.subject, i.name, i.unit, i.detail)),
                 Field(0.72, words(i.sentence)),
                 Field(0.3, words(i.area)),
