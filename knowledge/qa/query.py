@@ -137,6 +137,16 @@ _FILLER = re.compile(
     r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien)|"
     r"(?:chuong trinh |van ban )?(?:co )?(?:nhac|neu|de cap) (?:den|toi) (?:viec )?)\b"
 )
+# The document as the subject of a question's frame: "chương trình (hành động) đặt ra / yêu cầu /
+# xác định ...", "được nhắc (đến) trong phần ...". They say where to look, not what about.
+_FRAME = re.compile(
+    r"\b(?:(?:cua |trong |theo )?(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? "
+    r"(?:co )?(?:dat ra yeu cau|dat yeu cau|dat ra|de ra|dat|yeu cau|xac dinh|neu ra|neu|chu truong|quy dinh|nhac)|"
+    r"(?:duoc |co )?(?:nhac|neu)(?: (?:den|toi))?(?: (?:trong|o))?(?= phan\b)|"
+    r"(?:trong |o )?phan(?= cong tac\b)|"
+    r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
+    r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi)\b"
+)
 
 
 @dataclass
@@ -218,6 +228,7 @@ _PATTERNS = (
     _INDICATOR_WORDS,
     _TASK_WORDS,
     _FILLER,
+    _FRAME,
     _GREETING,
 )
 
@@ -272,7 +283,7 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     years = re.findall(r"\b((?:19|20)\d\d)\b", folded)
     q.year = int(years[-1]) if years else None
 
-    rest = f" {_FILLER.sub(' ', folded)} "
+    rest = f" {_FRAME.sub(' ', _FILLER.sub(' ', folded))} "
     rest = _QUARTER.sub(" ", rest)
     if q.code:
         rest = rest.replace(f" {fold(q.code)} ", " ")

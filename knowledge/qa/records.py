@@ -133,6 +133,21 @@ def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
 
 
+# Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
+_DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
+
+
+def _apart(hit: Hit, pairs: set[str]) -> float:
+    """:attr:`Ranking.apart` when the entry holds the question's syllables but none of its pairs.
+
+    Vietnamese words are mostly two syllables: "nhập khẩu" matched as "thu nhập" and "xuất
+    khẩu" is another word.
+    """
+    if len(hit.matched) < 2 or not pairs or any(f.pairs & pairs for f in hit.entry.fields):
+        return 1.0
+    return RANKING.apart
+
+
 class RecordAnswerer(Catalog):
     """Answers one record question about a programme; built once, read-only afterwards."""
 
@@ -456,6 +471,11 @@ class RecordAnswerer(Catalog):
         lead, led = self.leading_body(name)
         duties = self.duties_of(name)
         asks_tasks = q.wants_list or q.intent == Intent.LEAD or q.wants_task
+        on_topic = self._duty_on_topic(q, topic.split(), duties, led)
+        if on_topic is not None:
+            # "Ban Tuyên giáo phải đẩy mạnh tuyên truyền gì": the item of the implementation
+            # part that says so, not the list of the body's appendix tasks.
+            return self._duties_answer(q, name, [on_topic], [], m)
         if left:
             # "nhiệm vụ xây dựng Đảng do Ban CSĐ UBND tỉnh chủ trì": the body's
             # tasks on that topic.
@@ -486,6 +506,26 @@ class RecordAnswerer(Catalog):
         if led:
             return self._agency_tasks_answer(q, lead, led, duties, m)
         return None
+
+    def _duty_on_topic(
+        self, q: ParsedQuery, left: list[str], duties: list[Responsibility], led: list[Task]
+    ) -> Responsibility | None:
+        """The body's responsibility item that covers the rest of the question, if one does.
+
+        Only when the question does not ask for appendix tasks, and the item covers the topic
+        better than any of the body's tasks does.
+        """
+        if not left or not duties or q.wants_task or q.intent in Intent.TASK_FIELDS:
+            return None
+        own = {r.number for r in duties}
+        items = [h for h in self.index.score(left, {"responsibility"}) if h.entry.key in own]
+        if not items or items[0].score < FOUND_THRESHOLD:
+            return None
+        codes = {t.code for t in led}
+        tasks = [h for h in self.index.score(left, {"task"}) if h.entry.key in codes]
+        if tasks and tasks[0].score >= items[0].score:
+            return None
+        return next(r for r in duties if r.number == items[0].entry.key)
 
     def _agency_tasks_answer(
         self,
@@ -645,7 +685,11 @@ class RecordAnswerer(Catalog):
             # "những khu công nghiệp nào": the passage that names them, not the task that
             # only says "các khu công nghiệp".
             prior["passage"] *= RANKING.which_passage
-        weighed = [Hit(h.entry, h.score * prior[h.entry.kind], h.matched) for h in hits]
+        pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
+        pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
+        weighed = [
+            Hit(h.entry, h.score * prior[h.entry.kind] * _apart(h, pairs), h.matched) for h in hits
+        ]
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
 

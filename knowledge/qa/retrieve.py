@@ -34,6 +34,8 @@ class Ranking:
         kind_prior: How much each kind of record is trusted when the question does not say.
         which_passage: Passages weigh this much more for "những <X> nào" questions.
         body_near: A body name this similar (0..1) to a known spelling is that body misspelt.
+        apart: A record holding the question's syllables but none of its adjacent pairs
+            weighs this much (its words are other words).
 
     """
 
@@ -46,6 +48,7 @@ class Ranking:
     part_min: float = 0.5
     which_passage: float = 1.12
     body_near: float = 0.85
+    apart: float = 0.85
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
