@@ -122,7 +122,7 @@ STOPWORDS = frozenset(
         *("ai", "gi", "nao", "la", "cua", "xin", "oi", "a", "vay", "v", "khong"),
         *("ko", "k", "duoc", "may", "hay", "phai", "voi", "sao", "nhi", "em", "anh", "toi"),
         *("tui", "nhung", "cai", "biet", "xem", "muon", "ok", "oki", "please", "pls", "e"),
-        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin"),
+        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin", "len"),
     ]
 )
 # Filler phrases removed before the topic is searched.
@@ -140,7 +140,8 @@ _FILLER = re.compile(
 # The document as the subject of a question's frame: "chương trình (hành động) đặt ra / yêu cầu /
 # xác định ...", "được nhắc (đến) trong phần ...". They say where to look, not what about.
 _FRAME = re.compile(
-    r"\b(?:(?:cua |trong |theo )?(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? "
+    r"\b(?:(?:chuong trinh|van ban)(?: hanh dong)? nay(?: (?:duoc|da|co))?|"
+    r"(?:cua |trong |theo )?(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? "
     r"(?:co )?(?:dat ra yeu cau|dat yeu cau|dat ra|de ra|dat|yeu cau|xac dinh|neu ra|neu|chu truong|quy dinh|nhac)|"
     r"(?:duoc |co )?(?:nhac|neu)(?: (?:den|toi))?(?: (?:trong|o))?(?= phan\b)|"
     r"(?:trong |o )?phan(?= cong tac\b)|"

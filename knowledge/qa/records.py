@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.closing import CLOSING_REFS
 from knowledge.programme.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.catalog import Catalog
@@ -688,10 +689,21 @@ class RecordAnswerer(Catalog):
         pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
         pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
         weighed = [
-            Hit(h.entry, h.score * prior[h.entry.kind] * _apart(h, pairs), h.matched) for h in hits
+            Hit(
+                h.entry,
+                h.score * prior[h.entry.kind] * _apart(h, pairs) * self._aside(h),
+                h.matched,
+            )
+            for h in hits
         ]
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
+
+    def _aside(self, hit: Hit) -> float:
+        """:attr:`Ranking.aside` for a closing block (its receivers name many bodies)."""
+        if hit.entry.kind == "passage" and self.passages[hit.entry.key].ref in CLOSING_REFS:
+            return RANKING.aside
+        return 1.0
 
     def related_passage(self, code: str) -> Passage | None:
         """The bullet of the body that describes an appendix task, if one clearly does.

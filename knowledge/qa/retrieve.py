@@ -36,6 +36,8 @@ class Ranking:
         body_near: A body name this similar (0..1) to a known spelling is that body misspelt.
         apart: A record holding the question's syllables but none of its adjacent pairs
             weighs this much (its words are other words).
+        aside: A closing block of the document ("Nơi nhận", the appendix title) weighs
+            this much: its list of receivers names many bodies.
 
     """
 
@@ -49,6 +51,7 @@ class Ranking:
     which_passage: float = 1.12
     body_near: float = 0.85
     apart: float = 0.85
+    aside: float = 0.85
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),

@@ -1,0 +1,79 @@
+"""Question frames, split-word matches, a body's duty on a topic, the closing blocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.programme.closing import appendix_title, closing_passages, recipients
+from knowledge.qa.index import Entry, Field, Hit
+from knowledge.qa.query import parse_query
+from knowledge.qa.records import _apart
+from knowledge.qa.retrieve import RANKING
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Chương trình đặt ra yêu cầu gì về bầu cử", ["ve", "bau", "cu"]),
+        ("chuong trinh xac dinh may vung dong luc", ["vung", "dong", "luc"]),
+        (
+            "phong trào nào được nhắc trong phần công tác dân vận",
+            ["phong", "trao", "cong", "tac", "dan", "van"],
+        ),
+        ("Ban Dân vận làm gì để thực hiện chương trình", ["ban", "dan", "van"]),
+        ("sau khi tổng kết thì nhằm mục đích gì", ["tong", "ket", "thi"]),
+    ],
+)
+def test_the_document_as_the_frame_of_a_question_is_not_its_topic(
+    question: str, topic: list[str]
+) -> None:
+    assert parse_query(question).topic == topic
+
+
+def test_a_programme_named_as_content_stays_in_the_topic() -> None:
+    assert parse_query("ai chủ trì chương trình chuyển đổi số").topic[:2] == ["chuong", "trinh"]
+
+
+def _hit(words: str, matched: set[str]) -> Hit:
+    return Hit(Entry("passage", "1", (Field(1.0, tuple(words.split())),)), 0.6, frozenset(matched))
+
+
+def test_syllables_found_only_in_other_words_weigh_less() -> None:
+    apart = _hit("thu nhap va xuat khau", {"nhap", "khau"})
+    together = _hit("kim ngach nhap khau", {"nhap", "khau"})
+    assert _apart(apart, {"nhap khau"}) == RANKING.apart < 1.0
+    assert _apart(together, {"nhap khau"}) == 1.0
+    assert _apart(_hit("xuat khau", {"khau"}), {"nhap khau"}) == 1.0  # one syllable: no pair
+
+
+def test_the_receivers_and_the_filed_copy_are_read_until_the_signature() -> None:
+    body = "VI. Giao ...\n\nNơi nhận:\n- Bộ Chính trị,\n- Các sở, ngành,\n- Lưu: VT.\n\nBÍ THƯ\n"
+    assert recipients(body) == (["Bộ Chính trị", "Các sở, ngành"], "VT")
+    assert recipients("no such block") == ([], "")
+
+
+def test_closing_passages_follow_the_last_passage() -> None:
+    appendix = "PHỤ LỤC\nDANH MỤC ĐỀ ÁN\n\nSTT\tNội dung"
+    got = closing_passages("Nơi nhận:\n- Tỉnh ủy,\n- Lưu VP.\n", appendix, first_id=9)
+    assert [(p.id, p.ref, p.text) for p in got] == [
+        (9, "Nơi nhận", "Văn bản được gửi đến: Tỉnh ủy. Bản lưu tại: VP."),
+        (10, "Phụ lục", "Phụ lục kèm theo văn bản: DANH MỤC ĐỀ ÁN"),
+    ]
+    assert appendix_title("PHỤ LỤC\nSTT\tNội dung") == ""
+
+
+def test_where_the_document_was_sent_and_filed_is_answered(engine: Engine) -> None:
+    sent = engine.ask("chương trình này được gửi đến những cơ quan nào")
+    assert sent.found and "Ban Bí thư" in sent.text
+    filed = engine.ask("bản lưu để ở cơ quan nào")
+    assert filed.found and "Văn phòng Tỉnh ủy" in filed.text
+
+
+def test_a_body_asked_what_it_must_do_about_a_topic_gets_its_duty_item(engine: Engine) -> None:
+    answer = engine.ask("Ban Thường vụ Tỉnh ủy chỉ đạo sơ kết giữa nhiệm kỳ để làm gì?")
+    assert answer.found and answer.results[0].kind == "responsibility"
+    assert "kiểm điểm, rút kinh nghiệm" in answer.text
+    # Asking for its appendix tasks still lists them.
+    tasks = engine.ask("Ban Tuyên giáo Tỉnh ủy chủ trì những nhiệm vụ nào?")
+    assert [r.id for r in tasks.results] == ["II.3", "II.4"]
