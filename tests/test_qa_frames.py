@@ -77,3 +77,23 @@ def test_a_body_asked_what_it_must_do_about_a_topic_gets_its_duty_item(engine: E
     # Asking for its appendix tasks still lists them.
     tasks = engine.ask("Ban Tuyên giáo Tỉnh ủy chủ trì những nhiệm vụ nào?")
     assert [r.id for r in tasks.results] == ["II.3", "II.4"]
+
+
+def test_several_topics_are_read_in_order_and_the_longest_name_wins() -> None:
+    from knowledge.qa.topics import asks_topics, topics_in
+
+    assert topics_in("chi tieu ve ngan sach, xuat khau, von dau tu") == (
+        "ngan sach",
+        "xuat khau",
+        "von dau tu",
+    )
+    # "chất thải y tế" is waste: it does not also name the health topic.
+    assert topics_in("xu ly chat thai y te") == ("chat thai",)
+    assert asks_topics("chi tieu ve y te va giao duc") == ("y te", "giao duc")
+    assert asks_topics("ty le bac si") == ()  # no word of a target: not a topic question
+
+
+def test_the_targets_of_several_topics_come_in_document_order(engine: Engine) -> None:
+    answer = engine.ask("các chỉ tiêu về xuất khẩu và ngân sách đến 2025")
+    assert answer.found
+    assert "xuất khẩu" in answer.text.casefold() and "ngân sách" in answer.text.casefold()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex
-from knowledge.qa.topics import asks_topic
+from knowledge.qa.topics import asks_topics
 from knowledge.text import clean, fold
 
 __all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
@@ -97,7 +97,7 @@ class Question:
         filters: Conditions on tasks.
         guess: For a yes/no check, the folded guess ("80%", "uy ban nhan dan tinh").
         corrected: ``folded`` with misspelt syllables corrected ("chi tiu" → "chi tieu").
-        topic: The sector whose targets are asked together ("y te"), or "".
+        topic: The sectors whose targets are asked together (``("y te",)``), or ().
         kind: The kind of record the words point to: "task", "indicator" or "".
 
     """
@@ -109,7 +109,7 @@ class Question:
     filters: Filters
     guess: str = ""
     corrected: str = ""
-    topic: str = ""
+    topic: tuple[str, ...] = ()
     kind: str = ""
 
 
@@ -351,5 +351,5 @@ def understand(
         guess = numbers[-1].group(1) if numbers else ""
     raw = raw if raw is not None else text
     kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
-    topic = asks_topic(corrected)
+    topic = asks_topics(corrected)
     return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)
