@@ -51,7 +51,7 @@ class Ranking:
     which_passage: float = 1.12
     body_near: float = 0.85
     apart: float = 0.85
-    aside: float = 0.85
+    aside: float = 0.9
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
