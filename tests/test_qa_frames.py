@@ -7,6 +7,7 @@ import pytest
 from knowledge.engine import Engine
 from knowledge.programme.closing import appendix_title, closing_passages, recipients
 from knowledge.qa.index import Entry, Field, Hit
+from knowledge.qa.lexicon import expand
 from knowledge.qa.query import parse_query
 from knowledge.qa.records import _apart
 from knowledge.qa.retrieve import RANKING
@@ -97,3 +98,24 @@ def test_the_targets_of_several_topics_come_in_document_order(engine: Engine) ->
     answer = engine.ask("các chỉ tiêu về xuất khẩu và ngân sách đến 2025")
     assert answer.found
     assert "xuất khẩu" in answer.text.casefold() and "ngân sách" in answer.text.casefold()
+
+
+def test_a_question_naming_its_subject_by_reference_keeps_the_sentence_before() -> None:
+    from knowledge.qa.normalise import question_sentences
+
+    message = (
+        "Em làm ở xã. Hôm trước họp có nhắc. Em thấy có một đề án về nông nghiệp hữu cơ. "
+        "Đề án đó ai chủ trì?"
+    )
+    assert question_sentences(message) == "đề án về nông nghiệp hữu cơ. Đề án đó ai chủ trì?"
+    # Without a reference, only the question is kept.
+    plain = "Em làm ở xã. Hôm trước họp có nhắc. Đề án nông nghiệp hữu cơ ai chủ trì?"
+    assert question_sentences(plain) == "Đề án nông nghiệp hữu cơ ai chủ trì?"
+
+
+def test_sector_names_as_cadres_say_them() -> None:
+    assert expand("doanh nghiep tu nhan") == "don vi kinh te tu nhan"
+    assert expand("ty trong khoi nong nghiep") == "ty trong nganh nong nghiep"
+    from knowledge.qa.topics import topics_in
+
+    assert topics_in(expand("chi tieu ve doanh nghiep tu nhan")) == ()  # not "kinh tế"

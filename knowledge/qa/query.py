@@ -146,7 +146,8 @@ _FRAME = re.compile(
     r"(?:duoc |co )?(?:nhac|neu)(?: (?:den|toi))?(?: (?:trong|o))?(?= phan\b)|"
     r"(?:trong |o )?phan(?= cong tac\b)|"
     r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
-    r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi)\b"
+    r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi|"
+    r"con lai|(?:ve )?viec nay)\b"
 )
 
 

@@ -47,6 +47,8 @@ _ALIASES: dict[str, str] = {
     "rac thai": "chat thai",
     "thu ngan sach": "ngan sach",
     "kim ngach xuat khau": "xuat khau",
+    # Names that hold a topic's name but are another thing ("" = no topic).
+    "kinh te tu nhan": "",
 }
 _NAMES = sorted([*TOPICS, *_ALIASES], key=len, reverse=True)
 _SHAPE = re.compile(
@@ -66,7 +68,7 @@ def topics_in(folded: str) -> tuple[str, ...]:
             continue
         found.append((at, _ALIASES.get(name, name)))
         hay = hay[:at] + " " + "#" * len(name) + " " + hay[at + len(name) + 2 :]
-    return tuple(dict.fromkeys(t for _, t in sorted(found)))
+    return tuple(dict.fromkeys(t for _, t in sorted(found) if t))
 
 
 def topic_of(folded: str) -> str:
