@@ -142,7 +142,8 @@ _FILLER = re.compile(
 _FRAME = re.compile(
     r"\b(?:(?:chuong trinh|van ban)(?: hanh dong)? nay(?: (?:duoc|da|co))?|"
     r"(?:cua |trong |theo )?(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? "
-    r"(?:co )?(?:dat ra yeu cau|dat yeu cau|dat ra|de ra|dat|yeu cau|xac dinh|neu ra|neu|chu truong|quy dinh|nhac)|"
+    r"(?:co )?(?:dat ra yeu cau|dat yeu cau|dat ra|de ra|dat|yeu cau|xac dinh|neu ra|neu|"
+    r"chu truong|quy dinh|nhac)|"
     r"(?:duoc |co )?(?:nhac|neu)(?: (?:den|toi))?(?: (?:trong|o))?(?= phan\b)|"
     r"(?:trong |o )?phan(?= cong tac\b)|"
     r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
