@@ -119,3 +119,26 @@ def test_sector_names_as_cadres_say_them() -> None:
     from knowledge.qa.topics import topics_in
 
     assert topics_in(expand("chi tieu ve doanh nghiep tu nhan")) == ()  # not "kinh tế"
+
+
+def test_the_province_as_subject_and_strive_are_frames() -> None:
+    assert parse_query("Khánh Hòa phấn đấu tỷ lệ hộ nghèo dưới mức nào").topic[:4] == [
+        "ty",
+        "le",
+        "ho",
+        "ngheo",
+    ]
+    # Inside the topic a place stays: "trường Đại học Khánh Hòa".
+    assert "khanh" in parse_query("ai chủ trì đề án trường đại học khánh hòa").topic
+
+
+def test_assigning_to_a_body_is_a_frame_but_propaganda_is_not() -> None:
+    assert "giao" not in parse_query("giao cho Ban Dân vận làm những việc gì").topic
+    assert "giao" in parse_query("Ban Tuyên giáo Tỉnh ủy chủ trì những gì").topic
+    assert "giao" in parse_query("đề án giao thông nào trình năm 2022").topic
+
+
+def test_the_implementation_part_named_by_its_letter_asks_duties(engine: Engine) -> None:
+    answer = engine.ask("phần D giao Ban Thường vụ Tỉnh ủy phụ trách việc gì")
+    assert answer.found and answer.intent == "duties"
+    assert answer.results[0].id == "VI"

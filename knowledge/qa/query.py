@@ -148,7 +148,8 @@ _FRAME = re.compile(
     r"(?:trong |o )?phan(?= cong tac\b)|"
     r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
     r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi|"
-    r"con lai|(?:ve )?viec nay)\b"
+    r"con lai|(?:ve )?viec nay|phan dau|"
+    r"(?<!tuyen )(?:duoc )?giao(?: cho)?(?= (?:ban|so|uy|hoi|cac|mat|tinh|dang)\b))\b"
 )
 
 
@@ -236,6 +237,15 @@ _PATTERNS = (
 )
 
 
+def _without_subject_place(rest: str) -> str:
+    """A province as the question's subject ("Khánh Hòa phấn đấu ..."): where, not what."""
+    for _, key in _PROVINCE_KEYS:
+        for head in (f" tinh {key} ", f" {key} "):
+            if rest.startswith(head):
+                return " " + rest[len(head) :]
+    return rest
+
+
 def intent_vocabulary() -> frozenset[str]:
     """Every word the intent patterns and filler lists know, for typo correction."""
     words = {w for p in _PATTERNS for w in re.findall(r"[a-z]{2,}", p.pattern)}
@@ -286,7 +296,7 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     years = re.findall(r"\b((?:19|20)\d\d)\b", folded)
     q.year = int(years[-1]) if years else None
 
-    rest = f" {_FRAME.sub(' ', _FILLER.sub(' ', folded))} "
+    rest = _without_subject_place(f" {_FRAME.sub(' ', _FILLER.sub(' ', folded))} ")
     rest = _QUARTER.sub(" ", rest)
     if q.code:
         rest = rest.replace(f" {fold(q.code)} ", " ")

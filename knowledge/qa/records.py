@@ -134,6 +134,8 @@ def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
 
 
+# A lettered part named in a question: "phần D", "mục D".
+_PART_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
 # Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
 _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
 
@@ -205,6 +207,7 @@ class RecordAnswerer(Catalog):
                 return self._all_tasks(q, m)
             if q.wants_indicator:
                 return self._area_answer(q, "", m) or self._help(q, m)
+        self._duties_part(q)
         # Syllables that typo correction produced are guesses; they count for less.
         words, guessed = self._topic(q)
         corrected_folded = " ".join(words)
@@ -217,6 +220,17 @@ class RecordAnswerer(Catalog):
             if answer is not None:
                 return answer
         return self._search_answer(q, words, guessed, m)
+
+    def _duties_part(self, q: ParsedQuery) -> None:
+        """ "phần D giao ... việc gì": the implementation part named by its letter asks duties."""
+        letters = {r.ref.split(".")[0].casefold() for r in self.programme.responsibilities}
+        named = _PART_LETTER.search(q.folded)
+        if named is None or named.group(1) not in letters:
+            return
+        q.wants_duties = True
+        q.topic = [w for w in " ".join(q.topic).replace(named.group(0), " ").split()]
+        if q.intent == Intent.LEAD:
+            q.intent = Intent.PASSAGE  # "phụ trách việc gì" is what it does, not who leads
 
     def _known_phrase(self, folded: str) -> bool:
         """Whether every adjacent pair of a folded phrase occurs in the programme."""
