@@ -222,7 +222,7 @@ class RecordAnswerer(Catalog):
         return self._search_answer(q, words, guessed, m)
 
     def _duties_part(self, q: ParsedQuery) -> None:
-        """ "phần D giao ... việc gì": the implementation part named by its letter asks duties."""
+        """Whether "phần D giao ... việc gì" names the implementation part: then it asks duties."""
         letters = {r.ref.split(".")[0].casefold() for r in self.programme.responsibilities}
         named = _PART_LETTER.search(q.folded)
         if named is None or named.group(1) not in letters:
