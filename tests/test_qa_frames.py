@@ -142,3 +142,32 @@ def test_the_implementation_part_named_by_its_letter_asks_duties(engine: Engine)
     answer = engine.ask("phần D giao Ban Thường vụ Tỉnh ủy phụ trách việc gì")
     assert answer.found and answer.intent == "duties"
     assert answer.results[0].id == "VI"
+
+
+def test_tasks_leaving_a_column_empty_are_listed(engine: Engine) -> None:
+    from knowledge.qa.understand import understand
+
+    assert understand("nhiệm vụ nào chưa ghi thời gian thực hiện", lambda _: "").filters.blank == (
+        "period"
+    )
+    listed = engine.ask("những đề án nào không ghi thời gian thực hiện")
+    assert listed.found and "không ghi thời gian thực hiện" in listed.text
+    assert all(engine.tasks[r.id].period == "" for r in listed.results)
+    none = engine.ask("có mấy nhiệm vụ không ghi cơ quan ban hành")
+    assert none.text == "Mọi nhiệm vụ trong Phụ lục đều ghi cơ quan ban hành."
+
+
+def test_the_body_holding_most_tasks_comes_with_its_count(engine: Engine) -> None:
+    from knowledge.qa.compose.busiest import busiest_bodies
+
+    ranked = busiest_bodies(list(engine.tasks.values()), "lead")
+    counts = [len(tasks) for _, tasks in ranked]
+    assert counts == sorted(counts, reverse=True) and sum(counts) >= len(engine.tasks)
+    answer = engine.ask("phần lớn đề án do cơ quan nào chủ trì?")
+    assert answer.intent == "busiest_body"
+    assert answer.text.startswith(
+        "Ban cán sự đảng Ủy ban nhân dân tỉnh (Ban CSĐ UBND tỉnh) chủ trì tham mưu "
+        f"nhiều nhiệm vụ nhất: {counts[0]}/"
+    )
+    # A body named in the question is a list of its tasks, not a ranking.
+    assert engine.ask("Ban Tuyên giáo chủ trì nhiều nhất những gì").intent != "busiest_body"

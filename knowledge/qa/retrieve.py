@@ -117,6 +117,7 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
         t
         for t in tasks
         if (not filters.body or _body_matches(t, filters) != filters.exclude)
+        and (not filters.blank or not getattr(t, filters.blank).strip())
         and all(
             _body_matches(t, replace(filters, body=b, role=r, only=False)) for b, r in filters.also
         )
