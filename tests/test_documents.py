@@ -114,7 +114,7 @@ def test_document_stats(db):
             "indicators": 40,
             "tasks": 29,
             "responsibilities": 6,
-            "passages": 155,
+            "passages": 157,
         },
         {
             "number": "45/KH-UBND",

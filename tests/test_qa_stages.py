@@ -343,9 +343,9 @@ def test_the_typo_stage_fixes_topic_syllables_and_keeps_intent_words(engine) -> 
 
 def test_understanding_names_the_topic_and_the_kind_of_record() -> None:
     q = understand("Các chỉ tiêu về y tế đến năm 2025 là gì?", _bodies)
-    assert (q.topic, q.kind, q.ask) == ("y te", "indicator", Ask.RECORD)
+    assert (q.topic, q.kind, q.ask) == (("y te",), "indicator", Ask.RECORD)
     task = understand("đề án chuyển đổi số ai chủ trì", _bodies)
-    assert (task.topic, task.kind) == ("", "task")
+    assert (task.topic, task.kind) == ((), "task")
 
 
 def test_a_guessed_submission_quarter_is_judged() -> None:

@@ -34,7 +34,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "indicators": 40,
         "tasks": 29,
         "responsibilities": 6,
-        "passages": 155,
+        "passages": 157,
         "agencies": 20,
     }
 

@@ -22,6 +22,7 @@ from knowledge.programme.agencies import (
     with_mentioned_bodies,
 )
 from knowledge.programme.appendix import parse_appendix
+from knowledge.programme.closing import closing_passages
 from knowledge.programme.header import is_plan, read_header, signature
 from knowledge.programme.indicators import extract_targets
 from knowledge.programme.model import Indicator, Passage, Programme, Responsibility, Section
@@ -115,6 +116,7 @@ def parse_programme(text: str) -> Programme:
     indicators, passages, responsibilities = _read_blocks(blocks)
     title, subtitle = _title(preamble, text)
     passages = _with_preamble(passages, preamble, subtitle)
+    passages += closing_passages(body, appendix, len(passages) + 1)
     if not indicators:
         raise ProgrammeFormatError(
             'no targets found: expected a section whose title contains "Chỉ tiêu" with '

@@ -196,6 +196,15 @@ SYNONYMS: dict[str, str] = {
     "dam nhiem": "chu tri",
     "dau moi": "chu tri",
     "tri tue nhan tao": "tri thong minh nhan tao",
+    # Sector names as cadres say them and as programmes write them.
+    "doanh nghiep tu nhan": "don vi kinh te tu nhan",
+    "doanh nghiep ngoai nha nuoc": "don vi kinh te tu nhan",
+    "doan the": "doan thanh nien va cong doan",
+    "khoi nong nghiep": "nganh nong nghiep",
+    "khoi cong nghiep": "nganh cong nghiep",
+    "khoi dich vu": "nganh dich vu",
+    "nong nghiep thuy san": "nong lam thuy san",
+    "nong nghiep va thuy san": "nong lam thuy san",
     # Chat shorthand.
     "bao h": "bao gio",
     "bh": "bao gio",

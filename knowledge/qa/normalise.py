@@ -118,7 +118,24 @@ def question_sentences(message: str, *, min_context: int = 2) -> str:
         return message
     # The question is at the end; context sentences that merely contain "nào" come first.
     last = [s for s in asking if s.endswith("?")] or asking[-1:]
+    first = sentences.index(last[0])
+    if first > 0 and _ANAPHOR.search(_folded(last[0])):
+        # "Đề án đó tên gì?": the sentence before says which one.
+        last = [_INTRO.sub("", sentences[first - 1]), *last]
     return " ".join(last)
+
+
+# A subject named by reference to the sentence before: "đề án đó", "việc này", "chỉ tiêu ấy".
+_ANAPHOR = re.compile(
+    r"\b(?:de an|du an|nhiem vu|chi tieu|viec|van de|noi dung|chuong trinh|ke hoach|cai) "
+    r"(?:do|nay|ay|tren|kia)\b"
+)
+# How a context sentence introduces its subject: "Em thấy có", "nghe nói tỉnh có".
+_INTRO = re.compile(
+    r"^(?:(?:em|minh|toi|chung toi|anh|chi)\s+)?(?:thấy|thay|nghe nói|nghe noi|biết|biet)"
+    r"(?:\s+(?:là|la|rằng|rang))?(?:\s+(?:tỉnh|tinh))?(?:\s+(?:có|co))?(?:\s+(?:một|mot))?\s+",
+    re.IGNORECASE,
+)
 
 
 _PART = re.compile(r"(?<=\?)\s+(?=\S)")

@@ -14,6 +14,7 @@ from typing import Protocol
 from knowledge.programme.agencies import AgencyIndex
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.qa.answer import Answer
+from knowledge.qa.compose.busiest import busiest_answer
 from knowledge.qa.compose.check import plain_question, verdict
 from knowledge.qa.compose.document import document_answer
 from knowledge.qa.compose.listing import task_list_answer
@@ -150,6 +151,7 @@ class Pipeline:
             self._document,
             self._progress,
             self._listing,
+            self._busiest,
             self._topic,
         )
         for stage in stages:
@@ -234,6 +236,11 @@ class Pipeline:
             return None
         targets = topic_targets(self.core.programme.indicators, q.topic)
         return topic_answer(q.raw, targets, self.core.title_of, m) if targets else None
+
+    def _busiest(self, q: Question, m: Markup) -> Answer | None:
+        if q.ask != Ask.BUSIEST:
+            return None
+        return busiest_answer(q, self.core.programme.tasks, self.core.title_of, m)
 
     def _listing(self, q: Question, m: Markup) -> Answer | None:
         if q.ask not in (Ask.COUNT, Ask.LIST):

@@ -137,7 +137,7 @@ STOPWORDS = frozenset(
         *("ai", "gi", "nao", "la", "cua", "xin", "oi", "a", "vay", "v", "khong"),
         *("ko", "k", "duoc", "may", "hay", "phai", "voi", "sao", "nhi", "em", "anh", "toi"),
         *("tui", "nhung", "cai", "biet", "xem", "muon", "ok", "oki", "please", "pls", "e"),
-        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin"),
+        *("r", "j", "ak", "ah", "uh", "um", "nhe", "ne", "nhen", "ad", "admin", "len"),
     ]
 )
 # Filler phrases removed before the topic is searched.
@@ -151,6 +151,20 @@ _FILLER = re.compile(
     r"(?:la )?nhung (?:vung|gi|ai|cai) nao|lien quan(?: den| toi)?|thuoc (?:du an|muc|phan) nao|"
     r"(?:cua |trong |theo )?chuong trinh hanh dong(?: nay| cua tinh uy)?(?= |$)(?! thuc hien)|"
     r"(?:chuong trinh |van ban )?(?:co )?(?:nhac|neu|de cap) (?:den|toi) (?:viec )?)\b"
+)
+# The document as the subject of a question's frame: "chương trình (hành động) đặt ra / yêu cầu /
+# xác định ...", "được nhắc (đến) trong phần ...". They say where to look, not what about.
+_FRAME = re.compile(
+    r"\b(?:(?:chuong trinh|van ban)(?: hanh dong)? nay(?: (?:duoc|da|co))?|"
+    r"(?:cua |trong |theo )?(?:chuong trinh|van ban)(?: hanh dong)?(?: nay)? "
+    r"(?:co )?(?:dat ra yeu cau|dat yeu cau|dat ra|de ra|dat|yeu cau|xac dinh|neu ra|neu|"
+    r"chu truong|quy dinh|nhac)|"
+    r"(?:duoc |co )?(?:nhac|neu)(?: (?:den|toi))?(?: (?:trong|o))?(?= phan\b)|"
+    r"(?:trong |o )?phan(?= cong tac\b)|"
+    r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
+    r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi|"
+    r"con lai|(?:ve )?viec nay|phan dau|"
+    r"(?<!tuyen )(?:duoc )?giao(?: cho)?(?= (?:ban|so|uy|hoi|cac|mat|tinh|dang)\b))\b"
 )
 
 
@@ -235,8 +249,18 @@ _PATTERNS = (
     _INDICATOR_WORDS,
     _TASK_WORDS,
     _FILLER,
+    _FRAME,
     _GREETING,
 )
+
+
+def _without_subject_place(rest: str) -> str:
+    """A province as the question's subject ("Khánh Hòa phấn đấu ..."): where, not what."""
+    for _, key in _PROVINCE_KEYS:
+        for head in (f" tinh {key} ", f" {key} "):
+            if rest.startswith(head):
+                return " " + rest[len(head) :]
+    return rest
 
 
 def intent_vocabulary() -> frozenset[str]:
@@ -289,7 +313,7 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     years = re.findall(r"\b((?:19|20)\d\d)\b", folded)
     q.year = int(years[-1]) if years else None
 
-    rest = f" {_FILLER.sub(' ', folded)} "
+    rest = _without_subject_place(f" {_FRAME.sub(' ', _FILLER.sub(' ', folded))} ")
     rest = _QUARTER.sub(" ", rest)
     if q.code:
         rest = rest.replace(f" {fold(q.code)} ", " ")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.closing import CLOSING_REFS
 from knowledge.programme.model import Passage, Programme, Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.catalog import Catalog
@@ -140,6 +141,23 @@ def _words(*parts: str) -> tuple[str, ...]:
     return tuple(expand(fold(" ".join(p for p in parts if p))).split())
 
 
+# A lettered part named in a question: "phần D", "mục D".
+_PART_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
+# Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
+_DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
+
+
+def _apart(hit: Hit, pairs: set[str]) -> float:
+    """:attr:`Ranking.apart` when the entry holds the question's syllables but none of its pairs.
+
+    Vietnamese words are mostly two syllables: "nhập khẩu" matched as "thu nhập" and "xuất
+    khẩu" is another word.
+    """
+    if len(hit.matched) < 2 or not pairs or any(f.pairs & pairs for f in hit.entry.fields):
+        return 1.0
+    return RANKING.apart
+
+
 class RecordAnswerer(Catalog):
     """Answers one record question about a programme; built once, read-only afterwards."""
 
@@ -196,6 +214,7 @@ class RecordAnswerer(Catalog):
                 return self._all_tasks(q, m)
             if q.wants_indicator:
                 return self._area_answer(q, "", m) or self._help(q, m)
+        self._duties_part(q)
         # Syllables that typo correction produced are guesses; they count for less.
         words, guessed = self._topic(q)
         corrected_folded = " ".join(words)
@@ -208,6 +227,17 @@ class RecordAnswerer(Catalog):
             if answer is not None:
                 return answer
         return self._search_answer(q, words, guessed, m)
+
+    def _duties_part(self, q: ParsedQuery) -> None:
+        """Whether "phần D giao ... việc gì" names the implementation part: then it asks duties."""
+        letters = {r.ref.split(".")[0].casefold() for r in self.programme.responsibilities}
+        named = _PART_LETTER.search(q.folded)
+        if named is None or named.group(1) not in letters:
+            return
+        q.wants_duties = True
+        q.topic = [w for w in " ".join(q.topic).replace(named.group(0), " ").split()]
+        if q.intent == Intent.LEAD:
+            q.intent = Intent.PASSAGE  # "phụ trách việc gì" is what it does, not who leads
 
     def _known_phrase(self, folded: str) -> bool:
         """Whether every adjacent pair of a folded phrase occurs in the programme."""
@@ -474,6 +504,11 @@ class RecordAnswerer(Catalog):
         lead, led = self.leading_body(name)
         duties = self.duties_of(name)
         asks_tasks = q.wants_list or q.intent == Intent.LEAD or q.wants_task
+        on_topic = self._duty_on_topic(q, topic.split(), duties, led)
+        if on_topic is not None:
+            # "Ban Tuyên giáo phải đẩy mạnh tuyên truyền gì": the item of the implementation
+            # part that says so, not the list of the body's appendix tasks.
+            return self._duties_answer(q, name, [on_topic], [], m)
         if left:
             # "nhiệm vụ xây dựng Đảng do Ban CSĐ UBND tỉnh chủ trì": the body's
             # tasks on that topic.
@@ -504,6 +539,26 @@ class RecordAnswerer(Catalog):
         if led:
             return self._agency_tasks_answer(q, lead, led, duties, m)
         return None
+
+    def _duty_on_topic(
+        self, q: ParsedQuery, left: list[str], duties: list[Responsibility], led: list[Task]
+    ) -> Responsibility | None:
+        """The body's responsibility item that covers the rest of the question, if one does.
+
+        Only when the question does not ask for appendix tasks, and the item covers the topic
+        better than any of the body's tasks does.
+        """
+        if not left or not duties or q.wants_task or q.intent in Intent.TASK_FIELDS:
+            return None
+        own = {r.number for r in duties}
+        items = [h for h in self.index.score(left, {"responsibility"}) if h.entry.key in own]
+        if not items or items[0].score < FOUND_THRESHOLD:
+            return None
+        codes = {t.code for t in led}
+        tasks = [h for h in self.index.score(left, {"task"}) if h.entry.key in codes]
+        if tasks and tasks[0].score >= items[0].score:
+            return None
+        return next(r for r in duties if r.number == items[0].entry.key)
 
     def _agency_tasks_answer(
         self,
@@ -663,9 +718,24 @@ class RecordAnswerer(Catalog):
             # "những khu công nghiệp nào": the passage that names them, not the task that
             # only says "các khu công nghiệp".
             prior["passage"] *= RANKING.which_passage
-        weighed = [Hit(h.entry, h.score * prior[h.entry.kind], h.matched) for h in hits]
+        pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
+        pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
+        weighed = [
+            Hit(
+                h.entry,
+                h.score * prior[h.entry.kind] * _apart(h, pairs) * self._aside(h),
+                h.matched,
+            )
+            for h in hits
+        ]
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
+
+    def _aside(self, hit: Hit) -> float:
+        """:attr:`Ranking.aside` for a closing block (its receivers name many bodies)."""
+        if hit.entry.kind == "passage" and self.passages[hit.entry.key].ref in CLOSING_REFS:
+            return RANKING.aside
+        return 1.0
 
     def related_passage(self, code: str) -> Passage | None:
         """The bullet of the body that describes an appendix task, if one clearly does.

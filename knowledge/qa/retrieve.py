@@ -34,6 +34,10 @@ class Ranking:
         kind_prior: How much each kind of record is trusted when the question does not say.
         which_passage: Passages weigh this much more for "những <X> nào" questions.
         body_near: A body name this similar (0..1) to a known spelling is that body misspelt.
+        apart: A record holding the question's syllables but none of its adjacent pairs
+            weighs this much (its words are other words).
+        aside: A closing block of the document ("Nơi nhận", the appendix title) weighs
+            this much: its list of receivers names many bodies.
 
     """
 
@@ -46,6 +50,8 @@ class Ranking:
     part_min: float = 0.5
     which_passage: float = 1.12
     body_near: float = 0.85
+    apart: float = 0.85
+    aside: float = 0.9
     kind_prior: tuple[tuple[str, float], ...] = (
         ("task", 1.0),
         ("indicator", 1.0),
@@ -111,6 +117,7 @@ def filter_tasks(tasks: Iterable[Task], filters: Filters) -> list[Task]:
         t
         for t in tasks
         if (not filters.body or _body_matches(t, filters) != filters.exclude)
+        and (not filters.blank or not getattr(t, filters.blank).strip())
         and all(
             _body_matches(t, replace(filters, body=b, role=r, only=False)) for b, r in filters.also
         )

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from knowledge.programme.model import Indicator
 from knowledge.text import fold
 
-__all__ = ["TOPICS", "asks_topic", "topic_of", "topic_targets"]
+__all__ = ["TOPICS", "asks_topic", "asks_topics", "topic_of", "topic_targets", "topics_in"]
 
 # Topic name (folded) → phrases its targets use (folded).
 TOPICS: dict[str, tuple[str, ...]] = {
@@ -35,7 +35,22 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "kinh te": ("area:kinh te",),
     "dan so": ("dan so",),
     "do thi": ("do thi",),
+    "ngan sach": ("ngan sach",),
+    "xuat khau": ("xuat khau",),
+    "chat thai": ("chat thai", "nuoc thai", "rac thai"),
 }
+# Other names a question gives a topic by (folded): "chất thải y tế" is waste, not health.
+_ALIASES: dict[str, str] = {
+    "chat thai y te": "chat thai",
+    "chat thai ran": "chat thai",
+    "nuoc thai": "chat thai",
+    "rac thai": "chat thai",
+    "thu ngan sach": "ngan sach",
+    "kim ngach xuat khau": "xuat khau",
+    # Names that hold a topic's name but are another thing ("" = no topic).
+    "kinh te tu nhan": "",
+}
+_NAMES = sorted([*TOPICS, *_ALIASES], key=len, reverse=True)
 _SHAPE = re.compile(
     r"\b(?:cac|nhung|may|liet ke|gom nhung|bao gom|cu the|ra sao|the nao|nhu the nao|ntn|"
     r"la gi|moi nganh|toan bo|tat ca|chu yeu|chi tieu ve|muc tieu ve|va|voi|vs)\b"
@@ -43,26 +58,41 @@ _SHAPE = re.compile(
 _TARGET = re.compile(r"\b(?:chi tieu|muc tieu|ty trong|chiem)\b")
 
 
-def topic_of(folded: str) -> str:
-    """The longest topic name the folded question holds, or ""."""
+def topics_in(folded: str) -> tuple[str, ...]:
+    """The topics the folded question names, in its order; the longest name wins a place."""
     hay = f" {folded} "
-    found = [t for t in TOPICS if f" {t} " in hay]
-    return max(found, key=len) if found else ""
+    found: list[tuple[int, str]] = []
+    for name in _NAMES:
+        at = hay.find(f" {name} ")
+        if at < 0:
+            continue
+        found.append((at, _ALIASES.get(name, name)))
+        hay = hay[:at] + " " + "#" * len(name) + " " + hay[at + len(name) + 2 :]
+    return tuple(dict.fromkeys(t for _, t in sorted(found) if t))
+
+
+def topic_of(folded: str) -> str:
+    """The first topic the folded question names, or ""."""
+    return next(iter(topics_in(folded)), "")
+
+
+def asks_topics(folded: str) -> tuple[str, ...]:
+    """The topics whose targets the question asks for together, or ()."""
+    if not _TARGET.search(folded):
+        return ()
+    topics = topics_in(folded)
+    return topics if len(topics) > 1 or (topics and _SHAPE.search(folded)) else ()
 
 
 def asks_topic(folded: str) -> str:
-    """The topic when the question asks for a topic's targets together, else ""."""
-    if not _TARGET.search(folded):
-        return ""
-    topic = topic_of(folded)
-    rest = f" {folded} ".replace(f" {topic} ", " ") if topic else ""
-    several = bool(topic_of(rest))
-    return topic if topic and (several or _SHAPE.search(folded)) else ""
+    """The first of :func:`asks_topics`, or ""."""
+    return next(iter(asks_topics(folded)), "")
 
 
-def topic_targets(indicators: Iterable[Indicator], topic: str) -> list[Indicator]:
-    """The targets of a topic, in document order."""
-    phrases = TOPICS[topic]
+def topic_targets(indicators: Iterable[Indicator], topic: str | Iterable[str]) -> list[Indicator]:
+    """The targets of a topic (or of several), in document order."""
+    names = [topic] if isinstance(topic, str) else list(topic)
+    phrases = [p for name in names for p in TOPICS[name]]
 
     def holds(i: Indicator, phrase: str) -> bool:
         if phrase.startswith("area:"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex
-from knowledge.qa.topics import asks_topic
+from knowledge.qa.topics import asks_topics
 from knowledge.text import clean, fold
 
 __all__ = ["Ask", "Filters", "Question", "strip_progress", "understand"]
@@ -29,6 +29,7 @@ class Ask:
     LIST = "list"
     PROGRESS = "progress"
     CHECK = "check"
+    BUSIEST = "busiest"
 
 
 # Roles a body plays in the appendix, by the column that names it.
@@ -55,6 +56,8 @@ class Filters:
         exclude: The body is excluded ("ngoài Ban X", "không cần trình X"), not required.
         also: More ``(body, role)`` conditions, when the question names more bodies
             ("Ban cán sự đảng UBND tỉnh chủ trì nhưng Tỉnh ủy ban hành").
+        blank: An appendix column the tasks leave empty ("chưa ghi thời gian thực hiện"):
+            ``period``, ``due``, ``issuer``, ``approval`` or ``lead``; or "".
 
     """
 
@@ -72,6 +75,7 @@ class Filters:
     exclude: bool = False
     also: tuple[tuple[str, str], ...] = ()
     yearly: bool = False
+    blank: str = ""
 
     def any_task_filter(self) -> bool:
         """Whether any condition on tasks is set."""
@@ -85,6 +89,7 @@ class Filters:
             or self.group
             or self.kind
             or self.yearly
+            or self.blank
         )
 
 
@@ -100,7 +105,7 @@ class Question:
         filters: Conditions on tasks.
         guess: For a yes/no check, the folded guess ("80%", "uy ban nhan dan tinh").
         corrected: ``folded`` with misspelt syllables corrected ("chi tiu" → "chi tieu").
-        topic: The sector whose targets are asked together ("y te"), or "".
+        topic: The sectors whose targets are asked together (``("y te",)``), or ().
         kind: The kind of record the words point to: "task", "indicator" or "".
 
     """
@@ -112,7 +117,7 @@ class Question:
     filters: Filters
     guess: str = ""
     corrected: str = ""
-    topic: str = ""
+    topic: tuple[str, ...] = ()
     kind: str = ""
 
 
@@ -196,6 +201,27 @@ _CHECK = re.compile(
 _GUESS_NUMBER = re.compile(r"(?:tren |duoi |dat |la )?(\d+(?:[.,]\d+)*)\s*(%|phan tram|usd)?")
 
 
+# A column left empty: "chưa ghi thời gian thực hiện", "không có cơ quan ban hành".
+_BLANK = re.compile(
+    r"\b(?:chua|khong|ko) (?:duoc )?(?:ghi|co|neu|xac dinh|de)(?: ro)? (?:cot )?"
+    r"(thoi gian thuc hien|thoi gian trinh|han trinh|co quan ban hanh|cap trinh|"
+    r"co quan chu tri)\b"
+)
+_BLANK_FIELDS = {
+    "thoi gian thuc hien": "period",
+    "thoi gian trinh": "due",
+    "han trinh": "due",
+    "co quan ban hanh": "issuer",
+    "cap trinh": "approval",
+    "co quan chu tri": "lead",
+}
+
+
+def _blank(folded: str) -> str:
+    found = _BLANK.search(folded)
+    return _BLANK_FIELDS[found.group(1)] if found else ""
+
+
 def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
     part = _PART.search(folded)
     quarter = _QUARTER.search(folded)
@@ -223,6 +249,7 @@ def _filters(folded: str, body: str, role_of: Callable[[str], str]) -> Filters:
         kind=_kind(folded),
         exclude=bool(body) and bool(_EXCLUDE.search(folded)),
         yearly=bool(_YEARLY.search(folded) and _TASK_WORD.search(folded)),
+        blank=_blank(folded),
     )
 
 
@@ -305,7 +332,14 @@ def _lead_role(folded: str) -> str:
     return _role(folded) or "lead"
 
 
+# "đa số nhiệm vụ do ai chủ trì", "cơ quan nào chủ trì nhiều nhiệm vụ nhất".
+_BUSIEST = re.compile(r"\b(?:da so|phan lon|hau het|nhieu (?:nhiem vu |de an |viec )?nhat)\b")
+_WHO = re.compile(r"\b(?:ai|co quan nao|ban nao|don vi nao|cq nao)\b")
+
+
 def _ask(folded: str, filters: Filters) -> str:
+    if _BUSIEST.search(folded) and _WHO.search(folded) and not filters.body:
+        return Ask.BUSIEST
     if _CHECK.search(folded):
         return Ask.CHECK
     if _PROGRESS.search(folded) or filters.status:
@@ -357,11 +391,13 @@ def understand(
     if len(pairs) > 1 and not filters.exclude:
         filters = replace(filters, body=pairs[0][0], role=pairs[0][1], also=tuple(pairs[1:]))
     ask = _ask(folded, filters)
+    if ask == Ask.BUSIEST:
+        filters = replace(filters, role=_lead_role(folded))
     guess = ""
     if ask == Ask.CHECK:
         numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
         guess = numbers[-1].group(1) if numbers else ""
     raw = raw if raw is not None else text
     kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
-    topic = "" if _COLUMN.search(folded) else asks_topic(corrected)
+    topic = () if _COLUMN.search(folded) else asks_topics(corrected)
     return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)

@@ -62,7 +62,19 @@ def describe(filters: Filters, due: str = "trình") -> str:
         bits.append("thực hiện hằng năm")
     if filters.period and not filters.whole_term:
         bits.append(f"thực hiện trong {filters.period.replace(' ', ' - ')}")
+    if filters.blank:
+        bits.append(f"không ghi {_BLANK_TEXT[filters.blank]}")
     return ", ".join(bits)
+
+
+# The appendix columns a list can be filtered on by being empty.
+_BLANK_TEXT = {
+    "period": "thời gian thực hiện",
+    "due": "thời gian trình",
+    "issuer": "cơ quan ban hành",
+    "approval": "cấp trình cho ý kiến",
+    "lead": "cơ quan chủ trì",
+}
 
 
 # A column a list question also asks of its tasks: "…, cơ quan nào ban hành chúng?".
@@ -108,6 +120,10 @@ def task_list_answer(
     """A count or a list of tasks, each with its code, content, due date and lead."""
     which = describe(q.filters, "hoàn thành" if "hoan thanh" in q.folded else "trình")
     scope = f"nhiệm vụ {which}" if which else "nhiệm vụ trong Phụ lục"
+    if not tasks and q.filters.blank and q.filters == Filters(blank=q.filters.blank):
+        column = _BLANK_TEXT[q.filters.blank]
+        text = m.text(f"Mọi nhiệm vụ trong Phụ lục đều ghi {column}.")
+        return Answer(q.raw, _intent(q.filters), True, text)
     if not tasks:
         text = m.text(f"Phụ lục không có {scope}.")
         return Answer(q.raw, _intent(q.filters), True, text)

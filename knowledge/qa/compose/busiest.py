@@ -1,0 +1,65 @@
+"""Which body holds a role in the most tasks: "đa số nhiệm vụ do ai chủ trì?".
+
+The answer names the body first with its count out of all tasks, then the next bodies, so a
+cadre sees the spread at a glance. Counts are read from the appendix columns.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from knowledge.programme.agencies import agency_key, split_names
+from knowledge.programme.model import Task
+from knowledge.qa.answer import Answer, Result
+from knowledge.qa.understand import Question
+from knowledge.render import Markup, agency_display, plural_tasks
+
+__all__ = ["busiest_answer", "busiest_bodies"]
+
+INTENT = "busiest_body"
+# A role's verb phrase, and the appendix column it is read from.
+_ROLE_VERB = {
+    "lead": ("chủ trì tham mưu", "Cơ quan chủ trì tham mưu"),
+    "issuer": ("ban hành", "Cơ quan ban hành"),
+    "approval": ("là cấp cho ý kiến của", "Cấp trình cho ý kiến"),
+}
+_SHOWN = 5
+
+
+def busiest_bodies(tasks: Sequence[Task], role: str) -> list[tuple[str, list[Task]]]:
+    """Bodies by how many tasks name them in ``role``'s column, most first (ties: first seen)."""
+    names: dict[str, str] = {}
+    held: dict[str, list[Task]] = {}
+    for task in tasks:
+        for name in split_names(getattr(task, role)):
+            key = agency_key(name)
+            names.setdefault(key, name)
+            held.setdefault(key, []).append(task)
+    order = Counter({k: len(v) for k, v in held.items()})
+    return [(names[k], held[k]) for k, _ in order.most_common()]
+
+
+def busiest_answer(
+    q: Question, tasks: Sequence[Task], title_of: Callable[[str, str], str], m: Markup
+) -> Answer | None:
+    """The body named in the most tasks for the question's role, then the next ones."""
+    role = q.filters.role or "lead"
+    ranked = busiest_bodies(tasks, role)
+    if not ranked:
+        return None
+    verb, column = _ROLE_VERB[role]
+    top, top_tasks = ranked[0]
+    lines = [
+        m.bold(
+            f"{agency_display(top)} {verb} nhiều nhiệm vụ nhất: "
+            f"{len(top_tasks)}/{plural_tasks(len(tasks))} của Phụ lục."
+        )
+    ]
+    lines.extend(
+        m.text(f"• {agency_display(name)}: {plural_tasks(len(held))}")
+        for name, held in ranked[1:_SHOWN]
+    )
+    lines.append(m.italic(f"Nguồn: Phụ lục, cột “{column}”"))
+    results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in top_tasks]
+    return Answer(q.raw, INTENT, True, "\n".join(lines), results)

@@ -1,0 +1,173 @@
+"""Question frames, split-word matches, a body's duty on a topic, the closing blocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.engine import Engine
+from knowledge.programme.closing import appendix_title, closing_passages, recipients
+from knowledge.qa.index import Entry, Field, Hit
+from knowledge.qa.lexicon import expand
+from knowledge.qa.query import parse_query
+from knowledge.qa.records import _apart
+from knowledge.qa.retrieve import RANKING
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Chương trình đặt ra yêu cầu gì về bầu cử", ["ve", "bau", "cu"]),
+        ("chuong trinh xac dinh may vung dong luc", ["vung", "dong", "luc"]),
+        (
+            "phong trào nào được nhắc trong phần công tác dân vận",
+            ["phong", "trao", "cong", "tac", "dan", "van"],
+        ),
+        ("Ban Dân vận làm gì để thực hiện chương trình", ["ban", "dan", "van"]),
+        ("sau khi tổng kết thì nhằm mục đích gì", ["tong", "ket", "thi"]),
+    ],
+)
+def test_the_document_as_the_frame_of_a_question_is_not_its_topic(
+    question: str, topic: list[str]
+) -> None:
+    assert parse_query(question).topic == topic
+
+
+def test_a_programme_named_as_content_stays_in_the_topic() -> None:
+    assert parse_query("ai chủ trì chương trình chuyển đổi số").topic[:2] == ["chuong", "trinh"]
+
+
+def _hit(words: str, matched: set[str]) -> Hit:
+    return Hit(Entry("passage", "1", (Field(1.0, tuple(words.split())),)), 0.6, frozenset(matched))
+
+
+def test_syllables_found_only_in_other_words_weigh_less() -> None:
+    apart = _hit("thu nhap va xuat khau", {"nhap", "khau"})
+    together = _hit("kim ngach nhap khau", {"nhap", "khau"})
+    assert _apart(apart, {"nhap khau"}) == RANKING.apart < 1.0
+    assert _apart(together, {"nhap khau"}) == 1.0
+    assert _apart(_hit("xuat khau", {"khau"}), {"nhap khau"}) == 1.0  # one syllable: no pair
+
+
+def test_the_receivers_and_the_filed_copy_are_read_until_the_signature() -> None:
+    body = "VI. Giao ...\n\nNơi nhận:\n- Bộ Chính trị,\n- Các sở, ngành,\n- Lưu: VT.\n\nBÍ THƯ\n"
+    assert recipients(body) == (["Bộ Chính trị", "Các sở, ngành"], "VT")
+    assert recipients("no such block") == ([], "")
+
+
+def test_closing_passages_follow_the_last_passage() -> None:
+    appendix = "PHỤ LỤC\nDANH MỤC ĐỀ ÁN\n\nSTT\tNội dung"
+    got = closing_passages("Nơi nhận:\n- Tỉnh ủy,\n- Lưu VP.\n", appendix, first_id=9)
+    assert [(p.id, p.ref, p.text) for p in got] == [
+        (9, "Nơi nhận", "Văn bản được gửi đến: Tỉnh ủy. Bản lưu tại: VP."),
+        (10, "Phụ lục", "Phụ lục kèm theo văn bản: DANH MỤC ĐỀ ÁN"),
+    ]
+    assert appendix_title("PHỤ LỤC\nSTT\tNội dung") == ""
+
+
+def test_where_the_document_was_sent_and_filed_is_answered(engine: Engine) -> None:
+    sent = engine.ask("chương trình này được gửi đến những cơ quan nào")
+    assert sent.found and "Ban Bí thư" in sent.text
+    filed = engine.ask("bản lưu văn bản để ở đâu")
+    assert filed.found and "Văn phòng Tỉnh ủy" in filed.text
+
+
+def test_a_body_asked_what_it_must_do_about_a_topic_gets_its_duty_item(engine: Engine) -> None:
+    answer = engine.ask("Ban Thường vụ Tỉnh ủy chỉ đạo sơ kết giữa nhiệm kỳ để làm gì?")
+    assert answer.found and answer.results[0].kind == "responsibility"
+    assert "kiểm điểm, rút kinh nghiệm" in answer.text
+    # Asking for its appendix tasks still lists them.
+    tasks = engine.ask("Ban Tuyên giáo Tỉnh ủy chủ trì những nhiệm vụ nào?")
+    assert [r.id for r in tasks.results] == ["II.3", "II.4"]
+
+
+def test_several_topics_are_read_in_order_and_the_longest_name_wins() -> None:
+    from knowledge.qa.topics import asks_topics, topics_in
+
+    assert topics_in("chi tieu ve ngan sach xuat khau von dau tu") == (
+        "ngan sach",
+        "xuat khau",
+        "von dau tu",
+    )
+    # "chất thải y tế" is waste: it does not also name the health topic.
+    assert topics_in("xu ly chat thai y te") == ("chat thai",)
+    assert asks_topics("chi tieu ve y te va giao duc") == ("y te", "giao duc")
+    assert asks_topics("ty le bac si") == ()  # no word of a target: not a topic question
+
+
+def test_the_targets_of_several_topics_come_in_document_order(engine: Engine) -> None:
+    answer = engine.ask("các chỉ tiêu về xuất khẩu và ngân sách đến 2025")
+    assert answer.found
+    assert "xuất khẩu" in answer.text.casefold() and "ngân sách" in answer.text.casefold()
+
+
+def test_a_question_naming_its_subject_by_reference_keeps_the_sentence_before() -> None:
+    from knowledge.qa.normalise import question_sentences
+
+    message = (
+        "Em làm ở xã. Hôm trước họp có nhắc. Em thấy có một đề án về nông nghiệp hữu cơ. "
+        "Đề án đó ai chủ trì?"
+    )
+    assert question_sentences(message) == "đề án về nông nghiệp hữu cơ. Đề án đó ai chủ trì?"
+    # Without a reference, only the question is kept.
+    plain = "Em làm ở xã. Hôm trước họp có nhắc. Đề án nông nghiệp hữu cơ ai chủ trì?"
+    assert question_sentences(plain) == "Đề án nông nghiệp hữu cơ ai chủ trì?"
+
+
+def test_sector_names_as_cadres_say_them() -> None:
+    assert expand("doanh nghiep tu nhan") == "don vi kinh te tu nhan"
+    assert expand("ty trong khoi nong nghiep") == "ty trong nganh nong nghiep"
+    from knowledge.qa.topics import topics_in
+
+    assert topics_in(expand("chi tieu ve doanh nghiep tu nhan")) == ()  # not "kinh tế"
+
+
+def test_the_province_as_subject_and_strive_are_frames() -> None:
+    assert parse_query("Khánh Hòa phấn đấu tỷ lệ hộ nghèo dưới mức nào").topic[:4] == [
+        "ty",
+        "le",
+        "ho",
+        "ngheo",
+    ]
+    # Inside the topic a place stays: "trường Đại học Khánh Hòa".
+    assert "khanh" in parse_query("ai chủ trì đề án trường đại học khánh hòa").topic
+
+
+def test_assigning_to_a_body_is_a_frame_but_propaganda_is_not() -> None:
+    assert "giao" not in parse_query("giao cho Ban Dân vận làm những việc gì").topic
+    assert "giao" in parse_query("Ban Tuyên giáo Tỉnh ủy chủ trì những gì").topic
+    assert "giao" in parse_query("đề án giao thông nào trình năm 2022").topic
+
+
+def test_the_implementation_part_named_by_its_letter_asks_duties(engine: Engine) -> None:
+    answer = engine.ask("phần D giao Ban Thường vụ Tỉnh ủy phụ trách việc gì")
+    assert answer.found and answer.intent == "duties"
+    assert answer.results[0].id == "VI"
+
+
+def test_tasks_leaving_a_column_empty_are_listed(engine: Engine) -> None:
+    from knowledge.qa.understand import understand
+
+    assert understand("nhiệm vụ nào chưa ghi thời gian thực hiện", lambda _: "").filters.blank == (
+        "period"
+    )
+    listed = engine.ask("những đề án nào không ghi thời gian thực hiện")
+    assert listed.found and "không ghi thời gian thực hiện" in listed.text
+    assert all(engine.tasks[r.id].period == "" for r in listed.results)
+    none = engine.ask("có mấy nhiệm vụ không ghi cơ quan ban hành")
+    assert none.text == "Mọi nhiệm vụ trong Phụ lục đều ghi cơ quan ban hành."
+
+
+def test_the_body_holding_most_tasks_comes_with_its_count(engine: Engine) -> None:
+    from knowledge.qa.compose.busiest import busiest_bodies
+
+    ranked = busiest_bodies(list(engine.tasks.values()), "lead")
+    counts = [len(tasks) for _, tasks in ranked]
+    assert counts == sorted(counts, reverse=True) and sum(counts) >= len(engine.tasks)
+    answer = engine.ask("phần lớn đề án do cơ quan nào chủ trì?")
+    assert answer.intent == "busiest_body"
+    assert answer.text.startswith(
+        "Ban cán sự đảng Ủy ban nhân dân tỉnh (Ban CSĐ UBND tỉnh) chủ trì tham mưu "
+        f"nhiều nhiệm vụ nhất: {counts[0]}/"
+    )
+    # A body named in the question is a list of its tasks, not a ranking.
+    assert engine.ask("Ban Tuyên giáo chủ trì nhiều nhất những gì").intent != "busiest_body"
