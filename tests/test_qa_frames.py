@@ -171,3 +171,8 @@ def test_the_body_holding_most_tasks_comes_with_its_count(engine: Engine) -> Non
     )
     # A body named in the question is a list of its tasks, not a ranking.
     assert engine.ask("Ban Tuyên giáo chủ trì nhiều nhất những gì").intent != "busiest_body"
+
+
+def test_a_leading_at_is_not_a_topic_word_but_pollution_is() -> None:
+    assert parse_query("ở Cam Ranh ưu tiên ngành gì").topic[:2] == ["cam", "ranh"]
+    assert parse_query("ô nhiễm môi trường ở Cam Ranh").topic[:2] == ["o", "nhiem"]
