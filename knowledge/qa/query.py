@@ -284,6 +284,28 @@ def _strip(pattern: re.Pattern[str], text: str) -> tuple[bool, str]:
     return found, pattern.sub(" ", text) if found else text
 
 
+# The column intents, the first found winning; their phrases leave the topic.
+_FIELD_INTENTS = (
+    (Intent.COORDINATING, _COORDINATING),
+    (Intent.PRODUCT, _PRODUCT),
+    (Intent.ISSUER, _ISSUER),
+    (Intent.APPROVAL, _APPROVAL),
+    (Intent.PERIOD, _PERIOD),
+    (Intent.DUE, _DUE),
+    (Intent.LEAD, _LEAD),
+)
+
+
+def _area(folded: str) -> str:
+    """The indicator area a target question names ("chỉ tiêu về môi trường"), or ""."""
+    if "chi tieu" not in folded:
+        return ""
+    for area, names in _AREA_WORDS.items():
+        if any(re.search(rf"\b{w}\b", folded) for w in names):
+            return area
+    return ""
+
+
 def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -> ParsedQuery:
     """Parse a question.
 
@@ -325,22 +347,11 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     q.wants_task = bool(_TASK_WORDS.search(rest))
     q.wants_duties, rest = _strip(_DUTIES, rest)
     q.wants_list, rest = _strip(_LIST_TASKS, rest)
-    for intent, pattern in (
-        (Intent.COORDINATING, _COORDINATING),
-        (Intent.PRODUCT, _PRODUCT),
-        (Intent.ISSUER, _ISSUER),
-        (Intent.APPROVAL, _APPROVAL),
-        (Intent.PERIOD, _PERIOD),
-        (Intent.DUE, _DUE),
-        (Intent.LEAD, _LEAD),
-    ):
+    for intent, pattern in _FIELD_INTENTS:
         found, rest = _strip(pattern, rest)
         if found and q.intent == Intent.PASSAGE:
             q.intent = intent
-    for area, names in _AREA_WORDS.items():
-        if any(re.search(rf"\b{w}\b", folded) for w in names) and "chi tieu" in folded:
-            q.area = area
-            break
+    q.area = _area(folded)
     words = [w for w in rest.split() if w not in STOPWORDS]
     q.topic = words
     if not words and not q.code and not q.quarter and q.intent == Intent.PASSAGE:
