@@ -38,9 +38,93 @@ _APPENDIX_COLUMNS = (
 )
 
 
+# The facts a document states about itself, as questions ask them.
+_FACTS = re.compile(
+    r"\b(?:ai ky|nguoi ky|do ai ky|ky boi|ky ten|ky (?:van ban|chuong trinh|ke hoach)|"
+    r"ngay (?:ban hanh|ky)|(?:ban hanh|ky|ra doi) (?:vao )?(?:ngay|khi|nam|luc|thang) nao|"
+    r"ngay nao|khi nao|nam nao|so (?:may|bao nhieu|hieu|van ban|ky hieu)|ky hieu|"
+    r"(?:co quan|cap|don vi) nao ban hanh|do (?:ai|co quan nao|cap nao) ban hanh|ai ban hanh|"
+    r"cua (?:co quan|cap) nao|noi ban hanh|thuc hien nghi quyet(?: dai hoi)?(?: nao| gi)?|"
+    r"nghi quyet (?:dai hoi )?nao|cu the hoa nghi quyet(?: nao| gi)?|trien khai nghi quyet nao)\b"
+)
+# The document named as such ("chương trình hành động này", "văn bản", "kế hoạch này").
+_ITSELF = re.compile(
+    r"\b(?:chuong trinh hanh dong|chuong trinh|van ban|ke hoach)(?: nay| do| tren)?\b"
+)
+# Words that leave a question about the document itself ("… này do ai ký vậy").
+_PLAIN = frozenset(
+    [
+        "nay",
+        "la",
+        "cua",
+        "do",
+        "duoc",
+        "boi",
+        "vao",
+        "co",
+        "gom",
+        "ra",
+        "the",
+        "vay",
+        "a",
+        "ad",
+        "oi",
+        "nhi",
+        "ha",
+        "em",
+        "anh",
+        "chi",
+        "minh",
+        "cho",
+        "hoi",
+        "xin",
+        "biet",
+        "ban",
+        "bot",
+        "tinh",
+        "uy",
+        "khong",
+        "ai",
+        "gi",
+        "ten",
+        "nguoi",
+        "dong",
+        "chi",
+        "bi",
+        "thu",
+        "chu",
+        "tich",
+    ]
+)
+
+
+def _about_itself(folded: str) -> bool:
+    """Whether the question asks a fact of the document and names nothing else."""
+    if not _FACTS.search(folded) or not _ITSELF.search(folded):
+        return False
+    rest = _ITSELF.sub(" ", _FACTS.sub(" ", folded))
+    return all(w in _PLAIN for w in rest.split())
+
+
+def _facts(q: Question, p: Programme, m: Markup) -> Answer:
+    """Its number, issuer, date and signer, and what it implements, from its header."""
+    lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
+    if p.number:
+        lines.append(m.text(f"Số: {p.number}" + (f" của {p.issuer}." if p.issuer else ".")))
+    if p.issued:
+        lines.append(m.text(f"Ngày ban hành: {p.issued}."))
+    if p.signer:
+        title = f" ({p.signer_title})" if p.signer_title else ""
+        lines.append(m.text(f"Người ký: {p.signer}{title}."))
+    lines.append(m.italic("Nguồn: phần đầu và phần ký của văn bản."))
+    return Answer(q.raw, INTENT, bool(p.issued or p.signer or p.number), "\n".join(lines))
+
+
 def document_answer(q: Question, programme: Programme, m: Markup) -> Answer | None:
     """The answer to a question about the document itself, or None when it is not one."""
     folded = q.folded
+    if _about_itself(folded):
+        return _facts(q, programme, m)
     if _COLUMNS.search(folded) and "phu luc" in folded:
         return _answer(q, m, "Các cột của Phụ lục", [", ".join(_APPENDIX_COLUMNS)], "Phụ lục")
     if not _SELF.search(folded) or "phu luc" in folded:
