@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 QA = HERE / "data" / "qa"
 SOURCE = HERE.parent / "knowledge" / "data" / "ctr-08-khanh-hoa-2020-2025.txt"
 MAIN, HOLDOUT = "new_questions.jsonl", "holdout_questions.jsonl"
+FRESH, FRESH_HOLDOUT = "fresh_questions.jsonl", "fresh_holdout.jsonl"  # written blind, later
 OTHER_SETS = [HERE / "data" / "questions.jsonl", HERE / "data" / "questions_holdout.jsonl"]
 
 DEV2 = ["topic", "count", "reverse", "multi", "yesno", "chat", "passage", "responsibility",
@@ -35,6 +36,8 @@ FAMILIES = [*DEV2, "progress", "followup"]
 MINIMUM = {
     MAIN: ({**dict.fromkeys(DEV2, 15), "out": 40, "progress": 20, "followup": 20}, 300),
     HOLDOUT: ({**dict.fromkeys(FAMILIES, 5), "out": 10}, 80),
+    FRESH: ({**dict.fromkeys([*DEV2, "followup"], 4), "out": 15}, 90),
+    FRESH_HOLDOUT: ({**dict.fromkeys([*DEV2, "followup"], 2), "out": 8}, 45),
 }
 NO_REPORT = "Chưa có báo cáo"  # the only item that is not from the source (progress family)
 CODE = re.compile(r"^(?:\d\.\d|II\.\d)$")
@@ -165,7 +168,7 @@ def telex(text: str) -> str:
     return " ".join(words)
 
 
-SETS = [MAIN, HOLDOUT]
+SETS = [MAIN, HOLDOUT, FRESH, FRESH_HOLDOUT]
 
 
 def test_telex_rule_matches_the_house_example() -> None:
