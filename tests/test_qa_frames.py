@@ -176,3 +176,59 @@ def test_the_body_holding_most_tasks_comes_with_its_count(engine: Engine) -> Non
 def test_a_leading_at_is_not_a_topic_word_but_pollution_is() -> None:
     assert parse_query("ở Cam Ranh ưu tiên ngành gì").topic[:2] == ["cam", "ranh"]
     assert parse_query("ô nhiễm môi trường ở Cam Ranh").topic[:2] == ["o", "nhiem"]
+
+
+def test_and_as_for_another_subject_is_a_second_question() -> None:
+    from knowledge.qa.normalise import split_parts
+
+    assert split_parts("đề án 5.3 ai chủ trì, còn đề án 5.4 thì sao") == [
+        "đề án 5.3 ai chủ trì",
+        "còn đề án 5.4 thì sao",
+    ]
+    # "còn bao nhiêu" is "how much is left", not another subject.
+    assert split_parts("tỷ lệ hộ nghèo năm 2025, còn bao nhiêu %") == [
+        "tỷ lệ hộ nghèo năm 2025, còn bao nhiêu %"
+    ]
+
+
+def test_how_many_different_bodies_hold_a_role(engine: Engine) -> None:
+    answer = engine.ask("phụ lục có mấy cơ quan ban hành khác nhau")
+    assert answer.text.startswith("Phụ lục có 4 cơ quan ban hành khác nhau:")
+    assert "Ban Thường vụ Tỉnh đoàn: 1 nhiệm vụ" in answer.text
+
+
+def test_a_kind_named_as_what_the_tasks_are_filters_the_count(engine: Engine) -> None:
+    answer = engine.ask("phần II có bao nhiêu nhiệm vụ là đề án")
+    assert answer.text.startswith("Có 6 nhiệm vụ là đề án, thuộc phần II của Phụ lục:")
+
+
+def test_the_year_a_target_is_compared_with_has_no_target(engine: Engine) -> None:
+    refused = engine.ask("thu ngân sách nội địa năm 2020 là bao nhiêu")
+    assert not refused.found and "chỉ tiêu năm 2025 là gấp 2,2 lần" in refused.text
+    asked = engine.ask("năm 2025 thu ngân sách nội địa gấp mấy lần so với năm 2020")
+    assert asked.found and "2,2" in asked.text
+
+
+def test_a_day_the_passage_does_not_give_is_a_near_miss(engine: Engine) -> None:
+    assert not engine.ask("cầu Xóm Bóng khánh thành ngày nào").found
+
+
+def test_this_thing_is_the_subject_of_the_last_answer(engine: Engine) -> None:
+    first = engine.ask("Đề án thí điểm khu dân cư điện tử trình khi nào?")
+    follow = engine.ask("cq nào chủ trì cái này v", context=first.context)
+    assert follow.found and follow.results[0].id == "II.1"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["văn bản này do ai ký", "chương trình ban hành ngày nào", "kế hoạch này số mấy"],
+)
+def test_a_fact_of_the_document_itself(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.found and answer.intent == "document"
+    assert "08-CTr/TU" in answer.text and "Nguyễn Khắc Định" in answer.text
+
+
+def test_a_document_fact_asked_of_a_task_is_the_task_column(engine: Engine) -> None:
+    answer = engine.ask("đề án chuyển đổi số do cơ quan nào ban hành")
+    assert answer.results[0].id == "5.3" and answer.intent == "issuer"

@@ -57,7 +57,8 @@ _SUBJECT_WORDS = re.compile(
 )
 # "nhiệm vụ đó", "đề án này": the subject of the context itself.
 _DEICTIC = re.compile(
-    r"\b(?:nhiem vu|de an|chuong trinh|ke hoach|nghi quyet|chi tieu|viec|nv) (?:do|nay|tren)\b"
+    r"\b(?:nhiem vu|de an|chuong trinh|ke hoach|nghi quyet|chi tieu|viec|nv|cai) "
+    r"(?:do|nay|tren|ay)\b"
 )
 # The same question asked again of another subject: the phrase of each intent.
 ASK_AGAIN = {

@@ -25,6 +25,7 @@ from knowledge.text import fold
 __all__ = ["missing_year", "unknown_body", "unstated_figure"]
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_BASELINE = re.compile(r"\bso (?:voi )?(?:cuoi )?(?:nam |giai doan )?(?:19|20)\d\d\b")
 # Heads of the names of state bodies: a role verb after one of them names a body.
 _BODY_HEAD = re.compile(
     r"(?:^|\bdo )(?:so|cong an|bo chi huy|bo|cuc|chi cuc|phong|truong|vien|toa an|"
@@ -44,8 +45,10 @@ def _lower_first(text: str) -> str:
 
 def missing_year(q: Question, ind: Indicator, m: Markup) -> Answer | None:
     """A refusal when the question asks a target for a year the document does not give it."""
-    asked = {int(y) for y in _YEAR.findall(q.folded)}
-    given = {int(y) for y in _YEAR.findall(fold(ind.sentence))} | {ind.year or 0}
+    asked = {int(y) for y in _YEAR.findall(_BASELINE.sub(" ", q.folded))}
+    # "gấp 2,2 lần so với năm 2020": the year compared with is not a year with a target.
+    stated = _BASELINE.sub(" ", fold(ind.sentence))
+    given = {int(y) for y in _YEAR.findall(stated)} | {ind.year or 0}
     other = sorted(asked - given)
     if not other:
         return None
@@ -113,7 +116,9 @@ def unstated_figure(q: Question, code: str, m: Markup) -> Answer | None:
 
 # A question asking an amount ("bao nhiêu MW", "đạt bao nhiêu") or a time ("khi nào khởi công").
 _ASKS_AMOUNT = re.compile(r"\bbao nhieu\b|\b(?:co|gom|dat|la|duoc) may\b")
-_ASKS_TIME = re.compile(r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao)\b")
+_ASKS_TIME = re.compile(
+    r"\b(?:khi nao|bao gio|luc nao|thoi diem nao|thoi gian nao|ngay nao|thang nao)\b"
+)
 # What is not a figure in a passage: dates, document numbers, years.
 _NOT_FIGURES = re.compile(
     r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d+[-/][a-z]+(?:/[a-z]+)*\b|\b(?:19|20)\d\d\b|"

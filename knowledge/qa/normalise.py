@@ -152,7 +152,27 @@ def split_parts(message: str) -> list[str]:
 
     """
     parts = [p.strip() for p in _PART.split(message) if p.strip()]
+    parts = [c for p in parts for c in _also_split(p)]
     return [f for p in parts for f in _field_split(p)] or [message]
+
+
+# ", còn <another subject> …": a second question about another subject, asked as a follow-up.
+_ALSO = re.compile(r"\s*[,;]\s*(?=(?:còn|con)\s)", re.IGNORECASE)
+# Words after "còn" that make it "still / remaining", not "and as for".
+_STILL = re.compile(
+    r"^(?:còn|con)\s+(?:bao|mấy|may|lại|lai|không|khong|ko|gì|gi|nhiều|nhieu|ít|it|chưa|chua)\b",
+    re.IGNORECASE,
+)
+
+
+def _also_split(part: str) -> list[str]:
+    """Split "X ai ban hành, còn Y thì sao" in two questions; the second keeps its "còn"."""
+    pieces = _ALSO.split(part)
+    if len(pieces) != 2 or len(pieces[0].split()) < 3 or len(pieces[1].split()) < 3:
+        return [part]
+    if _STILL.match(pieces[1]):
+        return [part]
+    return [pieces[0].strip(), pieces[1].strip()]
 
 
 # A second field asked of the same subject: "nv 3.2 ai chủ trì, cơ quan nào ban hành".

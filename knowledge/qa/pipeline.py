@@ -14,7 +14,7 @@ from typing import Protocol
 from knowledge.programme.agencies import AgencyIndex
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.qa.answer import Answer
-from knowledge.qa.compose.busiest import busiest_answer
+from knowledge.qa.compose.busiest import bodies_answer, busiest_answer
 from knowledge.qa.compose.check import plain_question, verdict
 from knowledge.qa.compose.document import document_answer
 from knowledge.qa.compose.listing import task_list_answer
@@ -238,9 +238,10 @@ class Pipeline:
         return topic_answer(q.raw, targets, self.core.title_of, m) if targets else None
 
     def _busiest(self, q: Question, m: Markup) -> Answer | None:
-        if q.ask != Ask.BUSIEST:
+        compose = {Ask.BUSIEST: busiest_answer, Ask.BODIES: bodies_answer}.get(q.ask)
+        if compose is None:
             return None
-        return busiest_answer(q, self.core.programme.tasks, self.core.title_of, m)
+        return compose(q, self.core.programme.tasks, self.core.title_of, m)
 
     def _listing(self, q: Question, m: Markup) -> Answer | None:
         if q.ask not in (Ask.COUNT, Ask.LIST):

@@ -47,6 +47,11 @@ _ALIASES: dict[str, str] = {
     "rac thai": "chat thai",
     "thu ngan sach": "ngan sach",
     "kim ngach xuat khau": "xuat khau",
+    "that nghiep": "viec lam",
+    "truong chuan quoc gia": "giao duc",
+    "truong dat chuan": "giao duc",
+    "chat luong lao dong": "dao tao",
+    "lao dong qua dao tao": "dao tao",
     # Names that hold a topic's name but are another thing ("" = no topic).
     "kinh te tu nhan": "",
 }

@@ -30,6 +30,7 @@ class Ask:
     PROGRESS = "progress"
     CHECK = "check"
     BUSIEST = "busiest"
+    BODIES = "bodies"
 
 
 # Roles a body plays in the appendix, by the column that names it.
@@ -304,8 +305,18 @@ def _group(folded: str) -> int:
     return int(word) if word.isdigit() else _ORDINALS.get(word, 0) or _ORDINALS[f"thu {word}"]
 
 
+# "bao nhiêu nhiệm vụ là đề án": the kind named after the count, as what the tasks are.
+_IS_KIND = re.compile(
+    r"\b(?:nhiem vu|nv|viec) (?:la|thuoc loai|o dang) (de an|chuong trinh|"
+    r"nghi quyet|ke hoach|quy dinh)\b"
+)
+
+
 def _kind(folded: str) -> str:
     """The kind of document a count asks about ("có mấy nghị quyết"), or ""."""
+    named = _IS_KIND.search(folded)
+    if named is not None and _COUNT.search(folded):
+        return named.group(1)
     found = _COUNT.search(folded)
     if found is None:
         return ""
@@ -337,9 +348,19 @@ _BUSIEST = re.compile(r"\b(?:da so|phan lon|hau het|nhieu (?:nhiem vu |de an |vi
 _WHO = re.compile(r"\b(?:ai|co quan nao|ban nao|don vi nao|cq nao)\b")
 
 
+# "có mấy cơ quan ban hành khác nhau", "bao nhiêu cơ quan chủ trì".
+_HOW_MANY_BODIES = re.compile(
+    r"\b(?:bao nhieu|may|bn) (?:co quan|don vi|cap)(?: duoc)? (?:chu tri|ban hanh|cho y kien|"
+    r"tham muu|phoi hop)\b|"
+    r"\b(?:co quan|don vi) (?:chu tri|ban hanh|cho y kien|phoi hop) khac nhau\b"
+)
+
+
 def _ask(folded: str, filters: Filters) -> str:
     if _BUSIEST.search(folded) and _WHO.search(folded) and not filters.body:
         return Ask.BUSIEST
+    if _HOW_MANY_BODIES.search(folded) and not filters.body:
+        return Ask.BODIES
     if _CHECK.search(folded):
         return Ask.CHECK
     if _PROGRESS.search(folded) or filters.status:
@@ -391,7 +412,7 @@ def understand(
     if len(pairs) > 1 and not filters.exclude:
         filters = replace(filters, body=pairs[0][0], role=pairs[0][1], also=tuple(pairs[1:]))
     ask = _ask(folded, filters)
-    if ask == Ask.BUSIEST:
+    if ask in (Ask.BUSIEST, Ask.BODIES):
         filters = replace(filters, role=_lead_role(folded))
     guess = ""
     if ask == Ask.CHECK:

@@ -15,7 +15,7 @@ from knowledge.qa.answer import Answer, Result
 from knowledge.qa.understand import Question
 from knowledge.render import Markup, agency_display, plural_tasks
 
-__all__ = ["busiest_answer", "busiest_bodies"]
+__all__ = ["bodies_answer", "busiest_answer", "busiest_bodies"]
 
 INTENT = "busiest_body"
 # A role's verb phrase, and the appendix column it is read from.
@@ -23,6 +23,14 @@ _ROLE_VERB = {
     "lead": ("chủ trì tham mưu", "Cơ quan chủ trì tham mưu"),
     "issuer": ("ban hành", "Cơ quan ban hành"),
     "approval": ("là cấp cho ý kiến của", "Cấp trình cho ý kiến"),
+    "coordinating": ("phối hợp", "Cơ quan phối hợp"),
+}
+# How a count of bodies in a role is said: "4 cơ quan ban hành".
+_ROLE_BODIES = {
+    "lead": "cơ quan chủ trì tham mưu",
+    "issuer": "cơ quan ban hành",
+    "approval": "cấp cho ý kiến",
+    "coordinating": "cơ quan phối hợp",
 }
 _SHOWN = 5
 
@@ -63,3 +71,19 @@ def busiest_answer(
     lines.append(m.italic(f"Nguồn: Phụ lục, cột “{column}”"))
     results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in top_tasks]
     return Answer(q.raw, INTENT, True, "\n".join(lines), results)
+
+
+def bodies_answer(
+    q: Question, tasks: Sequence[Task], title_of: Callable[[str, str], str], m: Markup
+) -> Answer | None:
+    """How many different bodies hold the question's role, each with its number of tasks."""
+    role = q.filters.role or "lead"
+    ranked = busiest_bodies(tasks, role)
+    if not ranked:
+        return None
+    lines = [m.bold(f"Phụ lục có {len(ranked)} {_ROLE_BODIES[role]} khác nhau:")]
+    lines.extend(
+        m.text(f"• {agency_display(name)}: {plural_tasks(len(held))}") for name, held in ranked
+    )
+    lines.append(m.italic(f"Nguồn: Phụ lục, cột “{_ROLE_VERB[role][1]}”"))
+    return Answer(q.raw, INTENT, True, "\n".join(lines))
