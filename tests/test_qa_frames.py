@@ -232,3 +232,13 @@ def test_a_fact_of_the_document_itself(engine: Engine, question: str) -> None:
 def test_a_document_fact_asked_of_a_task_is_the_task_column(engine: Engine) -> None:
     answer = engine.ask("đề án chuyển đổi số do cơ quan nào ban hành")
     assert answer.results[0].id == "5.3" and answer.intent == "issuer"
+
+
+def test_a_lettered_part_asked_by_its_letter_gives_its_title_and_sections(engine: Engine) -> None:
+    body = engine.ask("phần C của chương trình tên là gì")
+    assert body.text.startswith("Phần C: NHIỆM VỤ VÀ GIẢI PHÁP TRỌNG TÂM:")
+    implementation = engine.ask("phần D nói về nội dung gì")
+    assert implementation.text.startswith("Phần D: Tổ chức thực hiện:")
+    assert "D.VI. Ban Thường vụ Tỉnh ủy" in implementation.text
+    # A body named with the part is a duties question, not the part's title.
+    assert engine.ask("phần D giao Ban Thường vụ Tỉnh ủy việc gì").intent == "duties"

@@ -120,11 +120,50 @@ def _facts(q: Question, p: Programme, m: Markup) -> Answer:
     return Answer(q.raw, INTENT, bool(p.issued or p.signer or p.number), "\n".join(lines))
 
 
+# A lettered part asked by its letter: "phần B tên là gì", "phần D nói về nội dung gì".
+_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
+_WHAT_PART = re.compile(
+    r"\b(?:ten(?: day du)?(?: la)? gi|ten la|noi (?:ve )?(?:noi dung )?gi|noi ve|"
+    r"noi dung (?:la )?gi|de cap (?:den |toi )?(?:noi dung )?gi|la phan gi|gom (?:nhung )?gi|"
+    r"la gi|gom nhung noi dung nao|noi dung nao)\b"
+)
+_PART_WORDS = frozenset(
+    ["phan", "muc", "cuoi", "cung", "dau", "tien", "thu", "hai", "ba", "tu", "cac"]
+)
+
+
+def _lettered_part(q: Question, programme: Programme, m: Markup) -> Answer | None:
+    """A part named by its letter, when the question asks only what it is."""
+    named = _LETTER.search(q.folded)
+    if named is None or not _WHAT_PART.search(q.folded):
+        return None
+    rest = _ITSELF.sub(" ", _WHAT_PART.sub(" ", _LETTER.sub(" ", q.folded)))
+    if not all(w in _PLAIN or w in _PART_WORDS for w in rest.split()):
+        return None
+    letter = named.group(1).upper()
+    top = next((s for s in programme.sections if s.ref == letter), None)
+    if top is not None:
+        children = [
+            f"• {s.ref}. {s.title}"
+            for s in programme.sections
+            if s.ref.count(".") == 1 and s.ref.startswith(letter + ".")
+        ]
+        return _answer(q, m, f"Phần {letter}: {top.title}", children, f"phần {letter}")
+    duties = [r for r in programme.responsibilities if r.ref.startswith(letter + ".")]
+    if not duties:
+        return None
+    lines = [f"• {r.ref}. {r.subject}" for r in duties]
+    return _answer(q, m, f"Phần {letter}: Tổ chức thực hiện", lines, f"phần {letter}")
+
+
 def document_answer(q: Question, programme: Programme, m: Markup) -> Answer | None:
     """The answer to a question about the document itself, or None when it is not one."""
     folded = q.folded
     if _about_itself(folded):
         return _facts(q, programme, m)
+    part = _lettered_part(q, programme, m)
+    if part is not None:
+        return part
     if _COLUMNS.search(folded) and "phu luc" in folded:
         return _answer(q, m, "Các cột của Phụ lục", [", ".join(_APPENDIX_COLUMNS)], "Phụ lục")
     if not _SELF.search(folded) or "phu luc" in folded:
