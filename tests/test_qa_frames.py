@@ -107,7 +107,7 @@ def test_a_question_naming_its_subject_by_reference_keeps_the_sentence_before() 
         "Em làm ở xã. Hôm trước họp có nhắc. Em thấy có một đề án về nông nghiệp hữu cơ. "
         "Đề án đó ai chủ trì?"
     )
-    assert question_sentences(message) == "đề án về nông nghiệp hữu cơ. Đề án đó ai chủ trì?"
+    assert question_sentences(message) == "nông nghiệp hữu cơ. Đề án đó ai chủ trì?"
     # Without a reference, only the question is kept.
     plain = "Em làm ở xã. Hôm trước họp có nhắc. Đề án nông nghiệp hữu cơ ai chủ trì?"
     assert question_sentences(plain) == "Đề án nông nghiệp hữu cơ ai chủ trì?"
@@ -242,3 +242,16 @@ def test_a_lettered_part_asked_by_its_letter_gives_its_title_and_sections(engine
     assert "D.VI. Ban Thường vụ Tỉnh ủy" in implementation.text
     # A body named with the part is a duties question, not the part's title.
     assert engine.ask("phần D giao Ban Thường vụ Tỉnh ủy việc gì").intent == "duties"
+
+
+def test_a_context_sentence_gives_what_comes_after_its_about() -> None:
+    from knowledge.qa.normalise import question_sentences
+
+    message = "Em làm ở huyện. Sếp nhờ em tìm căn cứ về chăn nuôi tập trung. Đề án đó ai chủ trì?"
+    assert question_sentences(message) == "chăn nuôi tập trung. Đề án đó ai chủ trì?"
+
+
+def test_which_body_leads_this_one_is_a_follow_up(engine: Engine) -> None:
+    card = engine.ask("Nhiệm vụ II.8 là gì?")
+    follow = engine.ask("cq nào đầu mối tham mưu cái này v", context=card.context)
+    assert follow.found and "Ban Nội chính Tỉnh ủy" in follow.text

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.qa.lexicon import expand
 from knowledge.text import fold
 
 __all__ = ["Context", "ConversationMemory", "follow_up"]
@@ -45,6 +46,7 @@ _CLOSER = re.compile(r"\s*\b(?:thi sao|the nao|sao|thi|nua|nhi|a|ad|v|z|vay|ha|n
 # Field phrases a follow-up may ask of the same task.
 _FIELDS = re.compile(
     r"\b(?:co quan nao ban hanh|ai ban hanh|co quan ban hanh|ban hanh|"
+    r"(?:co quan|don vi|ban|ben) nao (?:la )?(?:chu tri|tham muu)(?: tham muu)?|"
     r"ai chu tri(?: tham muu)?|chu tri(?: tham muu)?|co quan chu tri(?: tham muu)?|"
     r"(?:ai|co quan nao|don vi nao) chiu trach nhiem|"
     r"thoi gian thuc hien|thuc hien (?:den|toi) (?:khi nao|nam nao|bao gio)|"
@@ -130,7 +132,7 @@ def follow_up(text: str, context: Context | None) -> str | None:
     """
     if context is None:
         return None
-    folded = fold(text)
+    folded = expand(fold(text))
     rest = _strip_closers(_OPENER.sub("", folded).strip())
     rest = re.sub(r"\s+", " ", _DEICTIC.sub(" ", rest)).strip()
     field = _FIELDS.search(rest)

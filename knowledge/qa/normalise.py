@@ -121,8 +121,15 @@ def question_sentences(message: str, *, min_context: int = 2) -> str:
     first = sentences.index(last[0])
     if first > 0 and _ANAPHOR.search(_folded(last[0])):
         # "Đề án đó tên gì?": the sentence before says which one.
-        last = [_INTRO.sub("", sentences[first - 1]), *last]
+        last = [_antecedent(sentences[first - 1]), *last]
     return " ".join(last)
+
+
+def _antecedent(sentence: str) -> str:
+    """What a context sentence is about: after its last "về" (… tìm căn cứ về X), else all."""
+    sentence = _INTRO.sub("", sentence)
+    head, sep, tail = sentence.rpartition(" về ")
+    return tail if sep and len(tail.split()) >= 2 and head else sentence
 
 
 # A subject named by reference to the sentence before: "đề án đó", "việc này", "chỉ tiêu ấy".
