@@ -127,3 +127,13 @@ def test_the_period_report_shows_a_coordinating_bodys_part_beside_the_leads(serv
         )
         == ()
     )
+
+
+def test_the_overview_and_a_bodys_tasks_cover_every_document_named_per_document(service):
+    overview = service.overview(TODAY)
+    for d in service.documents:
+        assert f"📄 {d.label}\nTiến độ {len(d.engine.programme.tasks)} nhiệm vụ" in overview
+    # Sở Tài chính leads the plan's I.1; the programme does not know the body
+    text = service.agency_progress("Sở Tài chính", TODAY)
+    assert text is not None and text.startswith("📄 Kế hoạch 45/KH-UBND\n")
+    assert "I.1" in text and "Chương trình hành động" not in text

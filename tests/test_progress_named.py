@@ -117,3 +117,13 @@ def test_one_document_behaves_as_before():
     out = service.submit("chuyển đổi số 30%", ADMIN, TODAY)
     assert out.kind == "saved" and out.report is not None and out.report.target == "5.3"
     assert "Đã ghi nhận nhiệm vụ 5.3:" in out.text  # no document named
+
+
+def test_a_view_by_words_shows_each_close_documents_best_task(library):
+    books, store = library
+    service = new_reporting(books, store, None)
+    both = service.tasks_by_words("khu công nghiệp")
+    assert sorted(t.code for t in both) == ["1.1", "I.1"]
+    assert [t.code for t in service.tasks_by_words("chuyển đổi số")] == ["5.3"]
+    assert service.tasks_by_words("không có gì như vậy cả xyz") == []
+    assert store.all_reports() == []

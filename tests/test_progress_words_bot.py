@@ -171,3 +171,14 @@ async def test_a_check_in_on_one_documents_target_is_not_seen_on_the_others(bot)
     undo = buttons(fake.calls_of("editMessageText")[-1])[0]["callback_data"]
     await feed(app, callback_query(undo, asked.result, ADMIN))
     assert rows(app)[-1][:2] == ("indicator", "2") and len(rows(app)) == 2
+
+
+async def test_tiendo_by_words_finds_a_task_of_any_document(bot):
+    fake, app = bot
+    await feed(app, message("/tiendo chuyển đổi số", CHAT, ADMIN))  # only the programme's 5.3
+    text = sent(fake).params["text"]
+    assert f"📄 {PROGRAMME}" in text and "📌 Nhiệm vụ 5.3:" in text
+    await feed(app, message("/tiendo giảm nghèo bền vững", CHAT, ADMIN))  # the plan's II.3
+    text = sent(fake).params["text"]
+    assert f"📄 {PLAN}" in text and "📌 Nhiệm vụ II.3:" in text
+    assert rows(app) == []  # views write nothing

@@ -437,6 +437,24 @@ class Reporting:
             return settled
         return shelves[settled.document], settled.results
 
+    def tasks_by_words(self, topic: str, chat_id: int = 0) -> list[Task]:
+        """The task a read-only view names in words, or each close document's best match.
+
+        The same settling as a report (the chat's pin first), but nothing is asked: when
+        several documents match about as well, each one's best task is returned.
+        """
+        found = self._by_words(topic, "task", chat_id, None, floor=FOUND_THRESHOLD)
+        if found is None:
+            return []
+        if not isinstance(found, Ask):
+            shelf, results = found
+            return [shelf.engine.tasks[results[0].id]]
+        shelves = {d.id: d for d in self.documents}
+        best = [
+            (shelves[i], self._matches(shelves[i], topic, "task", 0.0)) for i in found.documents
+        ]
+        return [d.engine.tasks[r[0].id] for d, r in best if r]
+
     @staticmethod
     def _matches(shelf: Shelf, topic: str, kind: str, floor: float) -> tuple[Result, ...]:
         """A document's best matches of ``kind`` for ``topic`` (at least ``floor``)."""
@@ -774,7 +792,7 @@ class Reporting:
     def overview(self, today: date, m: Markup = PLAIN) -> str:
         """Counts of tasks by part and computed status; per document when there are several."""
         if not self.several:
-            return views.overview(self.engine, self.store, today, m)
+            return views.overview(self.documents[0].engine, self.store, today, m)
         return "\n\n".join(
             m.bold(f"📄 {d.label}") + "\n" + views.overview(d.engine, self.store, today, m)
             for d in self.documents
@@ -794,7 +812,7 @@ class Reporting:
         name.
         """
         if not self.several:
-            return views.agency_progress(self.engine, self.store, name, today, m)
+            return views.agency_progress(self.documents[0].engine, self.store, name, today, m)
         found = [
             (d, text)
             for d in self.documents
