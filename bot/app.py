@@ -58,6 +58,7 @@ from handlers.context import (
     PINS,
     REPORTING,
     SUBSCRIPTIONS,
+    current_reporting,
     install_library,
     new_reporting,
     now,
@@ -141,7 +142,7 @@ async def _start_board(
     assert settings.web_listen is not None and settings.web_url is not None
     host, port = settings.web_listen
     server = BoardServer(
-        service,
+        current_reporting(application.bot_data),
         token=settings.token,
         host=host,
         port=port,

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from knowledge.digest.board import Board, scope_for
+from knowledge.digest.board import Board, Source, scope_for
 from knowledge.digest.initdata import InitDataError, verify
 from knowledge.progress.reporting import Reporting
 
@@ -47,7 +47,7 @@ class BoardServer:
 
     def __init__(
         self,
-        service: Reporting,
+        service: Callable[[], Reporting],
         *,
         token: str,
         host: str,
@@ -58,7 +58,8 @@ class BoardServer:
         """Prepare the routes; nothing listens until :meth:`start`.
 
         Args:
-            service: The reporting service (engine and progress store), read only.
+            service: The current reporting service (its documents and progress store), read
+                only; asked on every request, so a document loaded since start-up is shown.
             token: The bot token, the key material of initData signatures.
             host: Address to listen on (behind the reverse proxy, usually 127.0.0.1).
             port: Port (0 picks a free one; see :attr:`port`).
@@ -76,7 +77,7 @@ class BoardServer:
         self.app.router.add_get("/api/overview", self._view(lambda b: b.overview()))
         self.app.router.add_get("/api/bodies", self._view(lambda b: b.bodies()))
         self.app.router.add_get("/api/targets", self._view(lambda b: b.targets()))
-        self.app.router.add_get("/api/task/{code}", self._task)
+        self.app.router.add_get("/api/task/{key}", self._task)
         self._runner: web.AppRunner | None = None
 
     @property
@@ -119,12 +120,13 @@ class BoardServer:
         except InitDataError as error:
             log.info("board request refused: %s", error)
             raise _forbidden() from None
-        store, programme = self.service.store, self.service.engine.programme
-        scope = scope_for(store.member(user.id), store, programme)
+        service = self.service()
+        store, documents = service.store, sources(service)
+        scope = scope_for(store.member(user.id), store, documents)
         if scope is None:
             log.info("board request refused: user %s is not a member", user.id)
             raise _forbidden()
-        return Board(programme, store, scope, now.date())
+        return Board(documents, store, scope, now.date())
 
     def _view(
         self, build: Callable[[Board], Any]
@@ -135,13 +137,21 @@ class BoardServer:
         return handler
 
     async def _task(self, request: web.Request) -> web.Response:
-        found = self._board(request).task(request.match_info["code"])
+        found = self._board(request).task(request.match_info["key"])
         if found is None:
             # Not in the viewer's scope looks the same as not existing.
             raise web.HTTPNotFound(
                 text=_dumps({"error": "Không tìm thấy nhiệm vụ."}), content_type="application/json"
             )
         return web.json_response(found, dumps=_dumps)
+
+
+def sources(service: Reporting) -> list[Source]:
+    """Every document of the write path as the board shows it (unnamed when only one)."""
+    several = service.several
+    return [
+        Source(d.id, d.label if several else "", d.engine.programme) for d in service.documents
+    ]
 
 
 def _forbidden() -> web.HTTPForbidden:

@@ -26,6 +26,7 @@ __all__ = [
     "REPORTING",
     "SUBSCRIPTIONS",
     "conversations",
+    "current_reporting",
     "engine",
     "install_library",
     "library",
@@ -108,6 +109,24 @@ def conversations(context: ContextTypes.DEFAULT_TYPE) -> ConversationMemory:
 def reporting(context: ContextTypes.DEFAULT_TYPE) -> Reporting:
     """The progress-report service created at start-up."""
     return _get(context, REPORTING, Reporting, "the reporting service")
+
+
+def current_reporting(bot_data: dict) -> Callable[[], Reporting]:  # type: ignore[type-arg]
+    """A provider of the reporting service in ``bot_data`` now (it is replaced after an upload).
+
+    For collaborators built once at start-up (the board's web server): they ask it on every
+    use instead of keeping the service they were given.
+    """
+
+    def current() -> Reporting:
+        found = bot_data.get(REPORTING)
+        if not isinstance(found, Reporting):
+            raise RuntimeError(
+                "the reporting service is not in bot_data: build the app with bot.app"
+            )
+        return found
+
+    return current
 
 
 def subscriptions(context: ContextTypes.DEFAULT_TYPE) -> SubscriptionStore:

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from handlers import board, evidence, review
-from handlers.context import conversations, engine, now, reporting
+from handlers.context import conversations, now, reporting
 from handlers.markup import HTML
 from handlers.replies import reply_pieces
 from handlers.report_buttons import Pending, keyboard_for, quiet_here, react
@@ -176,11 +176,11 @@ def _progress_text(
     listed = service.agency_progress(arg, today, HTML)
     if listed is not None:
         return listed, None
-    hits = engine(context).suggest(arg, limit=1, kinds={"task"})
-    task = engine(context).tasks.get(hits[0].id) if hits and hits[0].score >= 0.5 else None
-    if task is None:
+    named = service.tasks_by_words(arg, chat_id)  # every document, the chat's pin first
+    if not named:
         return HTML.text(f"Không tìm thấy nhiệm vụ hay cơ quan “{arg}”."), None
-    return service.task_progress(task, today, HTML), task
+    cards = "\n\n".join(service.task_progress(t, today, HTML) for t in named)
+    return cards, named[0] if len(named) == 1 else None
 
 
 def _task_keyboard(

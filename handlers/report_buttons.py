@@ -20,7 +20,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.context import engine, now, reporting
+from handlers.context import now, reporting
 from handlers.markup import HTML
 from knowledge.formatting import number
 from knowledge.progress.evidence import Attachment
@@ -71,6 +71,7 @@ class Pending:
         percent: The percent, when already picked among several.
         attachment: The file the report came with (its caption was the report).
         document: The document the task is in, when known (a card's, or picked).
+        offered: The task codes a "which task?" question offered (a press must be one).
 
     """
 
@@ -81,6 +82,7 @@ class Pending:
     percent: float | None = None
     attachment: Attachment | None = None
     document: int | None = None
+    offered: tuple[str, ...] = ()
 
 
 def _remember(context: ContextTypes.DEFAULT_TYPE, pending: Pending) -> str:
@@ -107,7 +109,9 @@ def keyboard_for(
         data = f"{UNDO}|{outcome.report.id}"
         return InlineKeyboardMarkup([[InlineKeyboardButton("↩️ Hoàn tác", callback_data=data)]])
     if outcome.kind == "choose":
-        token = _remember(context, pending)
+        offered = tuple(c.id for c in outcome.choices)
+        document = outcome.document if outcome.document is not None else pending.document
+        token = _remember(context, replace(pending, document=document, offered=offered))
         return InlineKeyboardMarkup(
             [
                 [InlineKeyboardButton(c.title[:60], callback_data=f"{PICK}|{token}|{c.id}")]
@@ -188,12 +192,12 @@ async def pick_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     _, token, code = _parts(query.data)
     pending = _take(context, token)
-    task = engine(context).task(code) if pending and len(code) <= 10 else None
-    if pending is None or task is None:
+    if pending is None or code not in pending.offered:
         await query.answer(EXPIRED, show_alert=True)
         return
-    pending = replace(pending, task_code=task.code)
-    await _resubmit(query, context, pending)
+    # The task is resolved again in the document the question was about (the press is not
+    # trusted to name one); the gate checks the presser's rights on it.
+    await _resubmit(query, context, replace(pending, task_code=code))
 
 
 async def document_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.digest.board import Board, scope_for
+from knowledge.digest.board import Board, Source, scope_for
 from knowledge.digest.board_svg import status_bars, target_bars
 from knowledge.progress import views as progress_views
 from knowledge.progress.log import (
@@ -58,10 +58,14 @@ def nonzero(counts):
     return {k: v for k, v in counts.items() if v}
 
 
+def one(engine):
+    return [Source(1, "", engine.programme)]
+
+
 def board(engine, store, user_id, today=TODAY):
-    scope = scope_for(store.member(user_id), store, engine.programme)
+    scope = scope_for(store.member(user_id), store, one(engine))
     assert scope is not None
-    return Board(engine.programme, store, scope, today)
+    return Board(one(engine), store, scope, today)
 
 
 @pytest.mark.parametrize("today", [TODAY, date(2022, 1, 1), date(2026, 12, 1)])
@@ -114,10 +118,10 @@ def test_reporter_sees_only_their_bodies_tasks_and_targets(engine, store):
 
 
 def test_strangers_and_removed_members_see_nothing(engine, store):
-    assert scope_for(store.member(999), store, engine.programme) is None
+    assert scope_for(store.member(999), store, one(engine)) is None
     store.remove_user(REPORTER_ID)
-    assert scope_for(store.member(REPORTER_ID), store, engine.programme) is None
-    env_admin = scope_for(Member(ADMIN_ID, ADMIN, from_env=True), store, engine.programme)
+    assert scope_for(store.member(REPORTER_ID), store, one(engine)) is None
+    env_admin = scope_for(Member(ADMIN_ID, ADMIN, from_env=True), store, one(engine))
     assert env_admin is not None and env_admin.everything
 
 

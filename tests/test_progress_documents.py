@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -96,3 +96,44 @@ def test_a_coordinating_reports_undo_leaves_the_leads_figures(service):
 def test_a_bodys_tasks_are_listed_per_document(service):
     text = service.agency_progress("Sở Nội vụ", TODAY)
     assert text is not None and "📄 Kế hoạch 45/KH-UBND" in text and "II.3" in text
+
+
+def test_the_period_report_shows_a_coordinating_bodys_part_beside_the_leads(service):
+    from knowledge.progress.period_report import COLUMNS, helper_parts, report_text
+
+    store = service.store
+    store.add_user(7, "reporter", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], name="Tâm")
+    store.add_user(8, "reporter", ["Sở Nội vụ"], name="Hoa")
+    plan = next(d for d in service.documents if "45/KH-UBND" in d.label)
+    lead = service.submit(
+        "II.3 30% đang rà soát", Sender(8, "Hoa", 5, 10), TODAY, document=plan.id
+    )
+    helper = service.submit(
+        "II.3 90% đã vận động", Sender(7, "Tâm", 5, 11), TODAY, document=plan.id
+    )
+    assert (lead.kind, helper.kind) == ("saved", "saved")
+    # the rows carry the real clock: a period up to now
+    report = build_report(service, Period(RANGE, TODAY, date(2099, 12, 31)), date.today(), None)
+    (row,) = [r for _, rows in report.parts for r in rows if r.content.startswith("Rà soát, bổ")]
+    assert (row.progress, row.status) == ("30%", "Đang thực hiện trong hạn")  # the lead's
+    assert row.helpers == ("Tâm: 90%, đang thực hiện — đã vận động",)
+    assert row.cells()[COLUMNS.index("Phần phối hợp")] == "Tâm: 90%, đang thực hiện — đã vận động"
+    assert "🤝 Phần phối hợp — Tâm: 90%, đang thực hiện — đã vận động" in report_text(report)
+    # as of a moment before the helper's report, its part is not shown
+    assert (
+        helper_parts(
+            store.history(plan.engine.task("II.3"), role="coordinating"),
+            datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
+        )
+        == ()
+    )
+
+
+def test_the_overview_and_a_bodys_tasks_cover_every_document_named_per_document(service):
+    overview = service.overview(TODAY)
+    for d in service.documents:
+        assert f"📄 {d.label}\nTiến độ {len(d.engine.programme.tasks)} nhiệm vụ" in overview
+    # Sở Tài chính leads the plan's I.1; the programme does not know the body
+    text = service.agency_progress("Sở Tài chính", TODAY)
+    assert text is not None and text.startswith("📄 Kế hoạch 45/KH-UBND\n")
+    assert "I.1" in text and "Chương trình hành động" not in text

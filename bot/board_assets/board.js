@@ -76,8 +76,9 @@
       list.append(
         el(
           "li",
-          { "data-code": r.code, onclick: () => show("task", r.code) },
+          { "data-code": r.code, onclick: () => show("task", r.key || r.code) },
           el("span", { class: "code" }, r.code),
+          r.document ? el("span", { class: "hint" }, r.document + " · ") : null,
           r.content,
           el("br"),
           badge(r),
@@ -155,6 +156,7 @@
         "div",
         { class: "card" },
         el("h3", {}, "Nhiệm vụ " + data.code),
+        data.document ? el("p", { class: "hint" }, data.document) : null,
         el("p", {}, data.content),
         data.group ? el("p", { class: "hint" }, "Nhóm: " + data.group) : null,
         badge(data),

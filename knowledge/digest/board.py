@@ -10,8 +10,8 @@ Every view returns JSON-ready dicts; the charts are SVG strings from
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -22,23 +22,55 @@ from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.progress.log import (
     ADMIN,
+    COORDINATING,
     DONE_LATE,
     DONE_ON_TIME,
     STATUS_LABELS,
     Member,
     ProgressStore,
+    Report,
     TaskState,
     deadline_of,
     indicator_key,
     task_status,
 )
 from knowledge.progress.views import compare, history_line, pct_text, state_line
-from knowledge.render import TASK_FIELD_LABELS, agency_display, shorten
+from knowledge.render import TaskColumns, agency_display, shorten, task_columns
 
-__all__ = ["Board", "Scope", "scope_for"]
+__all__ = ["COORDINATING_MARK", "Board", "Scope", "Source", "scope_for", "task_ref"]
 
 # Check-ins shown per target.
 CHECKINS = 5
+# A coordinating body's row in a task's history: its part, beside the lead's rows.
+COORDINATING_MARK = "🤝 Phần phối hợp — "
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document as the board shows it.
+
+    Attributes:
+        id: Its ``documents.id`` (tasks are keyed ``"<id>:<code>"``).
+        label: How the bot names it ("Kế hoạch 45/KH-UBND"); "" when it is the only one.
+        programme: Its records.
+        columns: Its appendix's columns (a UBND plan's differ from a programme's).
+
+    """
+
+    id: int
+    label: str
+    programme: Programme
+    columns: TaskColumns = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Read the document's columns once."""
+        columns = task_columns(self.programme.tasks, self.programme.kind)
+        object.__setattr__(self, "columns", columns)
+
+
+def task_ref(source: Source, task: Task) -> str:
+    """A task's key on the board, unique across documents: ``"<document id>:<code>"``."""
+    return f"{source.id}:{task.code}"
 
 
 @dataclass(frozen=True)
@@ -47,7 +79,7 @@ class Scope:
 
     Attributes:
         everything: An admin: every task and target.
-        tasks: Codes of the tasks visible (all of them for an admin).
+        tasks: Keys (:func:`task_ref`) of the tasks visible (all of them for an admin).
         indicators: Keys of the targets visible.
 
     """
@@ -57,98 +89,125 @@ class Scope:
     indicators: frozenset[str]
 
 
-def scope_for(member: Member | None, store: ProgressStore, programme: Programme) -> Scope | None:
-    """The viewer's scope, or None when they may see nothing (not a member).
+def scope_for(
+    member: Member | None, store: ProgressStore, documents: Sequence[Source]
+) -> Scope | None:
+    """The viewer's scope over every document, or None when they may see nothing.
 
-    Admins see everything; a reporter sees the tasks they may report on (those their
-    bodies lead, by :meth:`ProgressStore.may_report_task`) and the targets assigned to them.
+    Admins see everything; a reporter sees the tasks they may report on as the lead (by
+    :meth:`ProgressStore.may_report_task`) and the targets assigned to them.
     """
     if member is None:
         return None
+    pairs = [(d, t) for d in documents for t in d.programme.tasks]
     if member.role == ADMIN:
+        targets = [i for d in documents for i in d.programme.indicators]
         return Scope(
             True,
-            frozenset(t.code for t in programme.tasks),
-            frozenset(indicator_key(i) for i in programme.indicators),
+            frozenset(task_ref(d, t) for d, t in pairs),
+            frozenset(indicator_key(i) for i in targets),
         )
-    tasks = frozenset(t.code for t in programme.tasks if store.may_report_task(member, t)[0])
+    tasks = frozenset(task_ref(d, t) for d, t in pairs if store.may_report_task(member, t)[0])
     return Scope(False, tasks, frozenset(member.indicators))
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A visible task, its document and its key."""
+
+    source: Source
+    task: Task
+    ref: str
+
+
 class Board:
-    """The board's pages for one viewer on one day; each state is read once."""
+    """The board's pages for one viewer on one day, over every document; states read once."""
 
     def __init__(
-        self, programme: Programme, store: ProgressStore, scope: Scope, today: date
+        self, documents: Sequence[Source], store: ProgressStore, scope: Scope, today: date
     ) -> None:
         """Read the state of every task in ``scope``.
 
         Args:
-            programme: The loaded programme.
+            documents: The loaded documents, in the library's order.
             store: The progress store (read only).
             scope: What the viewer may see.
             today: The day to judge deadlines on, in the bot's time zone.
 
         """
-        self.programme = programme
+        self.documents = tuple(documents)
+        self.several = len(self.documents) > 1
         self.store = store
         self.scope = scope
         self.today = today
-        self.tasks = [t for t in programme.tasks if t.code in scope.tasks]
-        self.states: dict[str, TaskState] = {t.code: store.state(t) for t in self.tasks}
-        self.status = {t.code: task_status(t, self.states[t.code], today) for t in self.tasks}
+        self.items = [
+            _Item(d, t, task_ref(d, t))
+            for d in self.documents
+            for t in d.programme.tasks
+            if task_ref(d, t) in scope.tasks
+        ]
+        self.states: dict[str, TaskState] = {i.ref: store.state(i.task) for i in self.items}
+        self.status = {i.ref: task_status(i.task, self.states[i.ref], today) for i in self.items}
+
+    @property
+    def tasks(self) -> list[Task]:
+        """The visible tasks, document by document."""
+        return [i.task for i in self.items]
 
     # -- overview -------------------------------------------------------------
 
-    def counts(self, tasks: Iterable[Task]) -> dict[str, int]:
+    def counts(self, items: Iterable[_Item]) -> dict[str, int]:
         """Tasks by computed status, every label present, in the government's order."""
         counts = dict.fromkeys(STATUS_LABELS, 0)
-        for t in tasks:
-            counts[self.status[t.code]] += 1
+        for i in items:
+            counts[self.status[i.ref]] += 1
         return counts
 
+    def _title(self) -> str:
+        if self.several:
+            return f"{len(self.documents)} văn bản"
+        return self.documents[0].programme.title if self.documents else ""
+
     def overview(self) -> dict[str, Any]:
-        """Counts by part and in total, a bar chart, the overdue and due-soon lists."""
-        parts: dict[str, list[Task]] = {}
-        for t in self.tasks:
-            parts.setdefault(f"{t.part}. {t.part_title}", []).append(t)
-        rows = [(title, self.counts(tasks)) for title, tasks in parts.items()]
-        totals = self.counts(self.tasks)
-        open_tasks = [
-            t for t in self.tasks if self.status[t.code] not in (DONE_ON_TIME, DONE_LATE)
-        ]
-        overdue = [
-            t for t in open_tasks if (d := deadline_of(t.due, self.today)) and d < self.today
-        ]
-        soon = [
-            t
-            for t in open_tasks
-            if (d := deadline_of(t.due, self.today)) and self.today <= d <= self.today + DUE_SOON
-        ]
+        """Counts by part (per document) and in total, a chart, the overdue and due-soon lists."""
+        parts: dict[str, list[_Item]] = {}
+        for i in self.items:
+            title = f"{i.task.part}. {i.task.part_title}"
+            parts.setdefault(f"{i.source.label} — {title}" if self.several else title, []).append(
+                i
+            )
+        rows = [(title, self.counts(items)) for title, items in parts.items()]
+        totals = self.counts(self.items)
+        done = (DONE_ON_TIME, DONE_LATE)
+        open_items = [i for i in self.items if self.status[i.ref] not in done]
+        due = [(i, deadline_of(i.task.due, self.today)) for i in open_items]
+        soon = self.today + DUE_SOON
         return {
-            "title": self.programme.title,
+            "title": self._title(),
             "date": day(self.today),
             "everything": self.scope.everything,
             "labels": list(STATUS_LABELS),
-            "total": len(self.tasks),
+            "total": len(self.items),
             "totals": totals,
             "parts": [{"title": t, "counts": c, "total": sum(c.values())} for t, c in rows],
             "chart": board_svg.status_bars([*rows, ("Tổng cộng", totals)], STATUS_LABELS),
-            "overdue": [self.row(t) for t in overdue],
-            "due_soon": [self.row(t) for t in soon],
+            "overdue": [self.row(i) for i, d in due if d and d < self.today],
+            "due_soon": [self.row(i) for i, d in due if d and self.today <= d <= soon],
         }
 
-    def row(self, task: Task) -> dict[str, Any]:
-        """One task in a list: code, short content, status, figures, last report."""
-        state = self.states[task.code]
+    def row(self, item: _Item) -> dict[str, Any]:
+        """One task in a list: key, code, its document, short content, status, last report."""
+        task, state = item.task, self.states[item.ref]
         last = self.store.history(task, 1)
         return {
+            "key": item.ref,
             "code": task.code,
+            "document": item.source.label if self.several else "",
             "content": shorten(task.content, 110),
             "lead": task.lead,
             "due": task.due,
-            "status": self.status[task.code],
-            "status_index": STATUS_LABELS.index(self.status[task.code]),
+            "status": self.status[item.ref],
+            "status_index": STATUS_LABELS.index(self.status[item.ref]),
             "progress": pct_text(state.progress) if state.progress is not None else "",
             "reported": state.status,
             "last": day(datetime.fromisoformat(state.last_at).date()) if state.last_at else "",
@@ -158,51 +217,58 @@ class Board:
     # -- bodies ---------------------------------------------------------------
 
     def bodies(self) -> list[dict[str, Any]]:
-        """Each lead body with its tasks (a task with two leads is under both)."""
-        groups: dict[str, tuple[str, list[Task]]] = {}
-        for t in self.tasks:
-            for name in split_names(t.lead) or ["(không ghi)"]:
-                groups.setdefault(agency_key(name), (name, []))[1].append(t)
+        """Each lead body with its tasks of every document (a task with two leads: both)."""
+        groups: dict[str, tuple[str, list[_Item]]] = {}
+        for i in self.items:
+            for name in split_names(i.task.lead) or ["(không ghi)"]:
+                groups.setdefault(agency_key(name), (name, []))[1].append(i)
         return [
             {
                 "name": agency_display(name),
-                "counts": self.counts(tasks),
-                "tasks": [self.row(t) for t in tasks],
+                "counts": self.counts(items),
+                "tasks": [self.row(i) for i in items],
             }
-            for name, tasks in groups.values()
+            for name, items in groups.values()
         ]
 
     # -- one task -------------------------------------------------------------
 
-    def task(self, code: str) -> dict[str, Any] | None:
-        """A task's card and its whole report history, or None when not visible."""
-        task = next((t for t in self.tasks if t.code == code), None)
-        if task is None:
+    def find(self, key: str) -> _Item | None:
+        """The visible task with this key, or with this code when only one has it."""
+        found = [i for i in self.items if i.ref == key]
+        found = found or [i for i in self.items if i.task.code == key]
+        return found[0] if len(found) == 1 else None
+
+    def task(self, key: str) -> dict[str, Any] | None:
+        """A task's card (its document's columns) and its whole history, or None."""
+        item = self.find(key)
+        if item is None:
             return None
-        fields = []
-        for name, label in TASK_FIELD_LABELS.items():
-            value = getattr(task, name)
-            if name == "coordinating" and not value:
-                continue
-            fields.append({"label": label, "value": value or "không ghi"})
+        task, source = item.task, item.source
+        fields = [
+            {"label": label, "value": getattr(task, name) or "không ghi"}
+            for name, label in source.columns.labels
+        ]
         fields.extend({"label": k, "value": v} for k, v in task.extra.items())
+        where = f"{source.label}, " if self.several else ""
         return {
-            **self.row(task),
+            **self.row(item),
             "content": task.content,
             "group": task.group,
             "fields": fields,
-            "state_line": state_line(task, self.states[code], self.today),
-            "history": [history_line(r) for r in self.store.history(task)],
-            "source": f"Phụ lục, mục {task.code}",
+            "state_line": state_line(task, self.states[item.ref], self.today),
+            "history": [_history_line(r) for r in self.store.history(task, role=None)],
+            "source": f"{where}Phụ lục, mục {task.code}",
         }
 
     # -- targets --------------------------------------------------------------
 
     def targets(self) -> list[dict[str, Any]]:
-        """Each visible target, its value, its latest check-ins, on track or not."""
+        """Each visible target of every document, its value, its check-ins, on track or not."""
         return [
-            self.target(ind)
-            for ind in self.programme.indicators
+            {**self.target(ind), "document": d.label if self.several else ""}
+            for d in self.documents
+            for ind in d.programme.indicators
             if indicator_key(ind) in self.scope.indicators
         ]
 
@@ -233,6 +299,12 @@ class Board:
                 ind, [r.value for r in reversed(history) if r.value is not None]
             ),
         }
+
+
+def _history_line(report: Report) -> str:
+    """A history row; a coordinating body's is marked as its part (the status is the lead's)."""
+    line = history_line(report)
+    return COORDINATING_MARK + line if report.role == COORDINATING else line
 
 
 def _with_unit(value: float, unit: str) -> str:

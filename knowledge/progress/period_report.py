@@ -1,9 +1,11 @@
 """Periodic reports in the layout offices use, as a table, a short text and an Excel workbook.
 
-STT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn | Tiến độ | Tình trạng | Kết quả / sản phẩm | Ghi chú,
-grouped by part of the appendix, with totals by status. A period's report holds the tasks due
-in it and those due earlier that were still unfinished at its end ("chuyển từ kỳ trước"); each
-task is shown as it stood at the end of the period (or today, for the current one).
+STT | Nhiệm vụ | Cơ quan chủ trì | Thời hạn | Tiến độ | Tình trạng | Kết quả / sản phẩm | Ghi chú |
+Phần phối hợp, grouped by part of the appendix, with totals by status. The figures and status
+are the lead body's; a coordinating body's report on its part is shown in the last column.
+A period's report holds the tasks due in it and those due earlier that were still unfinished
+at its end ("chuyển từ kỳ trước"); each task is shown as it stood at the end of the period (or
+today, for the current one).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from knowledge.programme.agencies import split_names
 from knowledge.programme.model import Task
 from knowledge.programme.quarters import deadline_of
 from knowledge.progress.log import (
+    COORDINATING,
     DONE_LATE,
     DONE_ON_TIME,
     STATUS_LABELS,
@@ -54,6 +57,7 @@ COLUMNS = (
     "Tình trạng",
     "Kết quả / sản phẩm",
     "Ghi chú",
+    "Phần phối hợp",
 )
 CARRIED = "Chuyển từ kỳ trước"
 NO_DEADLINE = "Không ghi thời hạn"
@@ -72,13 +76,14 @@ class ReportRow:
     status: str
     result: str
     note: str
+    helpers: tuple[str, ...] = ()
 
     def cells(self) -> list[object]:
         """The row in :data:`COLUMNS` order."""
         task = f"{self.code}. {self.content}"
         return [
             *(self.number, task, self.lead, self.due),
-            *(self.progress, self.status, self.result, self.note),
+            *(self.progress, self.status, self.result, self.note, "\n".join(self.helpers)),
         ]
 
 
@@ -125,7 +130,36 @@ def _serves(service: Reporting, task: Task, agency: str) -> bool:
     return any(service.shelf_of(task).engine.resolve_agency(n) == agency for n in names)
 
 
-def _row(number: int, task: Task, state: TaskState, status: str, note: str) -> ReportRow:
+def helper_parts(rows: Sequence[Report], before: datetime) -> tuple[str, ...]:
+    """Each coordinating reporter's part as it stood before ``before``: "Tâm: 90% — ghi chú".
+
+    Args:
+        rows: The task's coordinating rows, oldest first.
+        before: The end of the period.
+
+    """
+    latest: dict[int, Report] = {}
+    for row in rows:
+        if _moment(row.at) < before:
+            latest[row.user_id] = row
+    parts = []
+    for row in latest.values():
+        figures = ", ".join(
+            x for x in (pct_text(row.new_progress), row.new_status) if x and x != "—"
+        )
+        note = f" — {row.note}" if row.note and row.action != "undo" else ""
+        parts.append(f"{row.user_name or f'id {row.user_id}'}: {figures or '—'}{note}")
+    return tuple(parts)
+
+
+def _row(
+    number: int,
+    task: Task,
+    state: TaskState,
+    status: str,
+    note: str,
+    helpers: tuple[str, ...] = (),
+) -> ReportRow:
     return ReportRow(
         number=number,
         code=task.code,
@@ -136,6 +170,7 @@ def _row(number: int, task: Task, state: TaskState, status: str, note: str) -> R
         status=status,
         result=state.note,
         note=note,
+        helpers=helpers,
     )
 
 
@@ -176,7 +211,9 @@ def build_report(
         title = f"{task.part}. {task.part_title}"
         if service.several:  # a section per document: its parts under its name
             title = f"{service.shelf_of(task).label} — {title}"
-        parts.setdefault(title, []).append(_row(number, task, state, status, note))
+        helping = reversed(service.store.history(task, role=COORDINATING))
+        row = _row(number, task, state, status, note, helper_parts(list(helping), before))
+        parts.setdefault(title, []).append(row)
     name = (
         f"{len(service.documents)} văn bản" if service.several else service.engine.programme.title
     )
@@ -213,6 +250,7 @@ def report_text(report: PeriodReport, m: Markup = PLAIN) -> str:
                     f"{r.status}{note}"
                 )
             )
+            lines.extend(m.italic(f"   🤝 Phần phối hợp — {h}") for h in r.helpers)
     return "\n".join(lines)
 
 
@@ -247,7 +285,7 @@ def report_xlsx(report: PeriodReport) -> bytes:
         sheet.append(["", label, n])
     sheet.append(["", "Tổng số nhiệm vụ", report.count])
     sheet.cell(1, 1).font = Font(bold=True, size=13)
-    for column, size in zip("ABCDEFGH", (6, 60, 28, 18, 10, 26, 40, 22), strict=True):
+    for column, size in zip("ABCDEFGHI", (6, 60, 28, 18, 10, 26, 40, 22, 36), strict=True):
         sheet.column_dimensions[column].width = size
     for row in sheet.iter_rows(min_row=header + 1):
         for cell in row:

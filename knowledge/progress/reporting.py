@@ -35,9 +35,11 @@ from knowledge.progress.log import (
     DatabaseBusy,
     ProgressStore,
     Report,
+    indicator_key,
     task_key,
     write_lock,
 )
+from knowledge.progress.named import Ask, Hits, clear, settle
 from knowledge.progress.report_text import (
     ParsedReport,
     command_body,
@@ -78,8 +80,6 @@ USAGE = (
 BUSY = "⏳ Cơ sở dữ liệu đang bận, vui lòng gửi lại sau ít giây. Báo cáo chưa được ghi."
 ADMINS_ONLY = "chỉ quản trị viên được xác nhận hoặc trả lại nhiệm vụ"
 NOT_KEPT = "Tệp đính kèm không được lưu: minh chứng chỉ gắn với báo cáo nhiệm vụ."
-# A task named by words is written at once only when it is this clear a winner.
-CLEAR_LEAD = 1.1
 compare = views.compare
 pct_text = views.pct_text
 
@@ -152,6 +152,7 @@ class Outcome:
         short: The one-line confirmation of ``saved`` (for quiet group chats).
         evidence: The file kept with the report, if one was.
         documents: Candidate documents ``(id, label)`` for ``choose_document``.
+        document: The document the ``choose`` candidates are in (None with one document).
 
     """
 
@@ -163,6 +164,7 @@ class Outcome:
     short: str = ""
     evidence: Evidence | None = None
     documents: list[tuple[int, str]] = field(default_factory=list)
+    document: int | None = None
 
 
 def _sender_refusal(sender: Sender) -> str | None:
@@ -227,8 +229,8 @@ class Reporting:
         self.pins = pins
         self.evidence = EvidenceStore(store.db)
         self.chats = ChatSettings(store.db)
-        tasks = [t for d in self.documents for t in d.engine.programme.tasks]
-        store.bind(tasks, engine.programme.indicators)
+        targets = [i for d in self.documents for i in d.engine.programme.indicators]
+        store.bind(self.all_tasks(), targets)
 
     @property
     def several(self) -> bool:
@@ -238,6 +240,10 @@ class Reporting:
     def all_tasks(self) -> list[Task]:
         """Every document's tasks, document by document."""
         return [t for d in self.documents for t in d.engine.programme.tasks]
+
+    def all_indicators(self) -> list[Indicator]:
+        """Every document's targets, document by document."""
+        return [i for d in self.documents for i in d.engine.programme.indicators]
 
     def named(self, task: Task) -> str:
         """A task's code, with its document when several are loaded ("II.3 (Kế hoạch 45/…)")."""
@@ -319,7 +325,8 @@ class Reporting:
     def target_of(self, report: Report) -> Task | Indicator | None:
         """The task or target a row is about, in the programme as loaded now."""
         if report.kind == "indicator":
-            return self.engine.indicators.get(report.target)
+            keyed = [i for i in self.all_indicators() if indicator_key(i) == report.target_key]
+            return keyed[0] if keyed else self.engine.indicators.get(report.target)
         by_key = [t for t in self.all_tasks() if task_key(t) == report.target_key]
         return by_key[0] if by_key else self.engine.task(report.target)
 
@@ -361,7 +368,7 @@ class Reporting:
             return refused
         parsed = parse_report(text)
         if parsed.indicator:
-            checked = self._submit_indicator(parsed, sender, m)
+            checked = self._submit_indicator(parsed, sender, m, document)
             if checked.kind == "saved" and attachment is not None:
                 checked.text += "\n" + m.italic(NOT_KEPT)
             return checked
@@ -376,7 +383,7 @@ class Reporting:
             return _which_document(code, found, m)
         task = found
         if task is None:
-            named = self._task_by_words(parsed.topic, m)
+            named = self._task_by_words(parsed.topic, sender.chat_id, document, m)
             if isinstance(named, Outcome):
                 return named
             task = named
@@ -388,17 +395,92 @@ class Reporting:
         """The distinct percents a report line gives, in order (for "which percent?")."""
         return parse_report(command_body(text)).percents
 
-    def _task_by_words(self, topic: str, m: Markup) -> Task | Outcome:
-        """The task a report names in words, or the question which one."""
-        choices = self.engine.suggest(topic, limit=3, kinds={"task"})
-        if not choices:
+    def _task_by_words(
+        self, topic: str, chat_id: int, document: int | None, m: Markup
+    ) -> Task | Outcome:
+        """The task a report names in words, or the question which document or task."""
+        found = self._by_words(topic, "task", chat_id, document, floor=0.0)
+        if found is None:
             return Outcome("usage", m.text(f"Không tìm thấy nhiệm vụ “{topic}”. {USAGE}"))
-        clear = choices[0].score >= FOUND_THRESHOLD and (
-            len(choices) == 1 or choices[0].score >= choices[1].score * CLEAR_LEAD
+        if isinstance(found, Ask):
+            return self._which_document_by_words(topic, "nhiệm vụ", found, m)
+        shelf, choices = found
+        if not clear(choices):
+            where = f" của {shelf.label}" if self.several else ""
+            return Outcome(
+                "choose",
+                m.text(f"Bạn muốn cập nhật nhiệm vụ nào{where}?"),
+                choices=list(choices),
+                document=shelf.id if self.several else None,
+            )
+        return shelf.engine.tasks[choices[0].id]
+
+    def _by_words(
+        self, topic: str, kind: str, chat_id: int, document: int | None, *, floor: float
+    ) -> tuple[Shelf, tuple[Result, ...]] | Ask | None:
+        """Each document's matches for ``topic`` settled to one document, or the question.
+
+        In ``document`` alone when given (a pick); else every document, the chat's pinned
+        one first (:func:`knowledge.progress.named.settle`). None when nothing matches.
+        """
+        shelves = {d.id: d for d in self.documents if document in (None, d.id)}
+        hits = [
+            Hits(d.id, found)
+            for d in shelves.values()
+            if (found := self._matches(d, topic, kind, floor))
+        ]
+        if not hits:
+            return None
+        pinned = self._pinned(chat_id) if document is None else None
+        settled = settle(hits, pinned if pinned in shelves else None)
+        if isinstance(settled, Ask):
+            return settled
+        return shelves[settled.document], settled.results
+
+    def tasks_by_words(self, topic: str, chat_id: int = 0) -> list[Task]:
+        """The task a read-only view names in words, or each close document's best match.
+
+        The same settling as a report (the chat's pin first), but nothing is asked: when
+        several documents match about as well, each one's best task is returned.
+        """
+        found = self._by_words(topic, "task", chat_id, None, floor=FOUND_THRESHOLD)
+        if found is None:
+            return []
+        if not isinstance(found, Ask):
+            shelf, results = found
+            return [shelf.engine.tasks[results[0].id]]
+        shelves = {d.id: d for d in self.documents}
+        best = [
+            (shelves[i], self._matches(shelves[i], topic, "task", 0.0)) for i in found.documents
+        ]
+        return [d.engine.tasks[r[0].id] for d, r in best if r]
+
+    @staticmethod
+    def _matches(shelf: Shelf, topic: str, kind: str, floor: float) -> tuple[Result, ...]:
+        """A document's best matches of ``kind`` for ``topic`` (at least ``floor``)."""
+        found = shelf.engine.suggest(topic, limit=3, kinds={kind}) if topic else []
+        return tuple(r for r in found if r.kind == kind and r.score >= floor)
+
+    def _pinned(self, chat_id: int) -> int | None:
+        """The chat's pinned document, when several are loaded and it pinned one."""
+        if not self.several or self.pins is None or not chat_id:
+            return None
+        return self.pins.get(chat_id)
+
+    def _which_document_by_words(self, topic: str, what: str, ask: Ask, m: Markup) -> Outcome:
+        """The question which document a report named in words is about (a button each)."""
+        labels = {d.id: d.label for d in self.documents}
+        if ask.off_pin:
+            text = (
+                f"Văn bản đã chọn cho cuộc trò chuyện này (/vanban) không có {what} “{topic}”. "
+                "Bạn cập nhật văn bản nào?"
+            )
+        else:
+            count = len(ask.documents)
+            text = f"“{topic}” khớp với {what} ở {count} văn bản. Bạn cập nhật văn bản nào?"
+        return Outcome(
+            "choose_document", m.text(text), documents=[(i, labels[i]) for i in ask.documents]
         )
-        if not clear:
-            return Outcome("choose", m.text("Bạn muốn cập nhật nhiệm vụ nào?"), choices=choices)
-        return self.engine.tasks[choices[0].id]
 
     def write_task(
         self,
@@ -451,7 +533,9 @@ class Reporting:
         except DatabaseBusy:
             return Outcome("busy", m.text(BUSY))
         text = self._confirm(task, report, today, m, cut=cut, kept=kept)
-        short = _short(task, report, m) + (m.text(" · 📎 đã lưu minh chứng") if kept else "")
+        short = _short(self.named(task), report, m) + (
+            m.text(" · 📎 đã lưu minh chứng") if kept else ""
+        )
         return Outcome("saved", text, report=report, short=short, evidence=kept)
 
     def _confirm(
@@ -465,7 +549,8 @@ class Reporting:
         kept: Evidence | None = None,
     ) -> str:
         lines = [
-            m.bold(f"✅ Đã ghi nhận nhiệm vụ {task.code}: ") + m.text(views.change_text(report)),
+            m.bold(f"✅ Đã ghi nhận nhiệm vụ {self.named(task)}: ")
+            + m.text(views.change_text(report)),
             m.text(shorten(task.content)),
         ]
         if report.note:
@@ -480,11 +565,18 @@ class Reporting:
         lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
 
-    def _submit_indicator(self, parsed: ParsedReport, sender: Sender, m: Markup) -> Outcome:
-        choices = self.engine.suggest(parsed.topic, limit=3, kinds={"indicator"})
-        if not parsed.topic or not choices or choices[0].score < FOUND_THRESHOLD:
+    def _submit_indicator(
+        self, parsed: ParsedReport, sender: Sender, m: Markup, document: int | None = None
+    ) -> Outcome:
+        found = self._by_words(
+            parsed.topic, "indicator", sender.chat_id, document, floor=FOUND_THRESHOLD
+        )
+        if found is None:
             return Outcome("usage", m.text(f"Không rõ chỉ tiêu nào. {USAGE}"))
-        ind = self.engine.indicators[choices[0].id]
+        if isinstance(found, Ask):
+            return self._which_document_by_words(parsed.topic, "chỉ tiêu", found, m)
+        shelf, choices = found
+        ind = shelf.engine.indicators[choices[0].id]
         refused = self.authorise(sender, ind, parsed.text, "indicator")
         if refused is not None:
             return refused
@@ -494,16 +586,8 @@ class Reporting:
         report = self._record_indicator(ind, value, parsed, sender, m)
         if isinstance(report, Outcome):
             return report
-        year = f" năm {parsed.year}" if parsed.year else ""
-        name = re.sub(r"\s*(?:đến )?năm \d{4}", "", ind.name) if parsed.year else ind.name
-        shown = number(value) + ("%" if ind.unit.startswith("%") else f" {ind.unit}".rstrip())
-        lines = [
-            m.bold("✅ Đã ghi nhận chỉ tiêu: ") + m.text(f"{name}{year}: {shown}"),
-            m.text(compare(ind, value)),
-            m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"),
-        ]
-        short = m.text(f"👍 Đã ghi nhận chỉ tiêu {name}{year}: {shown} · Báo cáo #{report.id}")
-        return Outcome("saved", "\n".join(lines), report=report, short=short)
+        where = f" ({shelf.label})" if self.several else ""
+        return _indicator_saved(ind, value, parsed, report, where, m)
 
     def _indicator_value(self, parsed: ParsedReport, ind: Indicator, m: Markup) -> float | Outcome:
         """The value of a target check-in, or why it cannot be read."""
@@ -708,7 +792,7 @@ class Reporting:
     def overview(self, today: date, m: Markup = PLAIN) -> str:
         """Counts of tasks by part and computed status; per document when there are several."""
         if not self.several:
-            return views.overview(self.engine, self.store, today, m)
+            return views.overview(self.documents[0].engine, self.store, today, m)
         return "\n\n".join(
             m.bold(f"📄 {d.label}") + "\n" + views.overview(d.engine, self.store, today, m)
             for d in self.documents
@@ -728,7 +812,7 @@ class Reporting:
         name.
         """
         if not self.several:
-            return views.agency_progress(self.engine, self.store, name, today, m)
+            return views.agency_progress(self.documents[0].engine, self.store, name, today, m)
         found = [
             (d, text)
             for d in self.documents
@@ -748,15 +832,31 @@ def _which_document(code: str, shelves: list[Shelf], m: Markup) -> Outcome:
     )
 
 
+def _indicator_saved(
+    ind: Indicator, value: float, parsed: ParsedReport, report: Report, where: str, m: Markup
+) -> Outcome:
+    """The confirmation of a target check-in; ``where`` names its document when several."""
+    year = f" năm {parsed.year}" if parsed.year else ""
+    name = re.sub(r"\s*(?:đến )?năm \d{4}", "", ind.name) if parsed.year else ind.name
+    shown = number(value) + ("%" if ind.unit.startswith("%") else f" {ind.unit}".rstrip())
+    lines = [
+        m.bold(f"✅ Đã ghi nhận chỉ tiêu{where}: ") + m.text(f"{name}{year}: {shown}"),
+        m.text(compare(ind, value)),
+        m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"),
+    ]
+    short = m.text(f"👍 Đã ghi nhận chỉ tiêu {name}{year}: {shown} · Báo cáo #{report.id}")
+    return Outcome("saved", "\n".join(lines), report=report, short=short)
+
+
 def _undo_hint() -> str:
     minutes = int(UNDO_WINDOW.total_seconds() // 60)
     return f"Có thể hoàn tác trong {minutes} phút."
 
 
-def _short(task: Task, report: Report, m: Markup) -> str:
-    """The one-line confirmation of a task report (quiet groups)."""
+def _short(named: str, report: Report, m: Markup) -> str:
+    """The one-line confirmation of a task report (quiet groups); ``named``: its code."""
     return m.text(
-        f"👍 Đã ghi nhận nhiệm vụ {task.code}: {views.change_text(report)} · Báo cáo #{report.id}"
+        f"👍 Đã ghi nhận nhiệm vụ {named}: {views.change_text(report)} · Báo cáo #{report.id}"
     )
 
 

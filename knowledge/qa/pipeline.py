@@ -45,7 +45,7 @@ from knowledge.qa.understand import (
     strip_progress,
     understand,
 )
-from knowledge.render import Markup
+from knowledge.render import Markup, TaskColumns
 
 __all__ = ["Core", "Pipeline"]
 
@@ -69,6 +69,7 @@ class Core(Protocol):
     tasks: dict[str, Task]
     agencies: AgencyIndex
     progress: ProgressView | None
+    columns: TaskColumns
 
     def answer_one(self, text: str, m: Markup) -> Answer:
         """Answer one record question."""
@@ -193,7 +194,7 @@ class Pipeline:
             return None
         if view is None:
             return untracked_answer(q, m)
-        return task_progress_answer(q, task, view, self.core.title_of, m)
+        return task_progress_answer(q, task, view, self.core.title_of, m, self.core.columns)
 
     def _task_of(self, q: Question, m: Markup) -> Task | None:
         """The task a progress question names by its words."""

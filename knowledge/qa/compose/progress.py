@@ -10,7 +10,7 @@ from knowledge.qa.answer import Answer, Result
 from knowledge.qa.compose.listing import describe
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.understand import Question
-from knowledge.render import Markup, plural_tasks, task_card, task_line
+from knowledge.render import Markup, TaskColumns, plural_tasks, task_card, task_line
 
 __all__ = ["status_list_answer", "task_progress_answer", "untracked_answer"]
 
@@ -41,11 +41,21 @@ def untracked_answer(q: Question, m: Markup) -> Answer:
 
 
 def task_progress_answer(
-    q: Question, task: Task, view: ProgressView, title_of: Callable[[str, str], str], m: Markup
+    q: Question,
+    task: Task,
+    view: ProgressView,
+    title_of: Callable[[str, str], str],
+    m: Markup,
+    columns: TaskColumns | None = None,
 ) -> Answer:
-    """Where one task stands ("5.3 đến đâu rồi"): its status line first, then its card."""
+    """Where one task stands ("5.3 đến đâu rồi"): its status line first, then its card.
+
+    ``columns``: its document's appendix columns (a UBND plan's: chủ trì, phối hợp, sản phẩm,
+    thời gian hoàn thành); without them, the programme's.
+    """
     line = view.line(task)
-    lines = [m.bold(f"Nhiệm vụ {task.code} — {line[0].lower()}{line[1:]}"), task_card(task, m)]
+    head = m.bold(f"Nhiệm vụ {task.code} — {line[0].lower()}{line[1:]}")
+    lines = [head, task_card(task, m, columns=columns)]
     lines.append(m.italic("Nguồn: báo cáo tiến độ gửi bot; Phụ lục của chương trình"))
     result = Result("task", task.code, 1.0, title_of("task", task.code))
     return Answer(q.raw, INTENT, True, "\n".join(lines), [result])
