@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from knowledge.programme.closing import CLOSING_REFS
 from knowledge.qa.answer import Answer
@@ -19,6 +20,8 @@ from knowledge.text import bigrams
 
 __all__ = ["Search", "apart", "confident"]
 
+# Renders the best hit (with its close alternatives and the guessed syllables) as the answer.
+_HitAnswer = Callable[[ParsedQuery, Hit, list[Hit], list[str], Markup], Answer]
 _WHICH = re.compile(r"\b(?:nhung|cac) (?!nhiem vu|de an|chi tieu)[a-z]+(?: [a-z]+){0,3} nao\b")
 # Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
 _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
@@ -64,6 +67,11 @@ class Search:
         self.catalog = catalog
         self.index = index
         self.tasks = tasks
+        # How a hit of a kind becomes the answer; other kinds show their card.
+        self._by_kind: dict[str, _HitAnswer] = {
+            "task": self._task_hit,
+            "indicator": self._indicator_hit,
+        }
 
     def answer(
         self, q: ParsedQuery, penalised: list[str], m: Markup, kinds: set[str] | None = None
@@ -113,26 +121,36 @@ class Search:
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], penalised: list[str], m: Markup
     ) -> Answer:
+        """The best hit as the answer; hits of its kind nearly as good as alternatives."""
         best = hits[0]
         others = [
             h
             for h in hits[1:4]
             if h.score >= best.score * RANKING.close and h.entry.kind == best.entry.kind
         ]
-        kind, key = best.entry.kind, best.entry.key
-        if kind == "task":
-            return self._task_hit(q, best, others, penalised, m)
+        render = self._by_kind.get(best.entry.kind, self._record_hit)
+        return render(q, best, others, penalised, m)
+
+    def _record_hit(
+        self, q: ParsedQuery, best: Hit, others: list[Hit], penalised: list[str], m: Markup
+    ) -> Answer:
+        """A responsibility, passage or section: its card, as its kind renders it."""
+        record = KINDS[best.entry.kind]
+        lines = [record.card(self.catalog, best.entry.key, m)]
         result = [result_of(best, self.catalog)]
-        if kind == "indicator":
-            ind = self.catalog.indicators[key]
-            siblings = self.catalog.siblings(ind)
-            sib_ids = {str(s.id) for s in siblings}
-            others = [h for h in others if h.entry.key not in sib_ids]
-            lines = [indicator_card(ind, siblings, m, year=q.year)]
-            return with_alternatives(q, Intent.INDICATOR, lines, result, others, self.catalog, m)
-        record = KINDS[kind]
-        lines = [record.card(self.catalog, key, m)]
         return with_alternatives(q, record.intent, lines, result, others, self.catalog, m)
+
+    def _indicator_hit(
+        self, q: ParsedQuery, best: Hit, others: list[Hit], penalised: list[str], m: Markup
+    ) -> Answer:
+        """A target with the others of its bullet (the year asked, if any); other bullets after."""
+        ind = self.catalog.indicators[best.entry.key]
+        siblings = self.catalog.siblings(ind)
+        sib_ids = {str(s.id) for s in siblings}
+        others = [h for h in others if h.entry.key not in sib_ids]
+        lines = [indicator_card(ind, siblings, m, year=q.year)]
+        result = [result_of(best, self.catalog)]
+        return with_alternatives(q, Intent.INDICATOR, lines, result, others, self.catalog, m)
 
     def _task_hit(
         self, q: ParsedQuery, best: Hit, others: list[Hit], penalised: list[str], m: Markup
