@@ -6,10 +6,10 @@ import pytest
 
 from knowledge.engine import Engine
 from knowledge.programme.closing import appendix_title, closing_passages, recipients
+from knowledge.qa.families.search import apart as _apart
 from knowledge.qa.index import Entry, Field, Hit
 from knowledge.qa.lexicon import expand
 from knowledge.qa.query import parse_query
-from knowledge.qa.records import _apart
 from knowledge.qa.retrieve import RANKING
 
 
