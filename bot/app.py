@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode, UpdateType
@@ -15,6 +17,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -224,106 +227,124 @@ def build_application(
     return application
 
 
+#: A handler's callback, as PTB's ``examples/`` type them.
+_Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+_NEW = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
+
+
 def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
     """Register every handler, in the order that matters."""
-    new = filters.UpdateType.MESSAGE  # edits of old messages are not new questions
-    private = filters.ChatType.PRIVATE
-    groups = filters.ChatType.GROUPS
-
-    # 0. Before anything: a group upgraded to a supergroup (Telegram's service message, from
-    #    the old or the new id) moves its subscription and allow-list entry; then the gate
-    #    drops other bots, channels, anonymous senders, chats not allowed.
-    migrate = filters.StatusUpdate.MIGRATE
-    application.add_handler(MessageHandler(migrate, membership.migrated), group=-2)
-    application.add_handler(TypeHandler(Update, gate.gate), group=-1)
-    # 1. Commands (in groups also /cmd@botname; PTB ignores /cmd@otherbot).
-    application.add_handler(CommandHandler("start", start.start, filters=new))
-    application.add_handler(CommandHandler("help", start.help_command, filters=new))
-    application.add_handler(CommandHandler("hoi", ask.ask_command, filters=new))
-    application.add_handler(CommandHandler("chitieu", browse.indicators_command, filters=new))
-    application.add_handler(CommandHandler("nhiemvu", browse.tasks_command, filters=new))
-    application.add_handler(CommandHandler("coquan", browse.agency_command, filters=new))
-    application.add_handler(CommandHandler("capnhat", progress.report_command, filters=new))
-    application.add_handler(CommandHandler("tiendo", progress.progress_command, filters=new))
-    application.add_handler(CommandHandler("quyen", roles.roles_command, filters=new))
-    application.add_handler(CommandHandler("moi", invites.invite_command, filters=new))
-    application.add_handler(CommandHandler("ngaylam", deadlines.calendar_command, filters=new))
-    application.add_handler(CommandHandler("baocao", reports.report_command, filters=new))
-    subscribe, unsubscribe = new & reports.REPORT_SUBSCRIBE, new & reports.REPORT_UNSUBSCRIBE
-    application.add_handler(CommandHandler("dangky", reports.subscribe_command, subscribe))
-    application.add_handler(CommandHandler("huydangky", reports.unsubscribe_command, unsubscribe))
-    application.add_handler(CommandHandler("dangky", digest.subscribe_command, filters=new))
-    application.add_handler(CommandHandler("huydangky", digest.unsubscribe_command, filters=new))
-    application.add_handler(CommandHandler("tomtat", digest.summary_command, filters=new))
-    application.add_handler(CommandHandler("bieudo", digest.chart_command, filters=new))
-    application.add_handler(CommandHandler("xacnhan", review.confirm_command, filters=new))
-    application.add_handler(CommandHandler("tralai", review.return_command, filters=new))
-    application.add_handler(CommandHandler("imlang", quiet.quiet_command, filters=new))
-    application.add_handler(CommandHandler("vanban", documents.documents_command, filters=new))
-    # 2. Buttons and inline mode.
-    application.add_handler(
-        CallbackQueryHandler(buttons.show_button, pattern=buttons.SHOW_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(report_buttons.undo_button, pattern=report_buttons.UNDO_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(report_buttons.pick_button, pattern=report_buttons.PICK_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(
-            report_buttons.document_button, pattern=report_buttons.DOCUMENT_PATTERN
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(report_buttons.percent_button, pattern=report_buttons.PERCENT_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(evidence.evidence_button, pattern=evidence.EVIDENCE_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(review.review_button, pattern=review.REVIEW_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(documents.pin_button, pattern=documents.PIN_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(documents.which_button, pattern=documents.WHICH_PATTERN)
-    )
-    application.add_handler(
-        CallbackQueryHandler(upload.upload_button, pattern=upload.UPLOAD_PATTERN)
-    )
+    _register_gatekeepers(application)
+    for command, callback, only in _commands():
+        application.add_handler(CommandHandler(command, callback, filters=only))
+    for callback, pattern in _buttons():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     application.add_handler(InlineQueryHandler(inline.inline_query))
-    # 3. Plain text: every message in private chats; in groups only when addressed.
-    text = filters.TEXT & ~filters.COMMAND & new
-    #    A reply to a task card that reads as a report is a report, not a question.
-    application.add_handler(MessageHandler(text & review.ReasonReply(), review.reason_reply))
-    application.add_handler(MessageHandler(text & progress.TaskCardReply(), progress.reply_report))
-    application.add_handler(MessageHandler(private & text, ask.private_message))
-    application.add_handler(MessageHandler(groups & text, ask.group_message))
-    # 4. Files. A file whose caption is /capnhat is a report with evidence; a file replying to
-    #    a report's confirmation is evidence of that report (private chats and groups). Any
-    #    other document in a private chat is an upload (admins; others are refused), before
-    #    the media hint; other media in private chats get a hint; the rest is ignored quietly.
-    files = filters.Document.ALL | filters.PHOTO
-    caption = filters.CaptionRegex(progress.CAPTION_REPORT)
-    application.add_handler(MessageHandler(files & caption & new, progress.caption_report))
-    application.add_handler(
-        MessageHandler(files & evidence.ConfirmationReply() & new, evidence.reply_attach)
-    )
-    uploads = private & filters.Document.ALL & new
-    application.add_handler(MessageHandler(uploads, upload.upload_document))
-    media = (
-        filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
-    )
-    application.add_handler(MessageHandler(private & media & new, other.media_hint))
-    # 5. An edited report amends it; other edits are ignored.
-    application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, progress.edited_report)
-    )
-    # 6. The bot added to, removed from or blocked in a chat.
+    for only, callback in (*_text_messages(), *_file_messages(), *_edited_messages()):
+        application.add_handler(MessageHandler(only, callback))
+    # The bot added to, removed from or blocked in a chat.
     application.add_handler(
         ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
-    # 7. Errors.
     application.add_error_handler(errors.on_error)
+
+
+def _register_gatekeepers(application: Application) -> None:  # type: ignore[type-arg]
+    """Before anything: migrations (group -2), then the gate (group -1).
+
+    A group upgraded to a supergroup (Telegram's service message, from the old or the new
+    id) moves its subscription and allow-list entry; then the gate drops other bots,
+    channels, anonymous senders, chats not allowed.
+    """
+    migrate = filters.StatusUpdate.MIGRATE
+    application.add_handler(MessageHandler(migrate, membership.migrated), group=-2)
+    application.add_handler(TypeHandler(Update, gate.gate), group=-1)
+
+
+def _commands() -> list[tuple[str, _Callback, filters.BaseFilter]]:
+    """(command, callback, filter) in the order they are tried.
+
+    In groups also /cmd@botname; PTB ignores /cmd@otherbot. "/dangky baocao ..." and
+    "/huydangky baocao ..." are periodic reports, before the daily digest's same commands.
+    """
+    return [
+        ("start", start.start, _NEW),
+        ("help", start.help_command, _NEW),
+        ("hoi", ask.ask_command, _NEW),
+        ("chitieu", browse.indicators_command, _NEW),
+        ("nhiemvu", browse.tasks_command, _NEW),
+        ("coquan", browse.agency_command, _NEW),
+        ("capnhat", progress.report_command, _NEW),
+        ("tiendo", progress.progress_command, _NEW),
+        ("quyen", roles.roles_command, _NEW),
+        ("moi", invites.invite_command, _NEW),
+        ("ngaylam", deadlines.calendar_command, _NEW),
+        ("baocao", reports.report_command, _NEW),
+        ("dangky", reports.subscribe_command, _NEW & reports.REPORT_SUBSCRIBE),
+        ("huydangky", reports.unsubscribe_command, _NEW & reports.REPORT_UNSUBSCRIBE),
+        ("dangky", digest.subscribe_command, _NEW),
+        ("huydangky", digest.unsubscribe_command, _NEW),
+        ("tomtat", digest.summary_command, _NEW),
+        ("bieudo", digest.chart_command, _NEW),
+        ("xacnhan", review.confirm_command, _NEW),
+        ("tralai", review.return_command, _NEW),
+        ("imlang", quiet.quiet_command, _NEW),
+        ("vanban", documents.documents_command, _NEW),
+    ]
+
+
+def _buttons() -> list[tuple[_Callback, str]]:
+    """(callback, pattern of its callback data) for every inline button."""
+    return [
+        (buttons.show_button, buttons.SHOW_PATTERN),
+        (report_buttons.undo_button, report_buttons.UNDO_PATTERN),
+        (report_buttons.pick_button, report_buttons.PICK_PATTERN),
+        (report_buttons.document_button, report_buttons.DOCUMENT_PATTERN),
+        (report_buttons.percent_button, report_buttons.PERCENT_PATTERN),
+        (evidence.evidence_button, evidence.EVIDENCE_PATTERN),
+        (review.review_button, review.REVIEW_PATTERN),
+        (documents.pin_button, documents.PIN_PATTERN),
+        (documents.which_button, documents.WHICH_PATTERN),
+        (upload.upload_button, upload.UPLOAD_PATTERN),
+    ]
+
+
+def _text_messages() -> list[tuple[filters.BaseFilter, _Callback]]:
+    """Plain text: every message in private chats; in groups only when addressed.
+
+    A reply to a task card that reads as a report is a report, not a question.
+    """
+    text = filters.TEXT & ~filters.COMMAND & _NEW
+    return [
+        (text & review.ReasonReply(), review.reason_reply),
+        (text & progress.TaskCardReply(), progress.reply_report),
+        (filters.ChatType.PRIVATE & text, ask.private_message),
+        (filters.ChatType.GROUPS & text, ask.group_message),
+    ]
+
+
+def _file_messages() -> list[tuple[filters.BaseFilter, _Callback]]:
+    """Files and media, first match wins.
+
+    A file whose caption is /capnhat is a report with evidence; a file replying to a
+    report's confirmation is evidence of that report (private chats and groups). Any other
+    document in a private chat is an upload (admins; others are refused), before the media
+    hint; other media in private chats get a hint; the rest is ignored quietly.
+    """
+    private = filters.ChatType.PRIVATE
+    files = filters.Document.ALL | filters.PHOTO
+    caption = filters.CaptionRegex(progress.CAPTION_REPORT)
+    media = (
+        filters.Sticker.ALL | filters.PHOTO | filters.VIDEO | filters.VOICE | filters.Document.ALL
+    )
+    return [
+        (files & caption & _NEW, progress.caption_report),
+        (files & evidence.ConfirmationReply() & _NEW, evidence.reply_attach),
+        (private & filters.Document.ALL & _NEW, upload.upload_document),
+        (private & media & _NEW, other.media_hint),
+    ]
+
+
+def _edited_messages() -> list[tuple[filters.BaseFilter, _Callback]]:
+    """An edited report amends it; other edits are ignored."""
+    return [(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, progress.edited_report)]

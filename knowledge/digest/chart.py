@@ -28,6 +28,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from babel.numbers import format_decimal
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
@@ -150,23 +151,74 @@ def _figure(
     the names: the figure is exactly as tall as its content and nothing depends on a
     layout engine's heuristics.
     """
-    parts = {
-        name: {label: n for label, n in counts.items() if n > 0}
-        for name, counts in status_by_part.items()
-    }
-    parts = {name: counts for name, counts in parts.items() if counts}
+    parts = _visible_parts(status_by_part)
     part_names = [_wrap_name(name) for name in parts]
     target_names = [_wrap_name(t.name) for t in targets]
+    labels = _ordered_labels(parts)
 
     fig = Figure(figsize=(_WIDTH_IN, 1.0), dpi=_DPI)
     FigureCanvasAgg(fig)
     measure = _Measure()
+    layout = _layout(title, subtitle, part_names, target_names, len(labels), measure)
+    fig.set_size_inches(_WIDTH_IN, layout.height)
 
-    name_w = max((measure(s, _NAME_SIZE)[0] for s in part_names + target_names), default=0.0)
+    _draw_headings(fig, layout)
+    _draw_status(fig, layout, parts, part_names, labels, measure)
+    if targets:
+        _draw_targets(fig, layout, targets, target_names, measure)
+    return fig
+
+
+def _visible_parts(status_by_part: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """The parts with their non-zero counts; parts left without any are dropped."""
+    parts = {
+        name: {label: n for label, n in counts.items() if n > 0}
+        for name, counts in status_by_part.items()
+    }
+    return {name: counts for name, counts in parts.items() if counts}
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything goes: x in inches from the left, tops in inches from the top."""
+
+    left: float  # the panels' left edge, right of the names
+    width: float  # the panels' width
+    title_lines: list[str]
+    subtitle_lines: list[str]
+    y_title: float
+    y_subtitle: float
+    y_status_title: float
+    y_status: float
+    status_h: float
+    y_status_legend: float
+    y_target_title: float
+    y_targets: float
+    targets_h: float
+    y_target_legend: float
+    height: float  # of the whole figure
+
+    def place(self, x: float, top: float, w: float, h: float) -> tuple[float, float, float, float]:
+        """An axes rectangle in figure coordinates, from inches."""
+        return (x / _WIDTH_IN, 1 - (top + h) / self.height, w / _WIDTH_IN, h / self.height)
+
+    def at(self, x: float, top: float) -> tuple[float, float]:
+        """A point in figure coordinates, from inches."""
+        return x / _WIDTH_IN, 1 - top / self.height
+
+
+def _layout(
+    title: str,
+    subtitle: str,
+    part_names: Sequence[str],
+    target_names: Sequence[str],
+    n_labels: int,
+    measure: _Measure,
+) -> _Layout:
+    """Stack the headings and panels from the top; the figure is as tall as they are."""
+    names = [*part_names, *target_names]
+    name_w = max((measure(s, _NAME_SIZE)[0] for s in names), default=0.0)
     left = _MARGIN + name_w + 0.12
-    width = _WIDTH_IN - _MARGIN - _RIGHT_ROOM - left
-
-    # Vertical layout: the top of each element in inches, then the figure's height.
     title_lines = _wrap(title, 50, 3) if title.strip() else []
     subtitle_lines = _wrap(subtitle, 82, 3) if subtitle.strip() else []
     y = _MARGIN
@@ -178,15 +230,15 @@ def _figure(
 
     y_status_title = y
     y += 0.4
-    status_h = _rows_height(part_names) if parts else 0.7
+    status_h = _rows_height(part_names) if part_names else 0.7
     y_status = y
     y += status_h
-    labels = _ordered_labels(parts)
     y_status_legend = y + 0.18
-    if parts:
-        y += 0.18 + 0.245 * math.ceil(len(labels) / 2)
+    if part_names:
+        y += 0.18 + 0.245 * math.ceil(n_labels / 2)
 
-    if targets:
+    y_target_title = y_targets = targets_h = y_target_legend = 0.0
+    if target_names:
         y += 0.3
         y_target_title = y
         y += 0.4
@@ -195,55 +247,89 @@ def _figure(
         y += targets_h + 0.3  # tick labels
         y_target_legend = y + 0.05
         y += 0.22
-    height = y + _MARGIN
-    fig.set_size_inches(_WIDTH_IN, height)
+    return _Layout(
+        left=left,
+        width=_WIDTH_IN - _MARGIN - _RIGHT_ROOM - left,
+        title_lines=title_lines,
+        subtitle_lines=subtitle_lines,
+        y_title=y_title,
+        y_subtitle=y_subtitle,
+        y_status_title=y_status_title,
+        y_status=y_status,
+        status_h=status_h,
+        y_status_legend=y_status_legend,
+        y_target_title=y_target_title,
+        y_targets=y_targets,
+        targets_h=targets_h,
+        y_target_legend=y_target_legend,
+        height=y + _MARGIN,
+    )
 
-    def place(x: float, top: float, w: float, h: float) -> tuple[float, float, float, float]:
-        return (x / _WIDTH_IN, 1 - (top + h) / height, w / _WIDTH_IN, h / height)
 
-    def at(x: float, top: float) -> tuple[float, float]:
-        return x / _WIDTH_IN, 1 - top / height
+def _draw_headings(fig: Figure, layout: _Layout) -> None:
+    """The bold title and the muted subtitle, line by line."""
+    for i, line in enumerate(layout.title_lines):
+        _fig_text(fig, *layout.at(_MARGIN, layout.y_title + 0.3 * i), line, size=15, bold=True)
+    for i, line in enumerate(layout.subtitle_lines):
+        y = layout.y_subtitle + 0.23 * i
+        _fig_text(fig, *layout.at(_MARGIN, y), line, size=11, colour=_MUTED)
 
-    for i, line in enumerate(title_lines):
-        _fig_text(fig, *at(_MARGIN, y_title + 0.3 * i), line, size=15, bold=True)
-    for i, line in enumerate(subtitle_lines):
-        _fig_text(fig, *at(_MARGIN, y_subtitle + 0.23 * i), line, size=11, colour=_MUTED)
 
-    _fig_text(fig, *at(_MARGIN, y_status_title), PANEL_STATUS, size=12.5, bold=True)
-    if parts:
-        status_ax = fig.add_axes(place(left, y_status, width, status_h))
-        colours = _colours(labels)
-        _status_panel(status_ax, parts, part_names, labels, colours, width, measure)
-        legend = fig.legend(
-            handles=[Patch(facecolor=colours[label], label=label) for label in labels],
-            loc="upper left",
-            bbox_to_anchor=at(_MARGIN, y_status_legend),
-            ncols=2,
-            prop=_font(_NAME_SIZE),
-            **_LEGEND,
-        )
-        _plain_legend(legend)
-    else:  # the whole width, so that "Chưa có dữ liệu" is centred on the image
-        _no_data(fig.add_axes(place(_MARGIN, y_status, _WIDTH_IN - 2 * _MARGIN, status_h)))
+def _draw_status(
+    fig: Figure,
+    layout: _Layout,
+    parts: Mapping[str, Mapping[str, int]],
+    part_names: Sequence[str],
+    labels: Sequence[str],
+    measure: _Measure,
+) -> None:
+    """The status panel's heading, its bars (or "Chưa có dữ liệu") and its legend."""
+    at, place = layout.at, layout.place
+    _fig_text(fig, *at(_MARGIN, layout.y_status_title), PANEL_STATUS, size=12.5, bold=True)
+    if not parts:  # the whole width, so that "Chưa có dữ liệu" is centred on the image
+        whole = place(_MARGIN, layout.y_status, _WIDTH_IN - 2 * _MARGIN, layout.status_h)
+        _no_data(fig.add_axes(whole))
+        return
+    status_ax = fig.add_axes(place(layout.left, layout.y_status, layout.width, layout.status_h))
+    colours = _colours(labels)
+    _status_panel(status_ax, parts, part_names, labels, colours, layout.width, measure)
+    handles = [Patch(facecolor=colours[label], label=label) for label in labels]
+    _legend(fig, handles, at(_MARGIN, layout.y_status_legend), ncols=2)
 
-    if targets:
-        _fig_text(fig, *at(_MARGIN, y_target_title), PANEL_TARGETS, size=12.5, bold=True)
-        target_ax = fig.add_axes(place(left, y_targets, width, targets_h))
-        _target_panel(target_ax, targets, target_names, width, measure)
-        legend = fig.legend(
-            handles=[
-                Patch(facecolor=_REACHED, label="Đạt, vượt mục tiêu"),
-                Patch(facecolor=_NOT_REACHED, label="Chưa đạt"),
-                Line2D([], [], color=_INK, linestyle=_DASHED, label="Mức mục tiêu (100%)"),
-            ],
-            loc="upper left",
-            bbox_to_anchor=at(_MARGIN, y_target_legend),
-            ncols=3,
-            prop=_font(_NAME_SIZE),
-            **_LEGEND,
-        )
-        _plain_legend(legend)
-    return fig
+
+def _draw_targets(
+    fig: Figure,
+    layout: _Layout,
+    targets: Sequence[TargetProgress],
+    target_names: Sequence[str],
+    measure: _Measure,
+) -> None:
+    """The target panel's heading, its bars and its legend."""
+    at, place = layout.at, layout.place
+    _fig_text(fig, *at(_MARGIN, layout.y_target_title), PANEL_TARGETS, size=12.5, bold=True)
+    target_ax = fig.add_axes(place(layout.left, layout.y_targets, layout.width, layout.targets_h))
+    _target_panel(target_ax, targets, target_names, layout.width, measure)
+    handles: list[Artist] = [
+        Patch(facecolor=_REACHED, label="Đạt, vượt mục tiêu"),
+        Patch(facecolor=_NOT_REACHED, label="Chưa đạt"),
+        Line2D([], [], color=_INK, linestyle=_DASHED, label="Mức mục tiêu (100%)"),
+    ]
+    _legend(fig, handles, at(_MARGIN, layout.y_target_legend), ncols=3)
+
+
+def _legend(
+    fig: Figure, handles: Sequence[Artist], anchor: tuple[float, float], *, ncols: int
+) -> None:
+    """A plain figure legend hanging from ``anchor``, in rows of ``ncols`` entries."""
+    legend = fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        ncols=ncols,
+        prop=_font(_NAME_SIZE),
+        **_LEGEND,
+    )
+    _plain_legend(legend)
 
 
 class _Measure:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from knowledge.errors import ProgrammeFormatError
 from knowledge.programme.model import Task
@@ -123,62 +123,87 @@ def parse_appendix(text: str) -> list[Task]:
             the table has no task rows.
 
     """
-    header: dict[int, str] | None = None
-    tasks: list[Task] = []
-    part, part_title, group = "", "", ""
-    seen: set[str] = set()
-    last_was_task = False
+    reader = _Reader()
     for raw in text.splitlines():
+        reader.line(raw)
+    return reader.tasks_read()
+
+
+@dataclass
+class _Reader:
+    """The table read so far: its header, its tasks and the part and group they sit under."""
+
+    header: dict[int, str] | None = None
+    tasks: list[Task] = field(default_factory=list)
+    part: str = ""
+    part_title: str = ""
+    group: str = ""
+    seen: set[str] = field(default_factory=set)
+    last_was_task: bool = False
+
+    def line(self, raw: str) -> None:
+        """Read one line: a header row, a body row, or (without a tab) nothing."""
         if "\t" not in raw:
-            continue
+            return
         cells = raw.split("\t")
         mapping = _header_map(cells)
         if mapping is not None:
             _check_header(mapping, cells)
-            header = mapping
-            continue
-        if header is None:
-            continue
-        row, extra = _cells(cells, header)
+            self.header = mapping
+        elif self.header is not None:
+            self.row(*_cells(cells, self.header))
+
+    def row(self, row: dict[str, str], extra: dict[str, str]) -> None:
+        """Read a body row: a continuation, a part heading, a group heading or a task."""
         number = _plain(row.get("code", ""))
         content = _plain(row.get("content", ""))
+        italic = "<i>" in row.get("content", "")
         if not number and not content:
-            continue
-        if not number and last_was_task and "<i>" not in row.get("content", ""):
-            tasks[-1] = _continued(tasks[-1], row)
-            continue
+            return
+        if not number and self.last_was_task and not italic:
+            self.tasks[-1] = _continued(self.tasks[-1], row)
+            return
         filled = [f for f in _TASK_FIELDS if _plain(row.get(f, ""))]
-        last_was_task = False
+        self.last_was_task = False
         roman = _ROMAN.match(number)
         if roman and not filled:
-            part, part_title, group = roman.group(1), content, ""
-            continue
-        if "<i>" in row.get("content", "") or not filled:
-            group = content
-            continue
-        code = _code(number, part, len(tasks) + 1)
-        while code in seen:
+            self.part, self.part_title, self.group = roman.group(1), content, ""
+        elif italic or not filled:
+            self.group = content
+        else:
+            self.add_task(number, content, row, extra)
+
+    def add_task(
+        self, number: str, content: str, row: dict[str, str], extra: dict[str, str]
+    ) -> None:
+        """Append a task under the current part and group, its code made unique."""
+        code = _code(number, self.part, len(self.tasks) + 1)
+        while code in self.seen:
             code += "'"
-        seen.add(code)
+        self.seen.add(code)
         fields = {f: _plain(row.get(f, "")) for f in _TASK_FIELDS}
-        tasks.append(
+        self.tasks.append(
             Task(
                 code=code,
-                part=part,
-                part_title=part_title,
-                group=group,
+                part=self.part,
+                part_title=self.part_title,
+                group=self.group,
                 content=content,
                 extra=extra,
-                position=len(tasks) + 1,
+                position=len(self.tasks) + 1,
                 **fields,
             )
         )
-        last_was_task = True
-    if header is None:
-        raise ProgrammeFormatError(
-            "no appendix table header found: expected a tab-separated row with columns such as "
-            '"STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì tham mưu", "Thời gian trình"'
-        )
-    if not tasks:
-        raise ProgrammeFormatError("the appendix table has a header row but no task rows")
-    return tasks
+        self.last_was_task = True
+
+    def tasks_read(self) -> list[Task]:
+        """The tasks, once the whole table is read; an error if there is no table."""
+        if self.header is None:
+            raise ProgrammeFormatError(
+                "no appendix table header found: expected a tab-separated row with columns "
+                'such as "STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì tham mưu", '
+                '"Thời gian trình"'
+            )
+        if not self.tasks:
+            raise ProgrammeFormatError("the appendix table has a header row but no task rows")
+        return self.tasks
