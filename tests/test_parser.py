@@ -212,3 +212,30 @@ def test_date_and_signature(programme, programme_b):
     )
     # The second programme's stamp says 17/11/2025; its own date line says 10 November.
     assert (programme_b.issued, programme_b.signer) == ("10/11/2025", "Lâm Quang Hiếu")
+
+
+def test_agencies_parse_the_same_under_every_hash_seed() -> None:
+    """Aliases come in one order whatever ``PYTHONHASHSEED`` the process got."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "from pathlib import Path; from knowledge.programme.parser import parse_programme; "
+        "print(repr(parse_programme(Path('tests/fixtures/programme_b.txt')"
+        ".read_text('utf-8')).agencies))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (0, 4, 5)
+    }
+    assert len(outs) == 1

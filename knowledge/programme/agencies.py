@@ -177,7 +177,7 @@ def _short_forms(name: str) -> list[str]:
         forms |= {rule(f) for f in forms for rule in rules}
     forms |= {abbreviate(f) for f in forms}
     forms.discard(name)
-    return sorted(forms, key=len, reverse=True)
+    return sorted(forms, key=lambda f: (-len(f), f))  # ties by spelling: the same on every run
 
 
 def build_agencies(tasks: Iterable[Task], bodies: Iterable[str]) -> list[Agency]:
