@@ -255,3 +255,10 @@ def test_which_body_leads_this_one_is_a_follow_up(engine: Engine) -> None:
     card = engine.ask("Nhiệm vụ II.8 là gì?")
     follow = engine.ask("cq nào đầu mối tham mưu cái này v", context=card.context)
     assert follow.found and "Ban Nội chính Tỉnh ủy" in follow.text
+
+
+def test_party_building_named_by_its_parts_is_its_topic() -> None:
+    from knowledge.qa.topics import asks_topics
+
+    assert asks_topics(expand("chi tieu ve to chuc co so dang va dang vien")) == ("xay dung dang",)
+    assert parse_query("mảng tổ chức cơ sở đảng có chỉ tiêu gì").topic[:2] == ["to", "chuc"]

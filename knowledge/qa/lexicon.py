@@ -153,6 +153,7 @@ SYNONYMS: dict[str, str] = {
     "ket nap dang vien": "phat trien dang vien",
     "ket nap": "phat trien",
     "dang vien moi": "phat trien dang vien",
+    "dang vien phat trien moi": "phat trien dang vien",
     "chi so": "chi so",
     "nha o xa hoi": "nha o xa hoi",
     "rung che phu": "che phu rung",

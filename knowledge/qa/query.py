@@ -164,6 +164,7 @@ _FRAME = re.compile(
     r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
     r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi|"
     r"con lai|(?:ve )?viec nay|phan dau|^ ?o(?= (?!nhiem\b)[a-z])|"
+    r"^ ?(?:mang|linh vuc)(?= \w+ \w+)|"
     r"(?<!tuyen )(?:duoc )?giao(?: cho)?(?= (?:ban|so|uy|hoi|cac|mat|tinh|dang)\b))\b"
 )
 

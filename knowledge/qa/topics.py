@@ -52,6 +52,8 @@ _ALIASES: dict[str, str] = {
     "truong dat chuan": "giao duc",
     "chat luong lao dong": "dao tao",
     "lao dong qua dao tao": "dao tao",
+    "to chuc co so dang": "xay dung dang",
+    "dang vien": "xay dung dang",
     # Names that hold a topic's name but are another thing ("" = no topic).
     "kinh te tu nhan": "",
 }
