@@ -262,3 +262,16 @@ def test_party_building_named_by_its_parts_is_its_topic() -> None:
 
     assert asks_topics(expand("chi tieu ve to chuc co so dang va dang vien")) == ("xay dung dang",)
     assert parse_query("mảng tổ chức cơ sở đảng có chỉ tiêu gì").topic[:2] == ["to", "chuc"]
+
+
+@pytest.mark.parametrize(
+    ("question", "gone"),
+    [
+        ("chương trình nói gì về tuyển quân", {"noi", "chuong", "trinh"}),
+        ("đề án nào được nhắc trong phần y tế", {"phan", "nhac"}),
+        ("có nhắc công trình văn hóa nào ở Diên Khánh không", {"nhac"}),
+        ("chính sách đối với hậu phương quân đội", {"voi"}),
+    ],
+)
+def test_more_frames_leave_the_topic(question: str, gone: set[str]) -> None:
+    assert not gone & set(parse_query(question).topic)

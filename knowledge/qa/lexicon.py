@@ -154,6 +154,7 @@ SYNONYMS: dict[str, str] = {
     "ket nap": "phat trien",
     "dang vien moi": "phat trien dang vien",
     "dang vien phat trien moi": "phat trien dang vien",
+    "nganh y": "y te",
     "chi so": "chi so",
     "nha o xa hoi": "nha o xa hoi",
     "rung che phu": "che phu rung",
