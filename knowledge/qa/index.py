@@ -17,17 +17,40 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from math import fsum
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.qa.postings import Masks, Postings, distinct, subset_sums
 from knowledge.text import bigrams
 
-__all__ = ["Entry", "Field", "Hit", "SearchIndex"]
+__all__ = [
+    "GUESS_WEIGHT",
+    "PAIR_SHARE",
+    "PRECISION_BASE",
+    "PRECISION_SHARE",
+    "UNIGRAM_SHARE",
+    "Entry",
+    "Field",
+    "Hit",
+    "QueryWeights",
+    "SearchIndex",
+]
+
+# How a field scores (the thresholds applied to scores are knowledge.qa.retrieve.RANKING):
+# score = weight × coverage × (PRECISION_BASE + PRECISION_SHARE × precision), where
+# coverage = UNIGRAM_SHARE × syllables covered + PAIR_SHARE × pairs covered (each weighed
+# by idf, as a share of the query's), precision = the field's idf share the query covers.
+GUESS_WEIGHT = 0.6  # a syllable typo correction produced counts this much when matched
+UNIGRAM_SHARE = 0.6
+PAIR_SHARE = 0.4
+PRECISION_BASE = 0.9
+PRECISION_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,53 @@ class Hit:
     entry: Entry
     score: float
     matched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QueryWeights:
+    """What each syllable and syllable pair of a query is worth.
+
+    Attributes:
+        words: Its distinct syllables, in order.
+        weights: Each one's idf when a field holds it (less for a guessed syllable).
+        full: Each one's idf.
+        total: The sum of ``full``: a field holding every syllable covers all of it.
+        pairs: Its distinct adjacent pairs, in order.
+        pair_weights: Each pair's worth: the mean of its syllables' ``weights``.
+        pair_total: What every pair (repeats included) is worth in full.
+
+    """
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    full: tuple[float, ...]
+    total: float
+    pairs: tuple[str, ...]
+    pair_weights: tuple[float, ...]
+    pair_total: float
+
+    @classmethod
+    def of(
+        cls, words: Sequence[str], penalised: Iterable[str], idf: Callable[[str], float]
+    ) -> QueryWeights:
+        """Weigh the query syllables ``words``; ``penalised`` ones came from typo correction."""
+        soft = set(penalised)
+        full = {w: idf(w) for w in words}
+        # A corrected syllable is a guess: it counts for less when matched,
+        # but the question still needs covering in full.
+        weights = {w: full[w] * (GUESS_WEIGHT if w in soft else 1.0) for w in words}
+        qpairs = bigrams(list(words))
+        pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
+        pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
+        return cls(
+            words=tuple(full),
+            weights=tuple(weights.values()),
+            full=tuple(full.values()),
+            total=sum(full.values()),
+            pairs=tuple(pair_w),
+            pair_weights=tuple(pair_w.values()),
+            pair_total=pair_total,
+        )
 
 
 # Onsets Vietnamese speakers confuse when spelling (by dialect): a typo may
@@ -149,17 +219,30 @@ class SearchIndex:
         self._all_words = sorted(set(df) | self.extra_words)
         self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
         self._max_idf = math.log((n + 1) / 0.5)
-        # Inverted index (syllable → entries) and each field's total weight,
-        # so a query touches only the entries that share a syllable with it.
-        self._postings: dict[str, set[int]] = {}
-        self._field_idf: list[tuple[float, ...]] = []
-        for i, entry in enumerate(self.entries):
-            for f in entry.fields:
-                for w in f.unigrams:
-                    self._postings.setdefault(w, set()).add(i)
-            self._field_idf.append(
-                tuple(sum(self._idf[w] for w in f.unigrams) or 1.0 for f in entry.fields)
-            )
+        self._build_postings()
+
+    def _build_postings(self) -> None:
+        """Number every field (entry by entry) and index its syllables and pairs.
+
+        A query then touches only the fields that share a syllable with it, and scores
+        them all at once (see :meth:`score`).
+        """
+        fields = [f for entry in self.entries for f in entry.fields]
+        self._words = Postings([f.unigrams for f in fields])
+        self._pairs = Postings([f.pairs for f in fields])
+        self._field_entry = np.array(
+            [i for i, entry in enumerate(self.entries) for _ in entry.fields], dtype=np.int32
+        )
+        self._weight = np.array([f.weight for f in fields], dtype=np.float64)
+        # Each field's total idf, the denominator of its precision.
+        self._own = np.array(
+            [sum(self._idf[w] for w in f.unigrams) or 1.0 for f in fields], dtype=np.float64
+        )
+        kinds = sorted({entry.kind for entry in self.entries})
+        self._kind_code = {k: i for i, k in enumerate(kinds)}
+        self._entry_kind = np.array(
+            [self._kind_code[entry.kind] for entry in self.entries], dtype=np.int32
+        )
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a syllable; unknown syllables weigh the most."""
@@ -295,6 +378,11 @@ class SearchIndex:
     ) -> list[Hit]:
         """Score every entry (of ``kinds``) against the query syllables.
 
+        An entry scores by its best field; see the constants above for how a field scores.
+        Term at a time: each query syllable marks the fields that hold it (its postings),
+        so only those fields are scored, all at once, and each distinct subset of the
+        query a field holds is summed once.
+
         Args:
             words: Corrected, folded query syllables (intent words removed).
             kinds: Restrict to these entry kinds; all when None.
@@ -302,51 +390,65 @@ class SearchIndex:
                 for less.
 
         Returns:
-            Hits with a positive score, best first.
+            Hits with a positive score, best first (ties in index order).
 
         """
         if not words:
             return []
-        soft = set(penalised)
-        full = {w: self.idf(w) for w in words}
-        # A corrected syllable is a guess: it counts for less when matched,
-        # but the question still needs covering in full.
-        weights = {w: full[w] * (0.6 if w in soft else 1.0) for w in words}
-        total = sum(full.values())
-        qpairs = bigrams(list(words))
-        pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
-        pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
-        # Only entries holding at least one query syllable can score.
-        candidates: set[int] = set()
-        for w in weights:
-            candidates |= self._postings.get(w, set())
-        hits: list[Hit] = []
-        asked, asked_pairs = frozenset(weights), frozenset(pair_w)
-        for n in sorted(candidates):
-            entry = self.entries[n]
-            if kinds is not None and entry.kind not in kinds:
-                continue
-            best = 0.0
-            matched: set[str] = set()
-            for f, own in zip(entry.fields, self._field_idf[n], strict=True):
-                got = f.unigrams & asked  # set operations: the hot loop of every question
-                if not got:
-                    continue
-                # fsum: exact, so the score does not depend on the sets' iteration order.
-                uni = fsum(weights[w] for w in got) / total
-                if pair_total:
-                    bi = fsum(pair_w[p] for p in f.pairs & asked_pairs) / pair_total
-                    cov = 0.6 * uni + 0.4 * bi
-                else:
-                    cov = uni
-                # Precision: a short title mostly made of the query beats a
-                # long paragraph that merely contains it.
-                precision = fsum(full[w] for w in got) / own
-                s = f.weight * cov * (0.9 + 0.1 * precision)
-                if s > best:
-                    best = s
-                matched.update(got)
-            if best > 0:
-                hits.append(Hit(entry, best, frozenset(matched)))
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return hits
+        q = QueryWeights.of(words, penalised, self.idf)
+        held = self._words.masks(q.words)
+        touched = np.flatnonzero(held.any(axis=0))
+        if touched.size == 0:
+            return []
+        held = held[:, touched]
+        return self._hits(q, held, touched, self._field_scores(q, held, touched), kinds)
+
+    def _field_scores(
+        self, q: QueryWeights, held: Masks, touched: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.float64]:
+        """The score of each touched field; ``held`` says which query syllables it holds."""
+        (got, got_full), which = subset_sums(held, (q.weights, q.full))
+        uni = got[which] / q.total
+        if q.pair_total:
+            (pairs,), which_pairs = subset_sums(
+                self._pairs.masks(q.pairs)[:, touched], (q.pair_weights,)
+            )
+            bi = pairs[which_pairs] / q.pair_total
+            cov = UNIGRAM_SHARE * uni + PAIR_SHARE * bi
+        else:
+            cov = uni
+        # Precision: a short title mostly made of the query beats a
+        # long paragraph that merely contains it.
+        precision = got_full[which] / self._own[touched]
+        scores: npt.NDArray[np.float64] = (
+            self._weight[touched] * cov * (PRECISION_BASE + PRECISION_SHARE * precision)
+        )
+        return scores
+
+    def _hits(
+        self,
+        q: QueryWeights,
+        held: Masks,
+        touched: npt.NDArray[np.intp],
+        scores: npt.NDArray[np.float64],
+        kinds: set[str] | None,
+    ) -> list[Hit]:
+        """Each entry's best field score and the query syllables it holds, best first."""
+        owner = self._field_entry[touched]  # ascending: an entry's fields are contiguous
+        starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+        best = np.maximum.reduceat(scores, starts)
+        entries = owner[starts]
+        keep = best > 0
+        if kinds is not None:
+            codes = [self._kind_code[k] for k in kinds if k in self._kind_code]
+            keep &= np.isin(self._entry_kind[entries], codes)
+        chosen = np.flatnonzero(keep)
+        chosen = chosen[np.argsort(-best[chosen], kind="stable")]
+        subsets, which = distinct(np.bitwise_or.reduceat(held, starts, axis=1)[:, chosen])
+        matched = [frozenset(q.words[i] for i in subset) for subset in subsets]
+        return [
+            Hit(self.entries[n], s, matched[k])
+            for n, s, k in zip(
+                entries[chosen].tolist(), best[chosen].tolist(), which.tolist(), strict=True
+            )
+        ]
