@@ -26,7 +26,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.qa.postings import Masks, Postings, distinct, subset_sums
+from knowledge.qa.postings import Gathered, Postings, exact_sums, members, term_masks
 from knowledge.text import bigrams
 
 __all__ = [
@@ -224,25 +224,31 @@ class SearchIndex:
     def _build_postings(self) -> None:
         """Number every field (entry by entry) and index its syllables and pairs.
 
-        A query then touches only the fields that share a syllable with it, and scores
-        them all at once (see :meth:`score`).
+        A query then touches only the postings of its own syllables and scores every
+        field at once (see :meth:`score`).
         """
         fields = [f for entry in self.entries for f in entry.fields]
         self._words = Postings([f.unigrams for f in fields])
         self._pairs = Postings([f.pairs for f in fields])
-        self._field_entry = np.array(
-            [i for i, entry in enumerate(self.entries) for _ in entry.fields], dtype=np.int32
-        )
         self._weight = np.array([f.weight for f in fields], dtype=np.float64)
         # Each field's total idf, the denominator of its precision.
         self._own = np.array(
             [sum(self._idf[w] for w in f.unigrams) or 1.0 for f in fields], dtype=np.float64
         )
-        kinds = sorted({entry.kind for entry in self.entries})
-        self._kind_code = {k: i for i, k in enumerate(kinds)}
-        self._entry_kind = np.array(
-            [self._kind_code[entry.kind] for entry in self.entries], dtype=np.int32
+        # The entries that have fields, and where their fields start (an entry's are
+        # contiguous), for each entry's best field; and each one's syllables, for its matches.
+        scored = [i for i, entry in enumerate(self.entries) if entry.fields]
+        self._scored = np.array(scored, dtype=np.intp)
+        self._first_field = np.cumsum(
+            [0, *(len(self.entries[i].fields) for i in scored[:-1])], dtype=np.intp
         )
+        self._entry_words = Postings(
+            [frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored]
+        )
+        self._of_kind = {
+            kind: np.array([self.entries[i].kind == kind for i in scored], dtype=np.bool_)
+            for kind in {entry.kind for entry in self.entries}
+        }
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a syllable; unknown syllables weigh the most."""
@@ -379,9 +385,9 @@ class SearchIndex:
         """Score every entry (of ``kinds``) against the query syllables.
 
         An entry scores by its best field; see the constants above for how a field scores.
-        Term at a time: each query syllable marks the fields that hold it (its postings),
-        so only those fields are scored, all at once, and each distinct subset of the
-        query a field holds is summed once.
+        Term at a time: the postings of the query's syllables and pairs are added up for
+        every field at once, exactly (:func:`knowledge.qa.postings.exact_sums`), so the cost
+        grows with the postings of the query's own words, not with every entry's fields.
 
         Args:
             words: Corrected, folded query syllables (intent words removed).
@@ -396,59 +402,59 @@ class SearchIndex:
         if not words:
             return []
         q = QueryWeights.of(words, penalised, self.idf)
-        held = self._words.masks(q.words)
-        touched = np.flatnonzero(held.any(axis=0))
-        if touched.size == 0:
+        held = self._words.gather(q.words)
+        if held.items.size == 0:
             return []
-        held = held[:, touched]
-        return self._hits(q, held, touched, self._field_scores(q, held, touched), kinds)
-
-    def _field_scores(
-        self, q: QueryWeights, held: Masks, touched: npt.NDArray[np.intp]
-    ) -> npt.NDArray[np.float64]:
-        """The score of each touched field; ``held`` says which query syllables it holds."""
-        (got, got_full), which = subset_sums(held, (q.weights, q.full))
-        uni = got[which] / q.total
-        if q.pair_total:
-            (pairs,), which_pairs = subset_sums(
-                self._pairs.masks(q.pairs)[:, touched], (q.pair_weights,)
+        best = np.maximum.reduceat(self._field_scores(q, held), self._first_field)
+        keep = best > 0
+        if kinds is not None:
+            keep &= self._kinds_mask(kinds)
+        chosen = np.flatnonzero(keep)
+        chosen = chosen[np.argsort(-best[chosen], kind="stable")]
+        entries = self._scored[chosen]
+        return [
+            Hit(self.entries[n], s, matched)
+            for n, s, matched in zip(
+                entries.tolist(), best[chosen].tolist(), self._matched(q, chosen), strict=True
             )
-            bi = pairs[which_pairs] / q.pair_total
+        ]
+
+    def _field_scores(self, q: QueryWeights, held: Gathered) -> npt.NDArray[np.float64]:
+        """The score of every field; ``held`` are the postings of the query's syllables."""
+        got = exact_sums(held, q.weights)
+        got_full = got if q.weights == q.full else exact_sums(held, q.full)
+        uni = got / q.total
+        if q.pair_total:
+            bi = exact_sums(self._pairs.gather(q.pairs), q.pair_weights) / q.pair_total
             cov = UNIGRAM_SHARE * uni + PAIR_SHARE * bi
         else:
             cov = uni
         # Precision: a short title mostly made of the query beats a
         # long paragraph that merely contains it.
-        precision = got_full[which] / self._own[touched]
+        precision = got_full / self._own
         scores: npt.NDArray[np.float64] = (
-            self._weight[touched] * cov * (PRECISION_BASE + PRECISION_SHARE * precision)
+            self._weight * cov * (PRECISION_BASE + PRECISION_SHARE * precision)
         )
         return scores
 
-    def _hits(
-        self,
-        q: QueryWeights,
-        held: Masks,
-        touched: npt.NDArray[np.intp],
-        scores: npt.NDArray[np.float64],
-        kinds: set[str] | None,
-    ) -> list[Hit]:
-        """Each entry's best field score and the query syllables it holds, best first."""
-        owner = self._field_entry[touched]  # ascending: an entry's fields are contiguous
-        starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
-        best = np.maximum.reduceat(scores, starts)
-        entries = owner[starts]
-        keep = best > 0
-        if kinds is not None:
-            codes = [self._kind_code[k] for k in kinds if k in self._kind_code]
-            keep &= np.isin(self._entry_kind[entries], codes)
-        chosen = np.flatnonzero(keep)
-        chosen = chosen[np.argsort(-best[chosen], kind="stable")]
-        subsets, which = distinct(np.bitwise_or.reduceat(held, starts, axis=1)[:, chosen])
-        matched = [frozenset(q.words[i] for i in subset) for subset in subsets]
-        return [
-            Hit(self.entries[n], s, matched[k])
-            for n, s, k in zip(
-                entries[chosen].tolist(), best[chosen].tolist(), which.tolist(), strict=True
-            )
-        ]
+    def _kinds_mask(self, kinds: set[str]) -> npt.NDArray[np.bool_]:
+        """Which scored entries are of ``kinds``."""
+        mask = np.zeros(len(self._scored), dtype=np.bool_)
+        for kind in kinds:
+            if kind in self._of_kind:
+                mask |= self._of_kind[kind]
+        return mask
+
+    def _matched(self, q: QueryWeights, chosen: npt.NDArray[np.intp]) -> list[frozenset[str]]:
+        """The query syllables each ``chosen`` scored entry holds (each distinct set made once)."""
+        masks = term_masks(self._entry_words.gather(q.words))[:, chosen]
+        if masks.shape[1] == 0:
+            return []
+        if masks.shape[0] == 1:
+            unique, which = np.unique(masks[0], return_inverse=True)
+            rows: list[list[int]] = [[v] for v in unique.tolist()]
+        else:
+            unique, which = np.unique(masks.T, axis=0, return_inverse=True)
+            rows = unique.tolist()
+        sets = [frozenset(q.words[i] for i in members(row)) for row in rows]
+        return [sets[k] for k in which.reshape(-1).tolist()]

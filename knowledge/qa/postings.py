@@ -1,41 +1,59 @@
-"""Postings of a search index as int32 arrays, and exact sums over the terms a field holds.
+"""Postings of a search index as int32 arrays, and exact per-field sums over them.
 
-The fields of every entry are numbered one after the other (entry by entry), so the fields
-of one entry are contiguous. :class:`Postings` maps a term (a syllable, or a pair of them)
-to the numbers of the fields that hold it; :meth:`Postings.masks` gives, for the terms of a
-query, one bit per term for every field: which of the query's terms it holds.
+A :class:`Postings` numbers the items it indexes (the fields of every entry, entry by entry,
+or the entries) and maps a term (a syllable, or a pair of them) to the numbers of the items
+that hold it. A query is scored term at a time: :meth:`Postings.gather` lists the postings
+of its terms, and :func:`exact_sums` adds up, for every item at once, the values of the
+terms it holds (``numpy.bincount``).
 
-Many fields hold the same subset of a query's terms, so :func:`subset_sums` sums each
-distinct subset once, with :func:`math.fsum`: exact, so a sum does not depend on the order
-of the terms, and the same as summing field by field.
+The sums are exact: each value is split into integer limbs that ``bincount`` adds without
+rounding, and the limbs are joined with one rounding at the end, so every sum is the
+correctly rounded sum of its terms, as :func:`math.fsum` gives, whatever their order.
+:func:`term_masks` gives which of the query's terms each item holds, one bit per term.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from math import fsum
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Masks", "Postings", "distinct", "members", "subset_sums"]
+__all__ = ["MASK_BITS", "Gathered", "Postings", "exact_sums", "members", "term_masks"]
 
-Masks = npt.NDArray[np.uint64]
-"""Shape ``(columns, fields)``: bit ``i % 64`` of column ``i // 64`` is the query's term i."""
+Floats = npt.NDArray[np.float64]
+MASK_BITS = 52  # query terms per mask column: sums of distinct powers of two stay exact
+_MANTISSA = 53  # bits of a float64 significand
 
-_BITS = 64
+
+@dataclass(frozen=True)
+class Gathered:
+    """The postings of a query's terms, one after the other.
+
+    Attributes:
+        items: The item numbers of every posting: those of term 0, then term 1 ...
+        lengths: How many postings each term has.
+        size: How many items the postings number.
+
+    """
+
+    items: npt.NDArray[np.int32]
+    lengths: list[int]
+    size: int
 
 
 class Postings:
-    """Which fields hold each term: one int32 array of field numbers per term."""
+    """Which items hold each term: a slice of one int32 array of item numbers per term."""
 
-    def __init__(self, fields: Sequence[Iterable[str]]) -> None:
-        """Index the terms of every field; ``fields[n]`` are the terms of field ``n``."""
+    def __init__(self, items: Sequence[Iterable[str]]) -> None:
+        """Index the terms of every item; ``items[n]`` are the (distinct) terms of item ``n``."""
         lists: dict[str, list[int]] = {}
-        for n, terms in enumerate(fields):
+        for n, terms in enumerate(items):
             for term in terms:
                 lists.setdefault(term, []).append(n)
-        self.size = len(fields)
+        self.size = len(items)
         # One flat array and each term's slice of it: one allocation, not one per term.
         self._flat = np.array([n for ns in lists.values() for n in ns], dtype=np.int32)
         self._span: dict[str, tuple[int, int]] = {}
@@ -44,70 +62,115 @@ class Postings:
             self._span[term] = (start, start + len(ns))
             start += len(ns)
 
-    def fields(self, term: str) -> npt.NDArray[np.int32]:
-        """The numbers of the fields holding ``term``, ascending (empty when none does)."""
+    def items(self, term: str) -> npt.NDArray[np.int32]:
+        """The numbers of the items holding ``term``, ascending (empty when none does)."""
         start, end = self._span.get(term, (0, 0))
         return self._flat[start:end]
 
-    def masks(self, terms: Sequence[str]) -> Masks:
-        """For every field, which of ``terms`` (distinct) it holds, one bit per term."""
-        out = np.zeros(((len(terms) + _BITS - 1) // _BITS, self.size), dtype=np.uint64)
-        for i, term in enumerate(terms):
-            span = self._span.get(term)
-            if span is not None:
-                out[i // _BITS, self._flat[span[0] : span[1]]] |= np.uint64(1 << (i % _BITS))
-        return out
+    def gather(self, terms: Sequence[str]) -> Gathered:
+        """The postings of every term of ``terms`` (distinct), in order."""
+        spans = [self._span.get(t, (0, 0)) for t in terms]
+        parts = [self._flat[a:b] for a, b in spans]
+        items = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        return Gathered(items, [b - a for a, b in spans], self.size)
+
+
+def _whole(value: float) -> tuple[int, int]:
+    """``value`` as ``(integer, exponent)``: ``value == integer * 2**exponent``, exactly."""
+    fraction, exponent = math.frexp(value)
+    return int(math.ldexp(fraction, _MANTISSA)), exponent - _MANTISSA
+
+
+def _limbs(values: Sequence[float], terms: int) -> tuple[int, int, list[list[int]]]:
+    """Write ``values`` as integers times ``2**scale``, cut in limbs of ``bits`` bits.
+
+    Returns:
+        ``(scale, bits, limbs)``: ``values[i] == sum(limbs[k][i] << (bits * k)) * 2**scale``,
+        and ``terms`` limbs of ``bits`` bits add up below ``2**53``: exactly in a float64.
+
+    """
+    if any(v < 0 or not math.isfinite(v) for v in values):
+        raise ValueError("exact sums take finite values ≥ 0")
+    parts = [_whole(v) for v in values]
+    scale = min((e for m, e in parts if m), default=0)
+    whole = [m << (e - scale) if m else 0 for m, e in parts]
+    bits = _MANTISSA - max(terms, 1).bit_length()
+    widest = max((w.bit_length() for w in whole), default=0)
+    count = max(1, -(-widest // bits))
+    low = (1 << bits) - 1
+    return scale, bits, [[(w >> (bits * k)) & low for w in whole] for k in range(count)]
+
+
+def _rounded(whole: int, scale: int) -> float:
+    """``whole * 2**scale`` correctly rounded (integer true division rounds once)."""
+    return whole / (1 << -scale) if scale < 0 else float(whole << scale)
+
+
+def exact_sums(gathered: Gathered, values: Sequence[float]) -> Floats:
+    """For every item, the correctly rounded sum of the values of the terms it holds.
+
+    Args:
+        gathered: The postings of the query's terms (see :meth:`Postings.gather`).
+        values: One value (finite, ≥ 0) per term.
+
+    Returns:
+        ``sums[n]`` for item ``n``: equal to ``math.fsum`` of its terms' values (0 when none).
+
+    """
+    scale, bits, limbs = _limbs(values, len(values))
+    sums: list[Floats] = [
+        np.asarray(
+            np.bincount(
+                gathered.items,
+                weights=np.repeat(np.array(limb, dtype=np.float64), gathered.lengths),
+                minlength=gathered.size,
+            ),
+            dtype=np.float64,
+        )
+        for limb in limbs
+    ]
+    if len(sums) == 1:  # an exact integer below 2**53: scaling it is exact too
+        return np.ldexp(sums[0], scale)
+    if len(sums) == 2:
+        # Both terms are exact, so the one addition rounds the exact sum once.
+        return np.ldexp(sums[1] * float(1 << bits) + sums[0], scale)
+    # Values spanning more than ~2**40 (never idf weights): join as integers, round once.
+    columns = zip(*(s.tolist() for s in sums), strict=True)
+    return np.array(
+        [_rounded(sum(int(x) << (bits * k) for k, x in enumerate(c)), scale) for c in columns],
+        dtype=np.float64,
+    )
+
+
+def term_masks(gathered: Gathered) -> npt.NDArray[np.int64]:
+    """Which terms each item holds, one bit per term.
+
+    Returns:
+        Shape ``(columns, items)``: term ``i`` is bit ``i % 52`` of column ``i // 52``.
+
+    """
+    terms = len(gathered.lengths)
+    columns = []
+    for start in range(0, max(terms, 1), MASK_BITS):
+        bits = [
+            float(1 << (i - start)) if start <= i < start + MASK_BITS else 0.0
+            for i in range(terms)
+        ]
+        weights = np.repeat(np.array(bits, dtype=np.float64), gathered.lengths)
+        columns.append(np.bincount(gathered.items, weights=weights, minlength=gathered.size))
+    return np.array(columns).astype(np.int64)
 
 
 def members(row: Sequence[int]) -> list[int]:
-    """The term positions whose bits are set in one field's mask (its columns), ascending.
+    """The term positions whose bits are set in one item's mask columns, ascending.
 
     >>> members([0b101, 0b1])
-    [0, 2, 64]
+    [0, 2, 52]
     """
     out = []
     for column, bits in enumerate(row):
         while bits:
             low = bits & -bits
-            out.append(column * _BITS + low.bit_length() - 1)
+            out.append(column * MASK_BITS + low.bit_length() - 1)
             bits ^= low
     return out
-
-
-def distinct(masks: Masks) -> tuple[list[list[int]], npt.NDArray[np.intp]]:
-    """The distinct masks among the columns of ``masks`` (as term positions), and which each is.
-
-    Returns:
-        ``(subsets, inverse)``: ``masks[:, j]`` holds the terms ``subsets[inverse[j]]``.
-
-    """
-    if masks.shape[1] == 0:
-        return [], np.zeros(0, dtype=np.intp)
-    if masks.shape[0] == 1:
-        unique, inverse = np.unique(masks[0], return_inverse=True)
-        rows: list[list[int]] = [[int(v)] for v in unique.tolist()]
-    else:
-        unique, inverse = np.unique(masks.T, axis=0, return_inverse=True)
-        rows = [[int(v) for v in row] for row in unique.tolist()]
-    return [members(r) for r in rows], inverse.reshape(-1)
-
-
-def subset_sums(
-    masks: Masks, values: Sequence[Sequence[float]]
-) -> tuple[list[npt.NDArray[np.float64]], npt.NDArray[np.intp]]:
-    """For each list of per-term values, the exact sum over the terms of each distinct mask.
-
-    Args:
-        masks: Which terms each field holds (see :meth:`Postings.masks`).
-        values: Lists of one value per term.
-
-    Returns:
-        ``(sums, inverse)``: field ``j`` sums to ``sums[k][inverse[j]]`` for ``values[k]``.
-
-    """
-    subsets, inverse = distinct(masks)
-    sums = [
-        np.array([fsum([v[i] for i in subset]) for subset in subsets], dtype=np.float64)
-        for v in values
-    ]
-    return sums, inverse
