@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge.qa.postings import Postings, exact_sums, members, term_masks
+from knowledge.qa.postings import Postings, exact_sums, held_terms, term_masks
 
 TERMS = ["a", "b", "c", "d", "e", "f"]
 
@@ -70,10 +70,11 @@ def test_exact_sums_are_fsum_item_by_item(items, values):
     asked=st.lists(st.integers(0, 119), unique=True, max_size=120),
 )
 def test_term_masks_say_which_terms_each_item_holds(items, asked):
-    """Beyond 52 terms the masks take several columns; members() reads them back."""
+    """Beyond 52 terms the masks take several columns; held_terms() reads them back."""
     postings = Postings([{str(t) for t in held} for held in items])
     masks = term_masks(postings.gather([str(t) for t in asked]))
     assert masks.shape[1] == len(items)
-    for n, held in enumerate(items):
-        got = {asked[i] for i in members(masks[:, n].tolist())}
-        assert got == held & set(asked)
+    rows = held_terms(masks.T, len(asked))
+    for held, row in zip(items, rows, strict=True):
+        assert len(row) == len(asked)
+        assert {t for t, h in zip(asked, row, strict=True) if h} == held & set(asked)

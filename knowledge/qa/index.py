@@ -20,13 +20,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.qa.postings import Gathered, Postings, exact_sums, members, term_masks
+from knowledge.qa.postings import Gathered, Postings, exact_sums, held_terms, term_masks
 from knowledge.text import bigrams
 
 __all__ = [
@@ -89,9 +91,8 @@ class Entry:
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A scored entry.
+class Hit(NamedTuple):
+    """A scored entry (a named tuple: searches make hundreds of them per question).
 
     Attributes:
         entry: The entry.
@@ -238,7 +239,8 @@ class SearchIndex:
         # The entries that have fields, and where their fields start (an entry's are
         # contiguous), for each entry's best field; and each one's syllables, for its matches.
         scored = [i for i, entry in enumerate(self.entries) if entry.fields]
-        self._scored = np.array(scored, dtype=np.intp)
+        self._scored_entries = np.empty(len(scored), dtype=object)
+        self._scored_entries[:] = [self.entries[i] for i in scored]
         self._first_field = np.cumsum(
             [0, *(len(self.entries[i].fields) for i in scored[:-1])], dtype=np.intp
         )
@@ -411,13 +413,8 @@ class SearchIndex:
             keep &= self._kinds_mask(kinds)
         chosen = np.flatnonzero(keep)
         chosen = chosen[np.argsort(-best[chosen], kind="stable")]
-        entries = self._scored[chosen]
-        return [
-            Hit(self.entries[n], s, matched)
-            for n, s, matched in zip(
-                entries.tolist(), best[chosen].tolist(), self._matched(q, chosen), strict=True
-            )
-        ]
+        entries: list[Entry] = self._scored_entries[chosen].tolist()
+        return list(map(Hit, entries, best[chosen].tolist(), self._matched(q, chosen)))
 
     def _field_scores(self, q: QueryWeights, held: Gathered) -> npt.NDArray[np.float64]:
         """The score of every field; ``held`` are the postings of the query's syllables."""
@@ -439,7 +436,7 @@ class SearchIndex:
 
     def _kinds_mask(self, kinds: set[str]) -> npt.NDArray[np.bool_]:
         """Which scored entries are of ``kinds``."""
-        mask = np.zeros(len(self._scored), dtype=np.bool_)
+        mask = np.zeros(len(self._scored_entries), dtype=np.bool_)
         for kind in kinds:
             if kind in self._of_kind:
                 mask |= self._of_kind[kind]
@@ -450,11 +447,10 @@ class SearchIndex:
         masks = term_masks(self._entry_words.gather(q.words))[:, chosen]
         if masks.shape[1] == 0:
             return []
-        if masks.shape[0] == 1:
+        if masks.shape[0] == 1:  # up to 52 syllables: one mask column
             unique, which = np.unique(masks[0], return_inverse=True)
-            rows: list[list[int]] = [[v] for v in unique.tolist()]
+            unique = unique[:, None]
         else:
             unique, which = np.unique(masks.T, axis=0, return_inverse=True)
-            rows = unique.tolist()
-        sets = [frozenset(q.words[i] for i in members(row)) for row in rows]
-        return [sets[k] for k in which.reshape(-1).tolist()]
+        sets = [frozenset(compress(q.words, row)) for row in held_terms(unique, len(q.words))]
+        return list(map(sets.__getitem__, which.reshape(-1).tolist()))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MASK_BITS", "Gathered", "Postings", "exact_sums", "members", "term_masks"]
+__all__ = ["MASK_BITS", "Gathered", "Postings", "exact_sums", "held_terms", "term_masks"]
 
 Floats = npt.NDArray[np.float64]
 MASK_BITS = 52  # query terms per mask column: sums of distinct powers of two stay exact
@@ -161,16 +161,17 @@ def term_masks(gathered: Gathered) -> npt.NDArray[np.int64]:
     return np.array(columns).astype(np.int64)
 
 
-def members(row: Sequence[int]) -> list[int]:
-    """The term positions whose bits are set in one item's mask columns, ascending.
+def held_terms(masks: npt.NDArray[np.int64], terms: int) -> list[list[bool]]:
+    """Unpack masks: for each row, whether it holds each of the first ``terms`` terms.
 
-    >>> members([0b101, 0b1])
-    [0, 2, 52]
+    A row is one item's mask columns, as :func:`term_masks` gives them.
+
+    >>> row = held_terms(np.array([[0b101, 0b1]]), 54)[0]
+    >>> row[:3], row[52:]
+    ([True, False, True], [True, False])
     """
-    out = []
-    for column, bits in enumerate(row):
-        while bits:
-            low = bits & -bits
-            out.append(column * MASK_BITS + low.bit_length() - 1)
-            bits ^= low
-    return out
+    shifts = np.arange(MASK_BITS, dtype=np.int64)
+    bits = (masks[:, :, None] >> shifts) & 1  # (rows, columns, MASK_BITS)
+    rows = bits.reshape(len(masks), masks.shape[1] * MASK_BITS)[:, :terms]
+    held: list[list[bool]] = rows.astype(np.bool_).tolist()
+    return held
