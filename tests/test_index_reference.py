@@ -234,3 +234,13 @@ def test_generated_indexes_score_as_the_reference(fields, words):
     index = SearchIndex(entries)
     for kinds in (None, {"task"}):
         assert_same(index.score(words, kinds), reference_score(index, words, kinds))
+
+
+def test_postings_read_counts_the_fields_holding_each_distinct_syllable(engine):
+    index = engine.index
+    words = ["de", "an", "chuyen", "doi", "so", "de", "zzqx"]
+    fields = [f for e in index.entries for f in e.fields]
+    syllables, pairs = index.postings_read(words)
+    assert syllables == sum(sum(w in f.unigrams for f in fields) for w in set(words))
+    assert pairs == sum(sum(p in f.pairs for f in fields) for p in set(bigrams(words)))
+    assert syllables > 0 and pairs > 0

@@ -416,6 +416,12 @@ class SearchIndex:
         entries: list[Entry] = self._scored_entries[chosen].tolist()
         return list(map(Hit, entries, best[chosen].tolist(), self._matched(q, chosen)))
 
+    def postings_read(self, words: Sequence[str]) -> tuple[int, int]:
+        """How many syllable and pair postings :meth:`score` reads for ``words`` (its work)."""
+        q = QueryWeights.of(words, (), self.idf)
+        syllables = self._words.gather(q.words).items.size
+        return int(syllables), int(self._pairs.gather(q.pairs).items.size)
+
     def _field_scores(self, q: QueryWeights, held: Gathered) -> npt.NDArray[np.float64]:
         """The score of every field; ``held`` are the postings of the query's syllables."""
         got = exact_sums(held, q.weights)
