@@ -244,8 +244,13 @@ class SearchIndex:
         self._first_field = np.cumsum(
             [0, *(len(self.entries[i].fields) for i in scored[:-1])], dtype=np.intp
         )
-        self._entry_words = Postings(
-            [frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored]
+        # With one field per entry (a body's tasks), an entry's syllables are its field's.
+        self._entry_words = (
+            self._words
+            if len(fields) == len(scored)
+            else Postings(
+                [frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored]
+            )
         )
         self._of_kind = {
             kind: np.array([self.entries[i].kind == kind for i in scored], dtype=np.bool_)
