@@ -9,6 +9,7 @@ is scored when present; nothing else needs it.
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import statistics
@@ -88,6 +89,37 @@ def latency(engine: Engine, questions: list[str], rounds: int = 5) -> dict[str, 
     }
 
 
+def work(engine: Engine, questions: list[str]) -> dict[str, float]:
+    """Deterministic proxies for the cost of scoring (no timing): what one query touches.
+
+    For each question's topic syllables (corrected as the engine does): the Python-level
+    steps of the straightforward scorer (every field of every entry holding a query syllable:
+    two set intersections and two or three ``fsum`` each) against those of the term-at-a-time
+    scorer (one per distinct query syllable and pair; their postings are added up in numpy).
+    """
+    from knowledge.qa.query import parse_query
+
+    index = engine.index
+    fields = sum(len(e.fields) for e in index.entries)
+    postings, touched, intersected, terms = [], [], [], []
+    for question in questions:
+        words, _ = index.correct(parse_query(question, index.correct_unknown).topic)
+        asked = set(words)
+        holders = [e for e in index.entries if any(f.unigrams & asked for f in e.fields)]
+        touched.append(len(holders) / len(index.entries))
+        intersected.append(sum(len(e.fields) for e in holders))
+        postings.append(sum(index.postings_read(words)))
+        terms.append(len(asked) + len(set(itertools.pairwise(words))))
+    return {
+        "entries": len(index.entries),
+        "fields": fields,
+        "entries_holding_a_query_word_pct": round(100 * statistics.mean(touched), 1),
+        "fields_intersected_before_mean": round(statistics.mean(intersected), 1),
+        "postings_read_mean": round(statistics.mean(postings), 1),
+        "query_terms_mean": round(statistics.mean(terms), 1),
+    }
+
+
 def cold_start(runs: int = 5) -> dict[str, float]:
     """Wall time of a fresh `ctbot ask` process against an existing database."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +178,7 @@ def main() -> int:
     questions = [c["q"] for path in every if path.exists() for c in load_cases(path)]
     gc.freeze()  # as the bot does after building: full collections make the p99 tail
     report["latency"] = latency(engine, questions)
+    report["work"] = work(engine, questions)
     report["cold_start"] = cold_start()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -164,6 +197,14 @@ def main() -> int:
     print(
         f"- per-question latency, one process: p50 {lat['p50_ms']} ms, p99 {lat['p99_ms']} ms "
         f"({lat['samples']} samples)"
+    )
+    w = report["work"]
+    assert isinstance(w, dict)
+    print(
+        f"- scoring work per query (deterministic): {w['query_terms_mean']} syllables and "
+        f"pairs looped over in Python, {w['postings_read_mean']} postings added up in numpy; "
+        f"the straightforward scorer looped over {w['fields_intersected_before_mean']} of "
+        f"{w['fields']} fields ({w['entries_holding_a_query_word_pct']}% of the entries)"
     )
     print(
         f"- cold start: `ctbot ask` process {cold['ask_process_median_s']} s (median), "

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from knowledge.engine import Engine
 from knowledge.programme.store import bundled_text, load_programme, open_database
 from knowledge.qa.library import Library
 from tests.scoring import evaluate, load_cases
@@ -69,6 +70,32 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
+class CountingEngine(Engine):
+    """An engine that counts the questions it is asked: the library's fan-out, untimed."""
+
+    asked = 0
+
+    def ask(self, *args, **kwargs):
+        self.asked += 1
+        return super().ask(*args, **kwargs)
+
+
+def fan_out(lib: Library, questions: list[str]) -> dict[str, float]:
+    """How many documents' engines answer each question (deterministic: no timing)."""
+    engines = [d.engine for d in lib.documents if isinstance(d.engine, CountingEngine)]
+    counts = []
+    for q in questions:
+        before = sum(e.asked for e in engines)
+        lib.ask(q)
+        counts.append(sum(e.asked for e in engines) - before)
+    return {
+        "asks_mean": round(statistics.mean(counts), 2),
+        "asks_p99": _percentile([float(c) for c in counts], 0.99),
+        "asks_max": max(counts),
+        "questions_asking_over_3": sum(c > 3 for c in counts),
+    }
+
+
 def measure(n: int, questions: list[str], rounds: int = 3) -> dict[str, float | int]:
     """Load ``n`` generated documents; time building the library and each question."""
     db = open_database(memory=True)
@@ -82,8 +109,9 @@ def measure(n: int, questions: list[str], rounds: int = 3) -> dict[str, float | 
     one_load_s = time.perf_counter() - last if n > 1 else 0.0
     gc.collect()
     started = time.perf_counter()
-    lib = Library.from_database(db)
+    lib = Library.from_database(db, engine=CountingEngine)
     build_s = time.perf_counter() - started
+    work = fan_out(lib, questions)
     gc.freeze()  # as the bot does after building
     timings = []
     for _ in range(rounds):
@@ -101,6 +129,7 @@ def measure(n: int, questions: list[str], rounds: int = 3) -> dict[str, float | 
         "p99_ms": round(_percentile(timings, 0.99), 3),
         "max_ms": round(max(timings), 3),
         "samples": len(timings),
+        **work,
     }
 
 
@@ -139,6 +168,13 @@ def main() -> int:
         print(
             f"| {r['documents']} | {r['store_load_s']} | {r['one_document_load_s']} | "
             f"{r['library_build_s']} | {r['p50_ms']} | {r['p99_ms']} |"
+        )
+    print("\n| documents | engines asked per question: mean | p99 | max | questions asking > 3 |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['documents']} | {r['asks_mean']} | {r['asks_p99']} | {r['asks_max']} | "
+            f"{r['questions_asking_over_3']} |"
         )
     print("\n| question set | alone % | programme + plan_c % |\n|---|---|---|")
     for name, s in scores.items():

@@ -17,17 +17,42 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from math import fsum
+from itertools import compress
+from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.qa.postings import Gathered, Postings, exact_sums, held_terms, term_masks
 from knowledge.text import bigrams
 
-__all__ = ["Entry", "Field", "Hit", "SearchIndex"]
+__all__ = [
+    "GUESS_WEIGHT",
+    "PAIR_SHARE",
+    "PRECISION_BASE",
+    "PRECISION_SHARE",
+    "UNIGRAM_SHARE",
+    "Entry",
+    "Field",
+    "Hit",
+    "QueryWeights",
+    "SearchIndex",
+]
+
+# How a field scores (the thresholds applied to scores are knowledge.qa.retrieve.RANKING):
+# score = weight × coverage × (PRECISION_BASE + PRECISION_SHARE × precision), where
+# coverage = UNIGRAM_SHARE × syllables covered + PAIR_SHARE × pairs covered (each weighed
+# by idf, as a share of the query's), precision = the field's idf share the query covers.
+GUESS_WEIGHT = 0.6  # a syllable typo correction produced counts this much when matched
+UNIGRAM_SHARE = 0.6
+PAIR_SHARE = 0.4
+PRECISION_BASE = 0.9
+PRECISION_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -66,9 +91,8 @@ class Entry:
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A scored entry.
+class Hit(NamedTuple):
+    """A scored entry (a named tuple: searches make hundreds of them per question).
 
     Attributes:
         entry: The entry.
@@ -80,6 +104,53 @@ class Hit:
     entry: Entry
     score: float
     matched: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QueryWeights:
+    """What each syllable and syllable pair of a query is worth.
+
+    Attributes:
+        words: Its distinct syllables, in order.
+        weights: Each one's idf when a field holds it (less for a guessed syllable).
+        full: Each one's idf.
+        total: The sum of ``full``: a field holding every syllable covers all of it.
+        pairs: Its distinct adjacent pairs, in order.
+        pair_weights: Each pair's worth: the mean of its syllables' ``weights``.
+        pair_total: What every pair (repeats included) is worth in full.
+
+    """
+
+    words: tuple[str, ...]
+    weights: tuple[float, ...]
+    full: tuple[float, ...]
+    total: float
+    pairs: tuple[str, ...]
+    pair_weights: tuple[float, ...]
+    pair_total: float
+
+    @classmethod
+    def of(
+        cls, words: Sequence[str], penalised: Iterable[str], idf: Callable[[str], float]
+    ) -> QueryWeights:
+        """Weigh the query syllables ``words``; ``penalised`` ones came from typo correction."""
+        soft = set(penalised)
+        full = {w: idf(w) for w in words}
+        # A corrected syllable is a guess: it counts for less when matched,
+        # but the question still needs covering in full.
+        weights = {w: full[w] * (GUESS_WEIGHT if w in soft else 1.0) for w in words}
+        qpairs = bigrams(list(words))
+        pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
+        pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
+        return cls(
+            words=tuple(full),
+            weights=tuple(weights.values()),
+            full=tuple(full.values()),
+            total=sum(full.values()),
+            pairs=tuple(pair_w),
+            pair_weights=tuple(pair_w.values()),
+            pair_total=pair_total,
+        )
 
 
 # Onsets Vietnamese speakers confuse when spelling (by dialect): a typo may
@@ -149,17 +220,42 @@ class SearchIndex:
         self._all_words = sorted(set(df) | self.extra_words)
         self._idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
         self._max_idf = math.log((n + 1) / 0.5)
-        # Inverted index (syllable → entries) and each field's total weight,
-        # so a query touches only the entries that share a syllable with it.
-        self._postings: dict[str, set[int]] = {}
-        self._field_idf: list[tuple[float, ...]] = []
-        for i, entry in enumerate(self.entries):
-            for f in entry.fields:
-                for w in f.unigrams:
-                    self._postings.setdefault(w, set()).add(i)
-            self._field_idf.append(
-                tuple(sum(self._idf[w] for w in f.unigrams) or 1.0 for f in entry.fields)
+        self._build_postings()
+
+    def _build_postings(self) -> None:
+        """Number every field (entry by entry) and index its syllables and pairs.
+
+        A query then touches only the postings of its own syllables and scores every
+        field at once (see :meth:`score`).
+        """
+        fields = [f for entry in self.entries for f in entry.fields]
+        self._words = Postings([f.unigrams for f in fields])
+        self._pairs = Postings([f.pairs for f in fields])
+        self._weight = np.array([f.weight for f in fields], dtype=np.float64)
+        # Each field's total idf, the denominator of its precision.
+        self._own = np.array(
+            [sum(self._idf[w] for w in f.unigrams) or 1.0 for f in fields], dtype=np.float64
+        )
+        # The entries that have fields, and where their fields start (an entry's are
+        # contiguous), for each entry's best field; and each one's syllables, for its matches.
+        scored = [i for i, entry in enumerate(self.entries) if entry.fields]
+        self._scored_entries = np.empty(len(scored), dtype=object)
+        self._scored_entries[:] = [self.entries[i] for i in scored]
+        self._first_field = np.cumsum(
+            [0, *(len(self.entries[i].fields) for i in scored[:-1])], dtype=np.intp
+        )
+        # With one field per entry (a body's tasks), an entry's syllables are its field's.
+        self._entry_words = (
+            self._words
+            if len(fields) == len(scored)
+            else Postings(
+                [frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored]
             )
+        )
+        self._of_kind = {
+            kind: np.array([self.entries[i].kind == kind for i in scored], dtype=np.bool_)
+            for kind in {entry.kind for entry in self.entries}
+        }
 
     def idf(self, word: str) -> float:
         """Inverse document frequency of a syllable; unknown syllables weigh the most."""
@@ -295,6 +391,11 @@ class SearchIndex:
     ) -> list[Hit]:
         """Score every entry (of ``kinds``) against the query syllables.
 
+        An entry scores by its best field; see the constants above for how a field scores.
+        Term at a time: the postings of the query's syllables and pairs are added up for
+        every field at once, exactly (:func:`knowledge.qa.postings.exact_sums`), so the cost
+        grows with the postings of the query's own words, not with every entry's fields.
+
         Args:
             words: Corrected, folded query syllables (intent words removed).
             kinds: Restrict to these entry kinds; all when None.
@@ -302,51 +403,65 @@ class SearchIndex:
                 for less.
 
         Returns:
-            Hits with a positive score, best first.
+            Hits with a positive score, best first (ties in index order).
 
         """
         if not words:
             return []
-        soft = set(penalised)
-        full = {w: self.idf(w) for w in words}
-        # A corrected syllable is a guess: it counts for less when matched,
-        # but the question still needs covering in full.
-        weights = {w: full[w] * (0.6 if w in soft else 1.0) for w in words}
-        total = sum(full.values())
-        qpairs = bigrams(list(words))
-        pair_w = {p: (weights[a] + weights[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)]}
-        pair_total = sum((full[a] + full[b]) / 2 for p in qpairs for a, b in [p.split(" ", 1)])
-        # Only entries holding at least one query syllable can score.
-        candidates: set[int] = set()
-        for w in weights:
-            candidates |= self._postings.get(w, set())
-        hits: list[Hit] = []
-        asked, asked_pairs = frozenset(weights), frozenset(pair_w)
-        for n in sorted(candidates):
-            entry = self.entries[n]
-            if kinds is not None and entry.kind not in kinds:
-                continue
-            best = 0.0
-            matched: set[str] = set()
-            for f, own in zip(entry.fields, self._field_idf[n], strict=True):
-                got = f.unigrams & asked  # set operations: the hot loop of every question
-                if not got:
-                    continue
-                # fsum: exact, so the score does not depend on the sets' iteration order.
-                uni = fsum(weights[w] for w in got) / total
-                if pair_total:
-                    bi = fsum(pair_w[p] for p in f.pairs & asked_pairs) / pair_total
-                    cov = 0.6 * uni + 0.4 * bi
-                else:
-                    cov = uni
-                # Precision: a short title mostly made of the query beats a
-                # long paragraph that merely contains it.
-                precision = fsum(full[w] for w in got) / own
-                s = f.weight * cov * (0.9 + 0.1 * precision)
-                if s > best:
-                    best = s
-                matched.update(got)
-            if best > 0:
-                hits.append(Hit(entry, best, frozenset(matched)))
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return hits
+        q = QueryWeights.of(words, penalised, self.idf)
+        held = self._words.gather(q.words)
+        if held.items.size == 0:
+            return []
+        best = np.maximum.reduceat(self._field_scores(q, held), self._first_field)
+        keep = best > 0
+        if kinds is not None:
+            keep &= self._kinds_mask(kinds)
+        chosen = np.flatnonzero(keep)
+        chosen = chosen[np.argsort(-best[chosen], kind="stable")]
+        entries: list[Entry] = self._scored_entries[chosen].tolist()
+        return list(map(Hit, entries, best[chosen].tolist(), self._matched(q, chosen)))
+
+    def postings_read(self, words: Sequence[str]) -> tuple[int, int]:
+        """How many syllable and pair postings :meth:`score` reads for ``words`` (its work)."""
+        q = QueryWeights.of(words, (), self.idf)
+        syllables = self._words.gather(q.words).items.size
+        return int(syllables), int(self._pairs.gather(q.pairs).items.size)
+
+    def _field_scores(self, q: QueryWeights, held: Gathered) -> npt.NDArray[np.float64]:
+        """The score of every field; ``held`` are the postings of the query's syllables."""
+        got = exact_sums(held, q.weights)
+        got_full = got if q.weights == q.full else exact_sums(held, q.full)
+        uni = got / q.total
+        if q.pair_total:
+            bi = exact_sums(self._pairs.gather(q.pairs), q.pair_weights) / q.pair_total
+            cov = UNIGRAM_SHARE * uni + PAIR_SHARE * bi
+        else:
+            cov = uni
+        # Precision: a short title mostly made of the query beats a
+        # long paragraph that merely contains it.
+        precision = got_full / self._own
+        scores: npt.NDArray[np.float64] = (
+            self._weight * cov * (PRECISION_BASE + PRECISION_SHARE * precision)
+        )
+        return scores
+
+    def _kinds_mask(self, kinds: set[str]) -> npt.NDArray[np.bool_]:
+        """Which scored entries are of ``kinds``."""
+        mask = np.zeros(len(self._scored_entries), dtype=np.bool_)
+        for kind in kinds:
+            if kind in self._of_kind:
+                mask |= self._of_kind[kind]
+        return mask
+
+    def _matched(self, q: QueryWeights, chosen: npt.NDArray[np.intp]) -> list[frozenset[str]]:
+        """The query syllables each ``chosen`` scored entry holds (each distinct set made once)."""
+        masks = term_masks(self._entry_words.gather(q.words))[:, chosen]
+        if masks.shape[1] == 0:
+            return []
+        if masks.shape[0] == 1:  # up to 52 syllables: one mask column
+            unique, which = np.unique(masks[0], return_inverse=True)
+            unique = unique[:, None]
+        else:
+            unique, which = np.unique(masks.T, axis=0, return_inverse=True)
+        sets = [frozenset(compress(q.words, row)) for row in held_terms(unique, len(q.words))]
+        return list(map(sets.__getitem__, which.reshape(-1).tolist()))

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from knowledge.engine import Answer, Context, Engine
+from knowledge.programme.model import Programme
 from knowledge.qa.conversation import follow_up
 from knowledge.qa.docrefs import DocRef, document_refs, matches
 from knowledge.qa.progress_view import ProgressView
@@ -202,8 +203,20 @@ class Library:
         self._codes = [{fold_keep_punct(c) for c in d.engine.tasks} for d in self.documents]
 
     @classmethod
-    def from_database(cls, db: Any, progress: ProgressView | None = None) -> Library:
-        """One engine per stored document (``progress`` shared by all of them)."""
+    def from_database(
+        cls,
+        db: Any,
+        progress: ProgressView | None = None,
+        engine: Callable[[Programme, ProgressView | None], Engine] = Engine,
+    ) -> Library:
+        """One engine per stored document (``progress`` shared by all of them).
+
+        Args:
+            db: A ``sqlite_utils.Database``.
+            progress: Where tasks stand, shared by every engine.
+            engine: Builds each document's engine (benchmarks pass one that counts questions).
+
+        """
         from knowledge.programme.store import documents, read_documents
 
         rows = documents(db)
@@ -214,7 +227,7 @@ class Library:
             raise KnowledgeError("the database holds no programme: run `ctbot load` first")
         last = max(rows, key=lambda r: (r["loaded_at"] or "", r["id"]))
         return cls(
-            [_document(r, Engine(p, progress)) for r, p in zip(rows, programmes, strict=True)],
+            [_document(r, engine(p, progress)) for r, p in zip(rows, programmes, strict=True)],
             primary=int(last["id"]),
         )
 
