@@ -86,11 +86,13 @@ class Search:
 
         """
         words = q.topic
+        scored = self.index.score(words, kinds, penalised)
         if q.intent in Intent.TASK_FIELDS and kinds is None:
-            hits = self.weigh(q, self.index.score(words, {"task"}, penalised))
+            # The tasks among all hits: the same scores and order as scoring tasks alone.
+            hits = self.weigh(q, [h for h in scored if h.entry.kind == "task"])
             if hits and confident(hits[0], penalised):
                 return self._answer_hits(q, hits, penalised, m)
-        hits = self.weigh(q, self.index.score(words, kinds, penalised))
+        hits = self.weigh(q, scored)
         if not hits or not confident(hits[0], penalised):
             return not_found_answer(q, hits, self.catalog, m)
         return self._answer_hits(q, hits, penalised, m)
