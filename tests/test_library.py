@@ -224,3 +224,22 @@ def test_the_benchmark_generator_renumbers_documents(tmp_path: Path):
     identities = {(p.issuer, p.number, p.issued) for p in parsed}
     assert len(identities) == 6
     assert all(p.tasks for p in parsed)
+
+
+def test_a_code_many_documents_hold_shows_a_few_and_offers_the_rest() -> None:
+    from benchmarks.library import generated_texts
+    from knowledge.programme.store import load_programme, open_database
+    from knowledge.qa.library import WHICH_OFFERED, WHICH_SHOWN, Library, LibraryAnswer
+
+    db = open_database(memory=True)
+    for text in generated_texts(30)[1:]:
+        load_programme(db, text)
+    lib = Library.from_database(db)
+    answer = lib.ask("nhiệm vụ II.2 là gì")
+    assert isinstance(answer, LibraryAnswer)
+    holders = sum("II.2" in d.engine.tasks for d in lib.documents)
+    assert holders > WHICH_OFFERED
+    assert answer.text.startswith(f"Nhiệm vụ II.2 có trong {holders} văn bản.")
+    assert answer.text.count("Theo ") == WHICH_SHOWN
+    assert f"và {holders - WHICH_OFFERED} văn bản khác" in answer.text
+    assert len(answer.choices) == WHICH_OFFERED

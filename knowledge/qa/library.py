@@ -119,6 +119,11 @@ def task_codes(question: str) -> list[str]:
     return _CODE.findall(fold_keep_punct(normalised(question)))
 
 
+# A task code many documents hold: this many answers in full, this many offered as buttons.
+WHICH_SHOWN = 3
+WHICH_OFFERED = 8
+
+
 class Router:
     """Which documents share a question's words: an inverted index over their vocabularies.
 
@@ -337,18 +342,38 @@ class Library:
         The answer carries no context: a follow-up is bound to a document only once the
         user picks one (``ask(..., document=choice.document)``).
         """
-        answers = [self._ask_one(d, question, m, None) for d in holders]
+        holders = self._by_relevance(holders, question)
+        answers = [self._ask_one(d, question, m, None) for d in holders[:WHICH_SHOWN]]
         code = task_codes(question)[0]
         shown = code.upper() if code[0].isalpha() else code
         head = f"Nhiệm vụ {shown} có trong {len(holders)} văn bản. Bạn hỏi văn bản nào?"
+        parts = [head, _sections(holders[:WHICH_SHOWN], answers, m)]
+        if len(holders) > WHICH_SHOWN:
+            others = ", ".join(d.label for d in holders[WHICH_SHOWN:WHICH_OFFERED])
+            more = len(holders) - WHICH_OFFERED
+            tail = f" và {more} văn bản khác" if more > 0 else ""
+            parts.append(
+                m.text(f"Cũng có nhiệm vụ {shown}: {others}{tail}. ")
+                + m.italic("Chọn bên dưới, hoặc nêu số văn bản trong câu hỏi.")
+            )
         found = [a for a in answers if a.found]
         return LibraryAnswer(
             query=question,
             intent=(found or answers)[0].intent,
             found=bool(found),
-            text="\n\n".join([head, _sections(holders, answers, m)]),
+            text="\n\n".join(parts),
             results=list((found or answers)[0].results),
-            choices=[Choice(d.id, f"{d.genre} {d.number}".strip()) for d in holders],
+            choices=[
+                Choice(d.id, f"{d.genre} {d.number}".strip()) for d in holders[:WHICH_OFFERED]
+            ],
+        )
+
+    def _by_relevance(self, docs: list[Document], question: str) -> list[Document]:
+        """``docs`` by the router's score for the question, ties in library order."""
+        scores = self.router.scores(question)
+        rank = {p: i for i, p in enumerate(self._order)}
+        return sorted(
+            docs, key=lambda d: (-scores[self._position[d.id]], rank[self._position[d.id]])
         )
 
     def _merge(self, docs: list[Document], answers: list[Answer], m: Markup) -> Answer:
