@@ -21,7 +21,7 @@ from pathlib import Path
 
 from knowledge.engine import Engine
 from knowledge.programme.parser import parse_programme
-from knowledge.programme.store import open_database
+from knowledge.programme.store import load_programme, open_database
 from tests.scoring import engine_asker, evaluate, load_cases, progress_engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +37,11 @@ SETS = {
     / "data"
     / "qa"
     / "new_questions.jsonl",
+    "fresh, written blind after tuning (tests/data/qa/fresh_questions.jsonl)": ROOT
+    / "tests"
+    / "data"
+    / "qa"
+    / "fresh_questions.jsonl",
     "shared dev (../shared/eval/dev.jsonl)": Path(
         os.environ.get("CTBOT_DEV_SET", ROOT.parent / "shared" / "eval" / "dev.jsonl")
     ),
@@ -51,8 +56,25 @@ HELD_OUT = {
     / "data"
     / "qa"
     / "holdout_questions.jsonl",
+    "held-out fresh (tests/data/qa/fresh_holdout.jsonl)": ROOT
+    / "tests"
+    / "data"
+    / "qa"
+    / "fresh_holdout.jsonl",
 }
 SECOND = ROOT / "tests" / "fixtures" / "programme_b_questions.jsonl"
+# The UBND plan fixture (issue #10): its sets, tuned on and held out.
+PLAN = ROOT / "tests" / "fixtures" / "plan_c.txt"
+PLAN_SETS = {
+    "UBND plan (tests/fixtures/plan_c_questions.jsonl)": "plan_c_questions.jsonl",
+    "UBND plan, more (tests/fixtures/plan_c_questions_more.jsonl)": "plan_c_questions_more.jsonl",
+}
+PLAN_HELD_OUT = {
+    "held-out UBND plan (plan_c_questions_holdout.jsonl)": "plan_c_questions_holdout.jsonl",
+    "held-out UBND plan, more (plan_c_questions_more_holdout.jsonl)": (
+        "plan_c_questions_more_holdout.jsonl"
+    ),
+}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -173,6 +195,12 @@ def main() -> int:
     second = progress_engine(open_database(memory=True), programme_b)
     sets["second programme (tests/fixtures)"] = accuracy(second, SECOND)
     held = {name: accuracy(engine, path) for name, path in HELD_OUT.items() if path.exists()}
+    plan_db = open_database(memory=True)
+    load_programme(plan_db, PLAN.read_text("utf-8"))
+    plan = progress_engine(plan_db)
+    fixtures = ROOT / "tests" / "fixtures"
+    sets.update({name: accuracy(plan, fixtures / f) for name, f in PLAN_SETS.items()})
+    held.update({name: accuracy(plan, fixtures / f) for name, f in PLAN_HELD_OUT.items()})
     report["held_out"] = held
     every = [*SETS.values(), *HELD_OUT.values(), SECOND]
     questions = [c["q"] for path in every if path.exists() for c in load_cases(path)]
