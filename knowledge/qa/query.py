@@ -235,6 +235,12 @@ class ParsedQuery:
 _BEFORE_PLACE = frozenset(["tinh", "uy", "o", "cua", "tai", "thuoc", "ve", "va", "voi", "cho"])
 # Provinces by folded name; one-syllable names are too ambiguous to count.
 _PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
+# A province opening the question, as its subject.
+_SUBJECT_PLACE = re.compile(
+    r"^ (?:tinh )?(?:"
+    + "|".join(re.escape(k) for _, k in sorted(_PROVINCE_KEYS, key=lambda p: -len(p[1])))
+    + r") "
+)
 
 _PATTERNS = (
     _COORDINATING,
@@ -257,11 +263,7 @@ _PATTERNS = (
 
 def _without_subject_place(rest: str) -> str:
     """A province as the question's subject ("Khánh Hòa phấn đấu ..."): where, not what."""
-    for _, key in _PROVINCE_KEYS:
-        for head in (f" tinh {key} ", f" {key} "):
-            if rest.startswith(head):
-                return " " + rest[len(head) :]
-    return rest
+    return _SUBJECT_PLACE.sub(" ", rest, count=1)
 
 
 def intent_vocabulary() -> frozenset[str]:

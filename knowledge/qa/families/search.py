@@ -72,6 +72,12 @@ class Search:
             "task": self._task_hit,
             "indicator": self._indicator_hit,
         }
+        # Which entries hold each word pair, and the closing blocks: looked up per hit.
+        self._pair_holders: dict[str, set[tuple[str, str]]] = {}
+        for entry in index.entries:
+            for pair in {p for f in entry.fields for p in f.pairs}:
+                self._pair_holders.setdefault(pair, set()).add((entry.kind, entry.key))
+        self._closing = {str(p.id) for p in catalog.programme.passages if p.ref in CLOSING_REFS}
 
     def answer(
         self, q: ParsedQuery, penalised: list[str], m: Markup, kinds: set[str] | None = None
@@ -102,23 +108,21 @@ class Search:
         prior = _priors(q)
         pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
         pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
-        weighed = [
-            Hit(
-                h.entry,
-                h.score * prior[h.entry.kind] * apart(h, pairs) * self._aside(h),
-                h.matched,
-            )
-            for h in hits
-        ]
+        # As :func:`apart` and :attr:`Ranking.aside`, by lookups: this runs on every hit.
+        holders: set[tuple[str, str]] = set()
+        for pair in pairs:
+            holders |= self._pair_holders.get(pair, set())
+        weighed = []
+        for h in hits:
+            kind, key = h.entry.kind, h.entry.key
+            factor = prior[kind]
+            if pairs and len(h.matched) >= 2 and (kind, key) not in holders:
+                factor *= RANKING.apart
+            if kind == "passage" and key in self._closing:
+                factor *= RANKING.aside  # a closing block's receivers name many bodies
+            weighed.append(Hit(h.entry, h.score * factor, h.matched))
         weighed.sort(key=lambda h: h.score, reverse=True)
         return weighed
-
-    def _aside(self, hit: Hit) -> float:
-        """:attr:`Ranking.aside` for a closing block (its receivers name many bodies)."""
-        passages = self.catalog.passages
-        if hit.entry.kind == "passage" and passages[hit.entry.key].ref in CLOSING_REFS:
-            return RANKING.aside
-        return 1.0
 
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], penalised: list[str], m: Markup
