@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 
@@ -25,6 +26,10 @@ _HitAnswer = Callable[[ParsedQuery, Hit, list[Hit], list[str], Markup], Answer]
 _WHICH = re.compile(r"\b(?:nhung|cac) (?!nhiem vu|de an|chi tieu)[a-z]+(?: [a-z]+){0,3} nao\b")
 # Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
 _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
+
+
+# Weighing keeps this many hits, best first: answers read the first four at most.
+WEIGHED_KEPT = 10
 
 
 def apart(hit: Hit, pairs: set[str]) -> float:
@@ -112,8 +117,12 @@ class Search:
         holders: set[tuple[str, str]] = set()
         for pair in pairs:
             holders |= self._pair_holders.get(pair, set())
-        weighed = []
-        for h in hits:
+        weighed: list[Hit] = []
+        kept: list[float] = []  # the best WEIGHED_KEPT weighed scores so far (a min-heap)
+        most = max(prior.values())  # no factor raises a hit more than its kind's prior
+        for h in hits:  # best raw score first
+            if len(kept) == WEIGHED_KEPT and h.score * most < kept[0]:
+                break  # neither this hit nor any after it can reach the first ones
             kind, key = h.entry.kind, h.entry.key
             factor = prior[kind]
             if pairs and len(h.matched) >= 2 and (kind, key) not in holders:
@@ -121,8 +130,11 @@ class Search:
             if kind == "passage" and key in self._closing:
                 factor *= RANKING.aside  # a closing block's receivers name many bodies
             weighed.append(Hit(h.entry, h.score * factor, h.matched))
+            heapq.heappush(kept, h.score * factor)
+            if len(kept) > WEIGHED_KEPT:
+                heapq.heappop(kept)
         weighed.sort(key=lambda h: h.score, reverse=True)
-        return weighed
+        return weighed[:WEIGHED_KEPT]
 
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], penalised: list[str], m: Markup
