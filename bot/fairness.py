@@ -31,6 +31,7 @@ from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
 
+from bot.limits import Fairness
 from handlers.ask import addressed_text
 
 __all__ = [
@@ -49,39 +50,6 @@ SLOW_DOWN = "⏳ Bạn gửi quá nhanh, vui lòng chậm lại: một số tin 
 # PTB takes the outer bound as a semaphore held for the whole of do_process_update; fairness is
 # done inside, so the outer bound only has to be out of the way.
 _OUTER_BOUND = 1 << 20
-
-
-@dataclass(frozen=True)
-class Fairness:
-    """Every scheduling parameter in one place (rates are per minute).
-
-    Attributes:
-        concurrency: Updates handled at once over all chats.
-        chat_in_flight: Updates of one chat handled at once (1 keeps a chat's order).
-        chat_backlog: Updates of one chat waiting their turn; beyond, they are dropped.
-        group_user_rate: Questions per minute one user may ask in a group.
-        group_user_burst: Questions one user may ask in a group at once.
-        group_rate: Questions per minute a group may ask (Telegram sends 20 a minute there).
-        group_burst: Questions a group may ask at once.
-        private_rate: Questions per minute in a private chat (and inline queries of a user);
-            generous, as a private flood only delays its sender.
-        private_burst: Questions at once in a private chat.
-        note_window: Seconds between two :data:`SLOW_DOWN` notes in one chat.
-        stop_timeout: Seconds ``ctbot run`` waits for a clean stop before exiting anyway.
-
-    """
-
-    concurrency: int = 16
-    chat_in_flight: int = 1
-    chat_backlog: int = 60
-    group_user_rate: float = 10.0
-    group_user_burst: int = 5
-    group_rate: float = 20.0
-    group_burst: int = 20
-    private_rate: float = 60.0
-    private_burst: int = 60
-    note_window: float = 60.0
-    stop_timeout: float = 8.0
 
 
 @dataclass

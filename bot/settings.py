@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.fairness import Fairness
+from bot.limits import Fairness
 from knowledge.programme.store import DEFAULT_DB, database_path
 
 __all__ = ["ENVIRONMENT", "Settings", "SettingsError"]

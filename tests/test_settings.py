@@ -69,3 +69,13 @@ def test_token_is_redacted_from_log_records():
     )
     assert RedactToken("1:abc").filter(record)
     assert record.getMessage() == "GET /bot<token>/getMe"
+
+
+def test_reading_settings_does_not_import_telegram() -> None:
+    """``ctbot ask`` reads settings: its cold start must not pay for python-telegram-bot."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.settings, bot.cli; print('telegram' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
