@@ -161,7 +161,10 @@ _DUE = re.compile(
 )
 # Tasks due every year ("các nhiệm vụ thực hiện hằng năm").
 _YEARLY = re.compile(r"\b(?:hang|moi) nam\b")
-_PERIOD_WORDS = re.compile(r"\b(?:thoi gian thuc hien|thuc hien (?:trong|tu)|giai doan thuc hien)")
+_PERIOD_WORDS = re.compile(
+    r"\b(?:thoi gian thuc hien|thuc hien (?:trong|tu|giai doan|den)|giai doan thuc hien|"
+    r"trien khai (?:trong )?giai doan)"
+)
 _QUARTER = re.compile(r"\b(?:quy|qui) (iv|iii|ii|i|[1-4])\b")
 _STATUS = (
     ("overdue", re.compile(r"\b(?:qua han|tre han|cham tien do|bi tre|cham tre)\b")),

@@ -78,8 +78,10 @@ class AreaAnswers:
         return None
 
     def _list(self, q: ParsedQuery, inds: list[Indicator], m: Markup) -> Answer:
-        lines = []
-        for area in dict.fromkeys(i.area for i in inds):
+        areas = list(dict.fromkeys(i.area for i in inds))
+        lines = [m.bold(f"Có {len(inds)} chỉ tiêu, thuộc {len(areas)} lĩnh vực:")]
+        lines = lines if len(areas) > 1 else []
+        for area in areas:
             group = [i for i in inds if i.area == area]
             lines.append(m.bold(f"Chỉ tiêu về {area} ({len(group)}):"))
             lines.extend(indicator_line(i, m) for i in group)
