@@ -136,8 +136,8 @@ def test_removing_a_document_keeps_its_reports_in_the_log(db):
     doc = document_key(plan)
     store.record_task(plan.tasks[0], doc, user_id=1, progress=40)
     store.record_task(plan.tasks[0], doc, user_id=1, progress=60)
-    doc, reports = remove_document(db, "45")
-    assert (doc["number"], reports) == ("45/KH-UBND", 2)
+    removed, reports = remove_document(db, "45")
+    assert (removed["number"], reports) == ("45/KH-UBND", 2)
     assert db["reports"].count == 2
     assert [d["number"] for d in documents(db)] == ["08-CTr/TU"]
     assert db["tasks"].count_where("document_id = 2") == 0
