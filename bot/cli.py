@@ -331,9 +331,10 @@ def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
         if not hits:
             print(f"ctbot users: no target matches {words!r}", file=sys.stderr)
             return 2
-        from knowledge.progress.log import indicator_key
+        from knowledge.progress.keys import document_key, indicator_key
 
-        store.assign_indicator(args.user_id, indicator_key(engine.indicators[hits[0].id]))
+        target = indicator_key(engine.indicators[hits[0].id], document_key(engine.programme))
+        store.assign_indicator(args.user_id, target)
         print(f"assigned target: {hits[0].title}")
     print(f"{member.user_id}\t{member.role}\t{', '.join(member.agencies)}")
     return 0

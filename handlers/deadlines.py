@@ -31,7 +31,7 @@ from knowledge.progress.deadlines import (
     parse_day,
     reporters_for,
 )
-from knowledge.progress.log import ADMIN, DONE_LATE, DONE_ON_TIME, task_key, task_status
+from knowledge.progress.log import ADMIN, DONE_LATE, DONE_ON_TIME, task_status
 from knowledge.progress.office import OfficeSettings
 from knowledge.progress.reporting import Reporting
 from knowledge.progress.views import pct_text
@@ -63,7 +63,7 @@ def _leads(service: Reporting) -> list[int]:
 
 
 def _unfinished(service: Reporting, task: Task, today: date) -> bool:
-    return task_status(task, service.store.state(task), today) not in (DONE_ON_TIME, DONE_LATE)
+    return task_status(task, service.state_of(task), today) not in (DONE_ON_TIME, DONE_LATE)
 
 
 def _reminder_line(due: DueReminder, role: str) -> str:
@@ -94,7 +94,9 @@ async def remind_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
         claimed = [
             (d, r)
             for d, r in items
-            if calendar_store.claim_reminder(task_key(d.task), d.deadline, d.lead, user_id, moment)
+            if calendar_store.claim_reminder(
+                service.key_of(d.task), d.deadline, d.lead, user_id, moment
+            )
         ]
         if claimed:
             await _send_reminder(context, calendar_store, user_id, claimed)
@@ -126,7 +128,7 @@ async def _send_reminder(
         log.warning("could not remind %s of deadlines: %s", user_id, error)
     if reached is None:
         for d, _ in items:
-            store.release_reminder(task_key(d.task), d.deadline, d.lead, user_id)
+            store.release_reminder(reporting(context).key_of(d.task), d.deadline, d.lead, user_id)
 
 
 def overdue_text(service: Reporting, today: date) -> str | None:
@@ -136,7 +138,7 @@ def overdue_text(service: Reporting, today: date) -> str | None:
         deadline = deadline_of(t.due)
         if deadline is None or deadline >= today or not _unfinished(service, t, today):
             continue
-        state = service.store.state(t)
+        state = service.state_of(t)
         figure = pct_text(state.progress) if state.reports else "chưa có báo cáo"
         by_lead.setdefault(t.lead or "(không ghi)", []).append(
             f"• <b>{HTML.text(t.code)}</b> {HTML.text(shorten(t.content, 70))} "

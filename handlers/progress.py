@@ -20,7 +20,7 @@ from handlers.report_buttons import Pending, keyboard_for, quiet_here, react
 from handlers.senders import sender_of
 from knowledge.programme.model import Task
 from knowledge.progress.evidence import Attachment
-from knowledge.progress.log import ADMIN, task_key
+from knowledge.progress.log import ADMIN
 from knowledge.progress.report_text import parse_report
 from knowledge.progress.reporting import Outcome
 from knowledge.qa.library import DocumentContext
@@ -194,9 +194,9 @@ def _task_keyboard(
     if task is None:  # the overview: the board's button, in a private chat when it is on
         return board.board_markup(context, message.chat.type)
     service = reporting(context)
-    rows = evidence.rows(service.evidence.for_task(task_key(task)))
+    rows = evidence.rows(service.evidence.for_task(service.key_of(task)))
     user = message.from_user
     member = service.store.member(user.id) if user else None
     if member is not None and member.role == ADMIN and message.sender_chat is None:
-        rows += review.rows(task, service.store.state(task))
+        rows += review.rows(task, service.state_of(task))
     return InlineKeyboardMarkup(rows) if rows else None

@@ -105,7 +105,7 @@ async def review_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     # Return: the same gate first, so only an admin gets the prompt.
     refused = service.authorise(presser, task, f"return {task.code}", RETURN, admin_only=True)
-    if refused is None and not service.store.state(task).done:
+    if refused is None and not service.state_of(task).done:
         refused = review.not_done(service, task, presser, f"return {task.code}", RETURN)
     if refused is not None:
         await query.answer(_plain(refused.text), show_alert=True)

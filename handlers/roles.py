@@ -24,7 +24,8 @@ from handlers.markup import HTML
 from handlers.menus import refresh_admin_menus
 from handlers.replies import reply_pieces
 from knowledge.errors import KnowledgeError
-from knowledge.progress.log import ADMIN, REPORTER, ProgressStore, indicator_key
+from knowledge.progress.keys import document_key, indicator_key
+from knowledge.progress.log import ADMIN, REPORTER, ProgressStore
 from knowledge.render import shorten
 from knowledge.text import fold
 
@@ -84,7 +85,8 @@ async def _assign_indicator(r: _Request) -> None:
     if not hits or hits[0].score < 0.5 or r.store.member(r.user_id) is None:
         await r.reply(NEED_TARGET)
         return
-    r.store.assign_indicator(r.user_id, indicator_key(found.indicators[hits[0].id]))
+    target = indicator_key(found.indicators[hits[0].id], document_key(found.programme))
+    r.store.assign_indicator(r.user_id, target)
     title = HTML.text(hits[0].title)
     await r.reply(f"✅ <code>{r.user_id}</code> được cập nhật chỉ tiêu: {title}")
 

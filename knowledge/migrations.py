@@ -362,3 +362,19 @@ def m010_progress_per_document(db: Database) -> None:
     task's status follows the lead's rows only.
     """
     db.table("reports").add_column("role", str, not_null_default="")
+
+
+@migrations(name="m011_report_keys_per_document")
+def m011_report_keys_per_document(db: Database) -> None:
+    """Report keys name their document: ``"<document key>:<content key>"``.
+
+    Two documents with an identically worded task no longer share report rows. Every row
+    kept so far is filed under the document it most likely belongs to (by the row it
+    names, the documents that have its key, its code, its chat's pin when written, then the
+    earliest document loaded by then: see :mod:`knowledge.progress.refile`); evidence
+    follows its report, sent reminders and assigned targets are kept for every document
+    with the key.
+    """
+    from knowledge.progress.refile import refile_reports
+
+    refile_reports(db)

@@ -10,6 +10,7 @@ import pytest
 from knowledge.digest.board import Board, Source, scope_for
 from knowledge.digest.board_svg import status_bars, target_bars
 from knowledge.progress import views as progress_views
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import (
     ADMIN,
     NO_REPORT,
@@ -28,14 +29,22 @@ AGENCY = "Ban Tuyên giáo Tỉnh ủy"
 @pytest.fixture
 def store(db, engine):
     store = ProgressStore(db, admin_ids={ADMIN_ID})
-    store.bind(engine.programme.tasks, engine.programme.indicators)
+    doc = document_key(engine.programme)
+    store.bind([(doc, engine.programme.tasks, engine.programme.indicators)])
     tasks = engine.tasks
-    store.record_task(tasks["5.3"], user_id=ADMIN_ID, user_name="Hùng", progress=60.0)
-    store.record_task(tasks["II.3"], user_id=REPORTER_ID, user_name="Lan", status="hoàn thành")
+    store.record_task(tasks["5.3"], doc, user_id=ADMIN_ID, user_name="Hùng", progress=60.0)
     store.record_task(
-        tasks["1.1"], user_id=ADMIN_ID, user_name="Hùng", progress=100.0, at="2020-12-01T02:00:00"
+        tasks["II.3"], doc, user_id=REPORTER_ID, user_name="Lan", status="hoàn thành"
     )
-    store.record_task(tasks["1.2"], user_id=ADMIN_ID, user_name="Hùng", progress=30.0)
+    store.record_task(
+        tasks["1.1"],
+        doc,
+        user_id=ADMIN_ID,
+        user_name="Hùng",
+        progress=100.0,
+        at="2020-12-01T02:00:00",
+    )
+    store.record_task(tasks["1.2"], doc, user_id=ADMIN_ID, user_name="Hùng", progress=30.0)
     store.add_user(REPORTER_ID, "reporter", [AGENCY], name="Lan")
     return store
 
@@ -113,7 +122,7 @@ def test_reporter_sees_only_their_bodies_tasks_and_targets(engine, store):
     assert reporter.task("II.3")["history"]
     assert reporter.targets() == []
     ind = engine.programme.indicators[0]
-    store.assign_indicator(REPORTER_ID, indicator_key(ind))
+    store.assign_indicator(REPORTER_ID, indicator_key(ind, document_key(engine.programme)))
     assert [t["id"] for t in board(engine, store, REPORTER_ID).targets()] == [ind.id]
 
 
@@ -128,9 +137,10 @@ def test_strangers_and_removed_members_see_nothing(engine, store):
 def test_task_page_is_the_card_and_history_of_tiendo(engine, store):
     task = engine.tasks["5.3"]
     page = board(engine, store, ADMIN_ID).task("5.3")
+    doc = document_key(engine.programme)
     assert page["content"] == task.content
-    assert page["state_line"] == progress_views.state_line(task, store.state(task), TODAY)
-    assert page["history"] == [progress_views.history_line(r) for r in store.history(task)]
+    assert page["state_line"] == progress_views.state_line(task, store.state(task, doc), TODAY)
+    assert page["history"] == [progress_views.history_line(r) for r in store.history(task, doc)]
     assert {"label": "Cơ quan chủ trì tham mưu", "value": task.lead} in page["fields"]
     assert (page["progress"], page["reporter"]) == ("60%", "Hùng")
     assert board(engine, store, ADMIN_ID).task("no-such-code") is None
@@ -151,9 +161,10 @@ def test_targets_with_check_ins(engine, store):
     ind = next(
         i for i in engine.programme.indicators if i.low is not None and i.comparator == "trên"
     )
-    store.record_indicator(ind, value=ind.low - 1, value_text="", year=2021, user_id=ADMIN_ID)
+    doc = document_key(engine.programme)
+    store.record_indicator(ind, doc, value=ind.low - 1, value_text="", year=2021, user_id=ADMIN_ID)
     store.record_indicator(
-        ind, value=ind.low + 1, value_text="", year=2022, user_id=ADMIN_ID, user_name="Hùng"
+        ind, doc, value=ind.low + 1, value_text="", year=2022, user_id=ADMIN_ID, user_name="Hùng"
     )
     target = next(t for t in board(engine, store, ADMIN_ID).targets() if t["id"] == ind.id)
     assert [c["year"] for c in target["checkins"]] == [2022, 2021]

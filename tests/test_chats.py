@@ -13,6 +13,7 @@ from telegram.ext import Application
 from knowledge.digest.chats import ChatRegistry, Migration, Pause, chat_ids, reports_in_chat
 from knowledge.digest.daily import DEFAULT_DAYS, Subscription, SubscriptionStore
 from knowledge.engine import Engine
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import ProgressStore
 from tests.fakebot import (
     BOT_USER,
@@ -117,11 +118,12 @@ def test_migrate_keeps_the_new_chats_own_subscription(db):
 
 def test_reports_in_chat_follow_migrations_without_rewriting_rows(db):
     progress = ProgressStore(db, admin_ids=[1])
-    task = Engine.from_database(db).tasks["II.3"]
-    before = progress.record_task(task, user_id=1, chat_id=OLD, message_id=5, progress=10)
-    elsewhere = progress.record_task(task, user_id=1, chat_id=-7, message_id=6, progress=20)
+    engine = Engine.from_database(db)
+    task, doc = engine.tasks["II.3"], document_key(engine.programme)
+    before = progress.record_task(task, doc, user_id=1, chat_id=OLD, message_id=5, progress=10)
+    elsewhere = progress.record_task(task, doc, user_id=1, chat_id=-7, message_id=6, progress=20)
     ChatRegistry(db).record_migration(OLD, NEW, NOW)
-    after = progress.record_task(task, user_id=1, chat_id=NEW, message_id=7, progress=30)
+    after = progress.record_task(task, doc, user_id=1, chat_id=NEW, message_id=7, progress=30)
     assert reports_in_chat(db, NEW) == [before, after] == reports_in_chat(db, OLD)
     assert reports_in_chat(db, -7) == [elsewhere]
     assert progress.report(before.id) == before  # the old row still says the old id

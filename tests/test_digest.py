@@ -19,6 +19,7 @@ from knowledge.digest.daily import (
     parse_schedule,
 )
 from knowledge.engine import Engine
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import ProgressStore
 from knowledge.progress.reporting import Reporting
 from tests.botkit import feed, started_app
@@ -61,8 +62,10 @@ def service(db):
 def test_digest_content(service):
     now = datetime(2021, 7, 1, 7, 30, tzinfo=VN)  # the day after Quý II năm 2021 ended
     fresh = (now - timedelta(hours=3)).isoformat()
+    doc = document_key(service.engine.programme)
     service.store.record_task(
         service.engine.tasks["II.3"],
+        doc,
         user_id=1,
         user_name="Hùng",
         progress=40,
@@ -71,7 +74,14 @@ def test_digest_content(service):
     )
     forest = next(i for i in service.engine.programme.indicators if "che phủ rừng" in i.name)
     service.store.record_indicator(
-        forest, value=46.2, value_text="46,2", year=2020, user_id=1, user_name="Hùng", at=fresh
+        forest,
+        doc,
+        value=46.2,
+        value_text="46,2",
+        year=2020,
+        user_id=1,
+        user_name="Hùng",
+        at=fresh,
     )
     text, changed = build_digest(service, now)
     assert changed

@@ -21,6 +21,7 @@ from knowledge.programme.store import (
     remove_document,
     stats,
 )
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import ProgressStore
 from tests.documents import build_docx
 
@@ -132,17 +133,18 @@ def test_document_stats(db):
 def test_removing_a_document_keeps_its_reports_in_the_log(db):
     plan = read_programme(db)
     store = ProgressStore(db)
-    store.record_task(plan.tasks[0], user_id=1, progress=40)
-    store.record_task(plan.tasks[0], user_id=1, progress=60)
-    doc, reports = remove_document(db, "45")
-    assert (doc["number"], reports) == ("45/KH-UBND", 2)
+    doc = document_key(plan)
+    store.record_task(plan.tasks[0], doc, user_id=1, progress=40)
+    store.record_task(plan.tasks[0], doc, user_id=1, progress=60)
+    removed, reports = remove_document(db, "45")
+    assert (removed["number"], reports) == ("45/KH-UBND", 2)
     assert db["reports"].count == 2
     assert [d["number"] for d in documents(db)] == ["08-CTr/TU"]
     assert db["tasks"].count_where("document_id = 2") == 0
     # Loaded again, the document's tasks find their reports again.
     load_programme(db, PLAN)
     again = ProgressStore(db)
-    assert again.state(read_programme(db).tasks[0]).progress == 60.0
+    assert again.state(read_programme(db).tasks[0], doc).progress == 60.0
 
 
 def test_remove_refuses_an_unknown_or_ambiguous_number(db):

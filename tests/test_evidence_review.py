@@ -245,8 +245,11 @@ async def test_a_file_after_the_edit_window_or_after_an_undo_is_refused(bot):
     assert "đã được hoàn tác" in last_text(fake)
     task = app.bot_data["engine"].task("II.3")
     old = (datetime.now(UTC) - timedelta(hours=49)).isoformat(timespec="seconds")
-    store = app.bot_data["reporting"].store
-    report = store.record_task(task, user_id=REPORTER["id"], progress=30, at=old)
+    service = app.bot_data["reporting"]
+    store = service.store
+    report = store.record_task(
+        task, service.document_of(task), user_id=REPORTER["id"], progress=30, at=old
+    )
     stale = message(f"✅ Đã ghi nhận\nBáo cáo #{report.id}.", private_chat(REPORTER), None)
     stale["message"]["from"] = fake.bot_user
     await feed(app, document_message(private_chat(REPORTER), REPORTER, reply_to=stale["message"]))

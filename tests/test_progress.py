@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from knowledge.engine import Engine
 from knowledge.errors import KnowledgeError
 from knowledge.programme.store import bundled_text, load_programme
+from knowledge.progress.keys import document_key, indicator_key, task_key
 from knowledge.progress.log import (
     DONE_LATE,
     DONE_ON_TIME,
@@ -108,6 +109,7 @@ def test_report_row_is_whole(setup):
     task = engine.tasks["II.3"]
     report = store.record_task(
         task,
+        document_key(engine.programme),
         user_id=TG_ID,
         user_name="Lan",
         chat_id=-100,
@@ -125,7 +127,7 @@ def test_report_row_is_whole(setup):
         message_id=7,
         kind="task",
         target="II.3",
-        target_key=report.target_key,
+        target_key=task_key(task, document_key(engine.programme)),
         title=task.content,
         action="report",
         ref_report=None,
@@ -222,7 +224,7 @@ def test_undo_rules(setup, db):
     undone = service.undo(saved.id, Sender(TG_ID), now)
     assert undone.kind == "saved"
     assert (undone.report.action, undone.report.ref_report) == ("undo", saved.id)
-    assert store.state(engine.tasks["II.3"]).progress is None
+    assert store.state(engine.tasks["II.3"], document_key(engine.programme)).progress is None
     assert service.undo(saved.id, Sender(TG_ID), now).kind == "refused"  # only once
     assert db["reports"].count == 2  # nothing was deleted
 
@@ -233,7 +235,7 @@ def test_amend_by_editing(setup):
     service.submit("II.3 60%", sender, TODAY)
     amended = service.amend("/capnhat II.3 65% sửa lại", sender, datetime.now(UTC))
     assert amended.kind == "saved" and amended.report.action == "amend"
-    assert store.state(engine.tasks["II.3"]).progress == 65.0
+    assert store.state(engine.tasks["II.3"], document_key(engine.programme)).progress == 65.0
     assert (
         service.amend(
             "không phải báo cáo", Sender(TG_ID, chat_id=-1, message_id=78), datetime.now(UTC)
@@ -266,10 +268,8 @@ def test_reporter_needs_an_assigned_target(setup):
     engine, store, service = setup
     refused = service.submit("chỉ tiêu che phủ rừng 46%", Sender(TG_ID, chat_id=-1), TODAY)
     assert refused.kind == "refused" and "chưa được giao" in refused.text
-    from knowledge.progress.log import indicator_key
-
     forest = next(i for i in engine.programme.indicators if "che phủ rừng" in i.name)
-    store.assign_indicator(TG_ID, indicator_key(forest))
+    store.assign_indicator(TG_ID, indicator_key(forest, document_key(engine.programme)))
     assert (
         service.submit("chỉ tiêu che phủ rừng 46%", Sender(TG_ID, chat_id=-1), TODAY).kind
         == "saved"
@@ -289,11 +289,12 @@ def test_reload_keeps_progress(setup, db):
     load_programme(db, text)
     moved = Engine.from_database(db)
     store = ProgressStore(db)
-    store.bind(moved.programme.tasks)
+    doc = document_key(moved.programme)
+    store.bind([(doc, moved.programme.tasks, moved.programme.indicators)])
     task = next(t for t in moved.programme.tasks if t.content.startswith("Đề án Đổi mới công tác"))
     assert task.code != "II.3"
-    assert store.state(task).progress == 60.0
-    assert store.state(moved.tasks["II.3"]).reports == 0
+    assert store.state(task, doc).progress == 60.0
+    assert store.state(moved.tasks["II.3"], doc).reports == 0
 
 
 def test_views(setup):

@@ -81,16 +81,16 @@ def test_a_coordinating_reports_undo_leaves_the_leads_figures(service):
     helper = service.submit("II.3 90%", Sender(7, "Tâm", 5, 11), TODAY, document=plan.id)
     assert (lead.kind, helper.kind) == ("saved", "saved")
     assert helper.report is not None and helper.report.role == "coordinating"
-    assert store.state(task).progress == 30.0
+    assert store.state(task, plan.key).progress == 30.0
     undone = service.undo(helper.report.id, Sender(7, "Tâm", 5, 12), datetime.now(UTC))
     assert undone.kind == "saved" and undone.report is not None
     assert undone.report.role == "coordinating"
-    assert store.state(task).progress == 30.0  # the lead's figures are untouched
-    assert store.state(task, "coordinating").progress is None
+    assert store.state(task, plan.key).progress == 30.0  # the lead's figures are untouched
+    assert store.state(task, plan.key, "coordinating").progress is None
     # the coordinating reporter may not undo the lead's report
     refused = service.undo(lead.report.id, Sender(7, "Tâm", 5, 13), datetime.now(UTC))
     assert refused.kind == "refused"
-    assert store.state(task).progress == 30.0
+    assert store.state(task, plan.key).progress == 30.0
 
 
 def test_a_bodys_tasks_are_listed_per_document(service):
@@ -122,7 +122,7 @@ def test_the_period_report_shows_a_coordinating_bodys_part_beside_the_leads(serv
     # as of a moment before the helper's report, its part is not shown
     assert (
         helper_parts(
-            store.history(plan.engine.task("II.3"), role="coordinating"),
+            store.history(plan.engine.task("II.3"), plan.key, role="coordinating"),
             datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
         )
         == ()

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from knowledge.engine import Engine
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import ProgressStore
 from knowledge.qa.progress_view import StoreProgress
 
@@ -17,8 +18,9 @@ TODAY = date(2026, 11, 28)
 def tracked(db):  # type: ignore[no-untyped-def]
     store = ProgressStore(db, admin_ids=[1])
     engine = Engine.from_database(db, progress=StoreProgress(store, lambda: TODAY))
-    store.record_task(engine.tasks["5.3"], user_id=1, progress=60.0, note="đã có kế hoạch")
-    store.record_task(engine.tasks["II.8"], user_id=1, progress=100.0, status="hoàn thành")
+    doc = document_key(engine.programme)
+    store.record_task(engine.tasks["5.3"], doc, user_id=1, progress=60.0, note="đã có kế hoạch")
+    store.record_task(engine.tasks["II.8"], doc, user_id=1, progress=100.0, status="hoàn thành")
     return engine
 
 
@@ -88,7 +90,8 @@ def test_cli_ask_reads_the_report_log_like_the_bot(tmp_path, capsys):  # type: i
     db = open_database(path)
     store = ProgressStore(db, admin_ids=[1])
     engine = Engine.from_database(db)
-    store.record_task(engine.tasks["5.3"], user_id=1, progress=60.0, note="đã có kế hoạch")
+    doc = document_key(engine.programme)
+    store.record_task(engine.tasks["5.3"], doc, user_id=1, progress=60.0, note="đã có kế hoạch")
     assert main(["--db", str(path), "ask", "--json", "nhiệm vụ 5.3 đến đâu rồi"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert "60%" in got["answer"] and "Chưa có báo cáo" not in got["answer"]

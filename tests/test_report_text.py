@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from knowledge.engine import Engine
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import ProgressStore
 from knowledge.progress.report_status import (
     K_DONE,
@@ -106,11 +107,12 @@ def test_exponent_is_a_bad_percent():
 
 def test_later_half_report_takes_the_task_out_of_done(db):
     store = ProgressStore(db, admin_ids=[1])
-    task = Engine.from_database(db).tasks["1.1"]
+    engine = Engine.from_database(db)
+    task, doc = engine.tasks["1.1"], document_key(engine.programme)
     for line in ("1.1 hoàn thành", "1.1 50% ... làm lại"):
         p = parse_report(line)
-        store.record_task(task, user_id=1, progress=p.percent, status=p.status, note=p.note)
-    state = store.state(task)
+        store.record_task(task, doc, user_id=1, progress=p.percent, status=p.status, note=p.note)
+    state = store.state(task, doc)
     assert (state.progress, state.status) == (50.0, IN_PROGRESS)
 
 

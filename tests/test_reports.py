@@ -31,12 +31,18 @@ DEC_1 = datetime(2021, 12, 1, 9, 0, tzinfo=VN)
 def _record(service):
     tasks = service.engine.tasks
     store = service.store
-    store.record_task(tasks["1.1"], user_id=1, progress=100, at="2021-06-20T03:00:00+00:00")
+    doc = service.document_of(tasks["1.1"])
+    store.record_task(tasks["1.1"], doc, user_id=1, progress=100, at="2021-06-20T03:00:00+00:00")
     store.record_task(
-        tasks["1.4"], user_id=1, progress=60, note="đã có dự thảo", at="2021-11-10T03:00:00+00:00"
+        tasks["1.4"],
+        doc,
+        user_id=1,
+        progress=60,
+        note="đã có dự thảo",
+        at="2021-11-10T03:00:00+00:00",
     )
-    store.record_task(tasks["1.2"], user_id=1, progress=40, at="2021-08-01T03:00:00+00:00")
-    store.record_task(tasks["1.2"], user_id=1, progress=100, at="2021-10-05T03:00:00+00:00")
+    store.record_task(tasks["1.2"], doc, user_id=1, progress=40, at="2021-08-01T03:00:00+00:00")
+    store.record_task(tasks["1.2"], doc, user_id=1, progress=100, at="2021-10-05T03:00:00+00:00")
 
 
 @pytest_asyncio.fixture
@@ -125,7 +131,8 @@ async def test_baocao_past_quarter_shows_tasks_as_they_stood_and_filters_a_body(
 
 def test_state_as_of_ignores_later_rows(app):
     service = app.bot_data["reporting"]
-    history = list(reversed(service.store.history(service.engine.tasks["1.2"])))
+    task = service.engine.tasks["1.2"]
+    history = list(reversed(service.store.history(task, service.document_of(task))))
     before = datetime(2021, 10, 1, tzinfo=VN)
     state = state_as_of(history, before)
     assert (state.progress, state.reports, state.done_at) == (40.0, 1, "")

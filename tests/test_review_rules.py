@@ -68,20 +68,22 @@ def sender(user_id, name=""):
 def test_confirmed_lasts_while_done_and_ends_when_reopened(setup):
     engine, store, service = setup
     task = engine.task("II.3")
-    store.record_task(task, user_id=TG_ID, status="hoàn thành")
-    assert not store.state(task).confirmed
+    store.record_task(task, service.document_of(task), user_id=TG_ID, status="hoàn thành")
+    assert not service.state_of(task).confirmed
     assert confirm(service, task, sender(ADMIN_ID, "Hùng")).outcome.kind == "saved"
-    state = store.state(task)
+    state = service.state_of(task)
     assert state.confirmed and task_status(task, state, TODAY) == DONE_LATE
     assert state_line(task, state, TODAY).startswith(
         "Tình trạng: Hoàn thành quá hạn (đã xác nhận)"
     )
     # Another "hoàn thành" keeps it; any report that reopens the task ends it.
-    store.record_task(task, user_id=TG_ID, status="hoàn thành", note="bổ sung")
-    assert store.state(task).confirmed
-    store.record_task(task, user_id=TG_ID, progress=90)
-    store.record_task(task, user_id=TG_ID, progress=100)
-    assert store.state(task).done and not store.state(task).confirmed
+    store.record_task(
+        task, service.document_of(task), user_id=TG_ID, status="hoàn thành", note="bổ sung"
+    )
+    assert service.state_of(task).confirmed
+    store.record_task(task, service.document_of(task), user_id=TG_ID, progress=90)
+    store.record_task(task, service.document_of(task), user_id=TG_ID, progress=100)
+    assert service.state_of(task).done and not service.state_of(task).confirmed
 
 
 def test_review_gate_and_idempotence(setup):
@@ -92,7 +94,9 @@ def test_review_gate_and_idempotence(setup):
         refused.outcome.kind == "refused"
         and "không ở trạng thái hoàn thành" in refused.outcome.text
     )
-    done = store.record_task(task, user_id=TG_ID, user_name="Lan", status="hoàn thành")
+    done = store.record_task(
+        task, service.document_of(task), user_id=TG_ID, user_name="Lan", status="hoàn thành"
+    )
     for who, says in ((TG_ID, "chỉ quản trị viên"), (STRANGER, "chưa được cấp quyền")):
         assert says in confirm(service, task, sender(who)).outcome.text
         assert says in send_back(service, task, "lý do", sender(who)).outcome.text
@@ -105,7 +109,11 @@ def test_review_gate_and_idempotence(setup):
     assert (back.outcome.report.action, back.outcome.report.note) == ("return", "thiếu hồ sơ")
     assert back.outcome.report.ref_report == done.id
     assert send_back(service, task, "nữa", sender(ADMIN_ID)).outcome.kind == "refused"
-    assert [r.action for r in store.history(task)] == ["return", "confirm", "report"]
+    assert [r.action for r in store.history(task, service.document_of(task))] == [
+        "return",
+        "confirm",
+        "report",
+    ]
     audit = [(a["action"], a["allowed"]) for a in store.db["audit"].rows]
     assert audit.count(("confirm", 0)) == 3 and audit.count(("return", 0)) == 3
 
@@ -113,23 +121,25 @@ def test_review_gate_and_idempotence(setup):
 def test_a_removed_admin_is_refused_now(setup):
     engine, store, service = setup
     task = engine.task("II.3")
-    store.record_task(task, user_id=TG_ID, status="hoàn thành")
+    store.record_task(task, service.document_of(task), user_id=TG_ID, status="hoàn thành")
     store.remove_user(OTHER_ID)
     assert "chưa được cấp quyền" in confirm(service, task, sender(OTHER_ID)).outcome.text
-    assert not store.state(task).confirmed
+    assert not service.state_of(task).confirmed
 
 
 def test_the_admin_who_reported_done_is_not_told_of_their_own_review(setup):
     engine, store, service = setup
     task = engine.task("II.3")
-    store.record_task(task, user_id=ADMIN_ID, status="hoàn thành")
+    store.record_task(task, service.document_of(task), user_id=ADMIN_ID, status="hoàn thành")
     assert confirm(service, task, sender(ADMIN_ID)).notice is None
 
 
 def test_evidence_is_kept_once_per_report_and_hidden_after_an_undo(setup):
     engine, store, service = setup
     task = engine.task("II.3")
-    report = store.record_task(task, user_id=TG_ID, progress=50, note="theo KH 45/KH-UBND")
+    report = store.record_task(
+        task, service.document_of(task), user_id=TG_ID, progress=50, note="theo KH 45/KH-UBND"
+    )
     kept = service.evidence.add(report, FILE, chat_id=5, message_id=6)
     assert kept is not None and (kept.doc_refs, kept.chat_id) == ("Kế hoạch số 45/KH-UBND", 5)
     assert service.evidence.add(report, FILE, chat_id=5, message_id=7) is None
@@ -142,7 +152,7 @@ def test_evidence_is_kept_once_per_report_and_hidden_after_an_undo(setup):
 def test_attach_checks_rights_now(setup):
     engine, store, service = setup
     task = engine.task("II.3")
-    report = store.record_task(task, user_id=TG_ID, progress=50)
+    report = store.record_task(task, service.document_of(task), user_id=TG_ID, progress=50)
     now = datetime.now(UTC)
     assert service.attach(report.id, FILE, sender(TG_ID), now).kind == "saved"
     store.remove_user(TG_ID)

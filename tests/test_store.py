@@ -29,6 +29,7 @@ def test_new_database_is_migrated_and_loaded(db):
         "m008_evidence_reviews",
         "m009_library",
         "m010_progress_per_document",
+        "m011_report_keys_per_document",
     ]
     assert stats(db) == {
         "indicators": 40,

@@ -123,7 +123,13 @@ async def test_an_edit_after_the_window_says_to_send_a_new_report(bot):
     task = app.bot_data["engine"].task("II.3")
     old = (datetime.now(UTC) - timedelta(hours=49)).isoformat(timespec="seconds")
     report = store(app).record_task(
-        task, user_id=REPORTER["id"], chat_id=REPORTER["id"], message_id=4242, progress=30, at=old
+        task,
+        app.bot_data["reporting"].document_of(task),
+        user_id=REPORTER["id"],
+        chat_id=REPORTER["id"],
+        message_id=4242,
+        progress=30,
+        at=old,
     )
     await edit(app, "/capnhat II.3 35%", 4242)
     assert "trong vòng 48 giờ" in last_text(fake)
@@ -154,7 +160,7 @@ async def test_undo_of_an_older_report_never_removes_a_later_one(bot):
         ("report", 70.0),
     ]
     task = app.bot_data["engine"].task("II.3")
-    assert store(app).state(task).progress == 70.0
+    assert app.bot_data["reporting"].state_of(task).progress == 70.0
 
 
 async def test_a_removed_reporter_cannot_undo(bot):

@@ -20,6 +20,7 @@ from knowledge.digest.daily import DUE_SOON
 from knowledge.formatting import day, number
 from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Indicator, Programme, Task
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import (
     ADMIN,
     COORDINATING,
@@ -67,6 +68,11 @@ class Source:
         columns = task_columns(self.programme.tasks, self.programme.kind)
         object.__setattr__(self, "columns", columns)
 
+    @property
+    def key(self) -> str:
+        """The document's key, which its report rows are filed under."""
+        return document_key(self.programme)
+
 
 def task_ref(source: Source, task: Task) -> str:
     """A task's key on the board, unique across documents: ``"<document id>:<code>"``."""
@@ -101,12 +107,8 @@ def scope_for(
         return None
     pairs = [(d, t) for d in documents for t in d.programme.tasks]
     if member.role == ADMIN:
-        targets = [i for d in documents for i in d.programme.indicators]
-        return Scope(
-            True,
-            frozenset(task_ref(d, t) for d, t in pairs),
-            frozenset(indicator_key(i) for i in targets),
-        )
+        targets = [indicator_key(i, d.key) for d in documents for i in d.programme.indicators]
+        return Scope(True, frozenset(task_ref(d, t) for d, t in pairs), frozenset(targets))
     tasks = frozenset(task_ref(d, t) for d, t in pairs if store.may_report_task(member, t)[0])
     return Scope(False, tasks, frozenset(member.indicators))
 
@@ -146,7 +148,9 @@ class Board:
             for t in d.programme.tasks
             if task_ref(d, t) in scope.tasks
         ]
-        self.states: dict[str, TaskState] = {i.ref: store.state(i.task) for i in self.items}
+        self.states: dict[str, TaskState] = {
+            i.ref: store.state(i.task, i.source.key) for i in self.items
+        }
         self.status = {i.ref: task_status(i.task, self.states[i.ref], today) for i in self.items}
 
     @property
@@ -198,7 +202,7 @@ class Board:
     def row(self, item: _Item) -> dict[str, Any]:
         """One task in a list: key, code, its document, short content, status, last report."""
         task, state = item.task, self.states[item.ref]
-        last = self.store.history(task, 1)
+        last = self.store.history(task, item.source.key, 1)
         return {
             "key": item.ref,
             "code": task.code,
@@ -257,7 +261,7 @@ class Board:
             "group": task.group,
             "fields": fields,
             "state_line": state_line(task, self.states[item.ref], self.today),
-            "history": [_history_line(r) for r in self.store.history(task, role=None)],
+            "history": [_history_line(r) for r in self.store.history(task, source.key, role=None)],
             "source": f"{where}Phụ lục, mục {task.code}",
         }
 
@@ -266,15 +270,16 @@ class Board:
     def targets(self) -> list[dict[str, Any]]:
         """Each visible target of every document, its value, its check-ins, on track or not."""
         return [
-            {**self.target(ind), "document": d.label if self.several else ""}
+            {**self.target(ind, d.key), "document": d.label if self.several else ""}
             for d in self.documents
             for ind in d.programme.indicators
-            if indicator_key(ind) in self.scope.indicators
+            if indicator_key(ind, d.key) in self.scope.indicators
         ]
 
-    def target(self, ind: Indicator) -> dict[str, Any]:
-        """One target with its check-ins (newest first) and a small chart."""
-        history = [r for r in self.store.indicator_history(ind, CHECKINS) if r.value is not None]
+    def target(self, ind: Indicator, document: str) -> dict[str, Any]:
+        """One target of ``document`` with its check-ins (newest first) and a small chart."""
+        checkins = self.store.indicator_history(ind, document, CHECKINS)
+        history = [r for r in checkins if r.value is not None]
         latest = history[0].value if history else None
         verdict = compare(ind, latest) if latest is not None else ""
         on_track = True if verdict.startswith("✅") else False if verdict.startswith("⚠️") else None

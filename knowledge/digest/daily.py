@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from knowledge.digest.chats import ChatRegistry
 from knowledge.formatting import day, number
 from knowledge.programme.model import Indicator, Task
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import (
     COORDINATING,
     DONE_LATE,
@@ -323,7 +324,9 @@ def stale_by_agency(
     """
     out: dict[str, list[Task]] = {}
     for t in service.all_tasks():
-        state = states[id(t)] if states is not None else service.store.state(t)
+        state = (
+            states[id(t)] if states is not None else service.store.state(t, service.document_of(t))
+        )
         if state.status == DONE or (state.progress or 0) >= 100:
             continue
         if state.last_at and now - datetime.fromisoformat(state.last_at) < STALE_AFTER:
@@ -357,7 +360,7 @@ def build_digest(
     since = now - timedelta(hours=24)
     tasks = service.all_tasks()
     # Each task's state, read once: the totals and every list below use them.
-    states = {id(t): store.state(t) for t in tasks}
+    states = {id(t): store.state(t, service.document_of(t)) for t in tasks}
     status = {id(t): task_status(t, states[id(t)], today) for t in tasks}
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for t in tasks:
@@ -469,10 +472,11 @@ def chart_data(
         # one bar per part, or per document when several are loaded
         name = service.shelf_of(t).label if service.several else f"{t.part}. {t.part_title}"
         part = by_part.setdefault(name, dict.fromkeys(STATUS_LABELS, 0))
-        part[task_status(t, service.store.state(t), today)] += 1
+        part[task_status(t, service.store.state(t, service.document_of(t)), today)] += 1
     targets = []
+    primary = document_key(service.engine.programme)
     for ind in service.engine.programme.indicators:
-        history = service.store.indicator_history(ind, 1)
+        history = service.store.indicator_history(ind, primary, 1)
         if not history or history[0].value is None or ind.low is None:
             continue
         if ind.comparator in ("gấp", "giảm"):

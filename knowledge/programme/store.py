@@ -264,14 +264,25 @@ def _delete_records(db: Database, document_id: int) -> None:
         db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [document_id])
 
 
+def _keep_reports(db: Database, doc_id: int, programme: Programme) -> None:
+    """Keep a document's reports attached when a reload completes its identity (issuer)."""
+    from knowledge.progress.keys import document_key, identity_key
+    from knowledge.progress.refile import move_document
+
+    was = db.table("documents").get(doc_id)
+    old = identity_key(was["issuer"], was["number"], was["date"])
+    move_document(db, old, document_key(programme))
+
+
 def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
     """Parse ``text`` and add it to ``db``, or replace the document with its identity.
 
     A document's identity is its issuer, number and date. The text is parsed
     before anything is written, and everything is written in one transaction
     (taking the write lock up front), so a file that is not a programme or plan
-    leaves the database untouched. Reports are not touched: they follow their
-    tasks and targets by content (:func:`knowledge.progress.log.task_key`).
+    leaves the database untouched. Reports follow their tasks and targets by their
+    document's identity and their content (:mod:`knowledge.progress.keys`); a reload that
+    completes a document's identity (an issuer stored as "") re-files its reports.
 
     Args:
         db: A migrated database.
@@ -297,6 +308,7 @@ def load_programme(db: Database, text: str, *, source: str = "") -> Programme:
             )
             db.table("documents").insert({"id": doc_id, **row})
         else:
+            _keep_reports(db, doc_id, programme)
             _delete_records(db, doc_id)
             db.table("documents").update(doc_id, row)
         for table, table_rows in _rows(programme, doc_id).items():
@@ -437,12 +449,6 @@ def find_document(db: Database, number: str) -> dict[str, Any] | None:
     return matches[0] if matches else None
 
 
-def _report_keys(programme: Programme) -> tuple[set[str], set[str]]:
-    from knowledge.progress.log import indicator_key, task_key
-
-    return {task_key(t) for t in programme.tasks}, {indicator_key(i) for i in programme.indicators}
-
-
 def remove_document(db: Database, number: str) -> tuple[dict[str, Any], int]:
     """Remove a document and its records; its progress reports stay in the log.
 
@@ -466,13 +472,13 @@ def remove_document(db: Database, number: str) -> tuple[dict[str, Any], int]:
     doc = find_document(db, number)
     if doc is None:
         raise KnowledgeError(f"no document numbered {number}: see `ctbot documents`")
-    tasks, targets = _report_keys(_read_document(db, doc))
-    keys = [*tasks, *targets]
+    from knowledge.progress.keys import identity_key, scoped
+
+    prefix = scoped(identity_key(doc["issuer"], doc["number"], doc["date"]), "")
     reports = 0
-    if keys and "reports" in db.table_names():
-        marks = ", ".join("?" for _ in keys)
-        sql = f"SELECT count(*) FROM reports WHERE target_key IN ({marks})"
-        reports = int(db.execute(sql, keys).fetchone()[0])
+    if "reports" in db.table_names():
+        sql = "SELECT count(*) FROM reports WHERE substr(target_key, 1, ?) = ?"
+        reports = int(db.execute(sql, [len(prefix), prefix]).fetchone()[0])
     with write_lock(db):
         _delete_records(db, doc["id"])
         db.execute("DELETE FROM documents WHERE id = ?", [doc["id"]])

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from knowledge.engine import Engine
 from knowledge.programme.model import Task
-from knowledge.progress.log import COORDINATING, ProgressStore, Report, task_status
+from knowledge.progress.keys import document_key, document_of_key
+from knowledge.progress.log import COORDINATING, ProgressStore, Report, TaskState, task_status
 from knowledge.progress.reporting import Shelf
 
 __all__ = [
@@ -69,24 +70,27 @@ def tables(
     """The export as tables: ``{"Nhiệm vụ": rows, "Lịch sử": rows}``, header first.
 
     ``documents``: every loaded document; with more than one, the task table holds each
-    one's tasks and starts with a :data:`DOCUMENT_COLUMN`.
+    one's tasks, and both tables start with a :data:`DOCUMENT_COLUMN` (a history row names
+    the document its key is filed under; "" for a document no longer loaded).
     """
     several = len(documents) > 1
     books = [(d.label, d.engine) for d in documents] if several else [("", engine)]
     head: list[object] = [DOCUMENT_COLUMN] if several else []
     task_rows: list[list[object]] = [[*head, *TASK_COLUMNS]]
     for label, book in books:
+        document = document_key(book.programme)
         for t in book.programme.tasks:
-            task_rows.append(
-                [label, *_task_row(t, store, today)] if several else _task_row(t, store, today)
-            )
-    history: list[list[object]] = [list(HISTORY_COLUMNS)]
-    history.extend(_history_row(r) for r in store.all_reports())
+            row = _task_row(t, store.state(t, document), today)
+            task_rows.append([label, *row] if several else row)
+    history: list[list[object]] = [[*head, *HISTORY_COLUMNS]]
+    labels = {document_key(book.programme): label for label, book in books}
+    for r in store.all_reports():
+        row = _history_row(r)
+        history.append([labels.get(document_of_key(r.target_key), ""), *row] if several else row)
     return {"Nhiệm vụ": task_rows, "Lịch sử": history}
 
 
-def _task_row(t: Task, store: ProgressStore, today: date) -> list[object]:
-    state = store.state(t)
+def _task_row(t: Task, state: TaskState, today: date) -> list[object]:
     return [
         t.code,
         t.content,

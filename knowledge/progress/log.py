@@ -4,8 +4,10 @@ Every change is a new row of ``reports``: who, when, in which chat and message,
 which task or target, old → new progress/status/value, the note. Nothing is
 updated or deleted; an undo or an amendment is a row of its own that names the
 row it reverses or corrects. The current state of a task is the newest row's
-"new" values. Tasks are identified by code and by a key made from their content,
-so reloading the programme (``ctbot load``) keeps every report attached.
+"new" values. Tasks are identified by code and by a key made from their document's
+identity and their content (:mod:`knowledge.progress.keys`), so reloading a document
+(``ctbot load``) keeps every report attached, and an identically worded task of another
+document never shares them. Every read and write names the document explicitly.
 
 Roles: ``admin`` may do everything; ``reporter`` may report on tasks led by
 their agencies and on targets an admin assigned to them. Identity is the
@@ -14,7 +16,6 @@ Telegram numeric user id only.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,8 +28,8 @@ from knowledge.errors import KnowledgeError
 from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Indicator, Task
 from knowledge.programme.quarters import deadline_of
+from knowledge.progress.keys import document_of_key, indicator_key, scoped, task_key
 from knowledge.progress.report_text import DONE, IN_PROGRESS, NOT_STARTED
-from knowledge.text import fold
 
 __all__ = [
     "ADMIN",
@@ -69,17 +70,6 @@ WRITTEN = ("report", "amend")
 CONFIRM = "confirm"
 RETURN = "return"
 STATUS_LABELS = (DONE_ON_TIME, DONE_LATE, ON_TIME, OVERDUE, NO_REPORT)
-
-
-def task_key(task: Task) -> str:
-    """Identity of a task that survives renumbering: a hash of its folded content."""
-    return hashlib.sha1(fold(task.content).encode()).hexdigest()[:16]
-
-
-def indicator_key(ind: Indicator) -> str:
-    """Identity of a target that survives reloading: its section, name and value, folded."""
-    raw = f"{ind.ref}|{fold(ind.name)}|{fold(ind.value)}"
-    return hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -271,6 +261,8 @@ class ProgressStore:
         """
         self.db = db
         self.admin_ids = frozenset(admin_ids)
+        # (kind, document key) → the keys of that document's tasks or targets (see bind).
+        self._keys: dict[tuple[str, str], frozenset[str]] = {}
 
     # -- users ----------------------------------------------------------------
 
@@ -416,14 +408,16 @@ class ProgressStore:
             + ", ".join(member.agencies)
         )
 
-    def may_report_indicator(self, member: Member | None, ind: Indicator) -> tuple[bool, str]:
-        """Whether ``member`` may check in on target ``ind``, and why not."""
+    def may_report_indicator(
+        self, member: Member | None, ind: Indicator, document: str
+    ) -> tuple[bool, str]:
+        """Whether ``member`` may check in on target ``ind`` of ``document``, and why not."""
         if member is None:
             return (
                 False,
                 "bạn chưa được cấp quyền cập nhật tiến độ (nhờ quản trị viên dùng /quyen)",
             )
-        if member.role == ADMIN or indicator_key(ind) in member.indicators:
+        if member.role == ADMIN or indicator_key(ind, document) in member.indicators:
             return True, ""
         return False, "chỉ tiêu này chưa được giao cho bạn cập nhật (nhờ quản trị viên giao)"
 
@@ -455,42 +449,70 @@ class ProgressStore:
 
     # -- reports --------------------------------------------------------------
 
-    def bind(self, tasks: Iterable[Task], indicators: Iterable[Indicator] = ()) -> None:
-        """Tell the store which tasks and targets the loaded programme has.
+    def bind(self, documents: Iterable[tuple[str, Iterable[Task], Iterable[Indicator]]]) -> None:
+        """Tell the store which tasks and targets each loaded document has.
 
-        A report belongs to the task with the same content key. Only a report
-        whose key matches no current task (its wording was corrected in a new
-        version of the programme) falls back to the task with its code.
+        A report belongs to the task of its document with the same content key. Only a
+        report whose key matches no current task of its document (its wording was corrected
+        in a new version of that document) falls back to that document's task with its code.
+
+        Args:
+            documents: ``(document key, tasks, targets)`` for every loaded document.
+
         """
-        self._keys = {"task": {task_key(t) for t in tasks}}
-        self._keys["indicator"] = {indicator_key(i) for i in indicators}
+        self._keys = {}
+        for document, tasks, targets in documents:
+            self._keys["task", document] = frozenset(task_key(t, document) for t in tasks)
+            self._keys["indicator", document] = frozenset(
+                indicator_key(i, document) for i in targets
+            )
 
     def _rows(self, kind: str, key: str, code: str, role: str | None = LEAD) -> list[Report]:
-        """The rows on one task or target, oldest first: of ``role`` only, or all for None."""
-        known = sorted(getattr(self, "_keys", {}).get(kind, set()))
+        """The rows on one task or target, oldest first: of ``role`` only, or all for None.
+
+        ``key`` names the document (:func:`knowledge.progress.keys.document_of_key`); the
+        fallback by ``code`` only looks at that document's rows.
+        """
+        document = document_of_key(key)
+        known = sorted(self._keys.get((kind, document), frozenset()))
         marks = ",".join("?" for _ in known)
-        orphan = f"(target = ? AND target_key NOT IN ({marks}))" if known else "0"
+        prefix = scoped(document, "")
+        orphan = (
+            f"(target = ? AND substr(target_key, 1, ?) = ? AND target_key NOT IN ({marks}))"
+            if known
+            else "0"
+        )
+        args = [code, len(prefix), prefix, *known] if known else []
         rows = self.db.query(
             f"SELECT * FROM reports WHERE kind = ? AND (target_key = ? OR {orphan}) ORDER BY id",
-            [kind, key, *([code, *known] if known else [])],
+            [kind, key, *args],
         )
         return [r for r in (Report(**row) for row in rows) if role is None or r.role == role]
 
     def history(
-        self, task: Task, limit: int | None = None, role: str | None = LEAD
+        self, task: Task, document: str, limit: int | None = None, role: str | None = LEAD
     ) -> list[Report]:
-        """The task's rows of ``role`` (the lead's by default; None: every row), newest first."""
-        rows = list(reversed(self._rows("task", task_key(task), task.code, role)))
+        """The rows of ``role`` (the lead's by default; None: every row), newest first.
+
+        ``document``: the key of the document ``task`` belongs to.
+        """
+        rows = list(reversed(self._rows("task", task_key(task, document), task.code, role)))
         return rows[:limit] if limit else rows
 
-    def indicator_history(self, ind: Indicator, limit: int | None = None) -> list[Report]:
-        """The target's check-ins, newest first."""
-        rows = list(reversed(self._rows("indicator", indicator_key(ind), str(ind.id))))
+    def indicator_history(
+        self, ind: Indicator, document: str, limit: int | None = None
+    ) -> list[Report]:
+        """The check-ins on target ``ind`` of document ``document``, newest first."""
+        key = indicator_key(ind, document)
+        rows = list(reversed(self._rows("indicator", key, str(ind.id))))
         return rows[:limit] if limit else rows
 
-    def state(self, task: Task, role: str = LEAD) -> TaskState:
-        """The task's current state, from its newest row of ``role`` (the lead's by default)."""
-        rows = self._rows("task", task_key(task), task.code, role)
+    def state(self, task: Task, document: str, role: str = LEAD) -> TaskState:
+        """The task's state, from its newest row of ``role`` (the lead's by default).
+
+        ``document``: the key of the document ``task`` belongs to.
+        """
+        rows = self._rows("task", task_key(task, document), task.code, role)
         if not rows:
             return TaskState()
         last = rows[-1]
@@ -513,12 +535,12 @@ class ProgressStore:
             confirmed=confirmed,
         )
 
-    def done_report(self, task: Task) -> Report | None:
+    def done_report(self, task: Task, document: str) -> Report | None:
         """The newest report or amendment that said the task was done, or None.
 
         Its author is the one told when the completion is confirmed or returned.
         """
-        for row in self.history(task):
+        for row in self.history(task, document):
             done = row.new_status == DONE or (row.new_progress or 0) >= 100
             if row.action in WRITTEN and done:
                 return row
@@ -557,6 +579,7 @@ class ProgressStore:
     def record_task(
         self,
         task: Task,
+        document: str,
         *,
         user_id: int,
         user_name: str = "",
@@ -573,15 +596,16 @@ class ProgressStore:
         """Append a report on a task, in one transaction, and return the committed row.
 
         Missing progress or status carry over from the current state of ``role``'s rows (a
-        coordinating body's report never moves the lead's figures).
+        coordinating body's report never moves the lead's figures). ``document``: the key
+        of the document ``task`` belongs to.
         """
         with write_lock(self.db):
-            current = self.state(task, role)
+            current = self.state(task, document, role)
             new_progress, new_status = derive_status(progress, status, current)
             return self._insert(
                 kind="task",
                 target=task.code,
-                target_key=task_key(task),
+                target_key=task_key(task, document),
                 title=task.content,
                 user_id=user_id,
                 user_name=user_name,
@@ -601,6 +625,7 @@ class ProgressStore:
     def record_indicator(
         self,
         ind: Indicator,
+        document: str,
         *,
         value: float,
         value_text: str,
@@ -614,13 +639,13 @@ class ProgressStore:
         ref_report: int | None = None,
         at: str | None = None,
     ) -> Report:
-        """Append a target check-in (value for a year), in one transaction."""
+        """Append a check-in on target ``ind`` of ``document`` (a value for a year)."""
         with write_lock(self.db):
-            previous = self.indicator_history(ind, 1)
+            previous = self.indicator_history(ind, document, 1)
             return self._insert(
                 kind="indicator",
                 target=str(ind.id),
-                target_key=indicator_key(ind),
+                target_key=indicator_key(ind, document),
                 title=ind.name,
                 user_id=user_id,
                 user_name=user_name,

@@ -200,7 +200,8 @@ def build_report(
     for task in service.all_tasks():
         if agency is not None and not _serves(service, task, agency):
             continue
-        history = list(reversed(service.store.history(task)))
+        document = service.document_of(task)
+        history = list(reversed(service.store.history(task, document)))
         state = state_as_of(history, before)
         status = task_status(task, state, as_of)
         note = _note(task, period, state_as_of(history, opening))
@@ -211,7 +212,7 @@ def build_report(
         title = f"{task.part}. {task.part_title}"
         if service.several:  # a section per document: its parts under its name
             title = f"{service.shelf_of(task).label} — {title}"
-        helping = reversed(service.store.history(task, role=COORDINATING))
+        helping = reversed(service.store.history(task, document, role=COORDINATING))
         row = _row(number, task, state, status, note, helper_parts(list(helping), before))
         parts.setdefault(title, []).append(row)
     name = (

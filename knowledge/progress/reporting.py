@@ -27,6 +27,7 @@ from knowledge.programme.model import Indicator, Task
 from knowledge.progress import views
 from knowledge.progress.chat_settings import ChatSettings
 from knowledge.progress.evidence import Attachment, Evidence, EvidenceStore
+from knowledge.progress.keys import document_key, document_of_key, indicator_key, task_key
 from knowledge.progress.log import (
     ADMIN,
     COORDINATING,
@@ -35,8 +36,7 @@ from knowledge.progress.log import (
     DatabaseBusy,
     ProgressStore,
     Report,
-    indicator_key,
-    task_key,
+    TaskState,
     write_lock,
 )
 from knowledge.progress.named import Ask, Hits, clear, settle
@@ -122,6 +122,11 @@ class Shelf:
     id: int
     label: str
     engine: Engine
+
+    @property
+    def key(self) -> str:
+        """The document's key, which its report rows are filed under (its identity)."""
+        return document_key(self.engine.programme)
 
 
 def shelves(books: Library) -> list[Shelf]:
@@ -227,10 +232,19 @@ class Reporting:
         self.store = store
         self.documents = tuple(documents) or (Shelf(0, "", engine),)
         self.pins = pins
+        # Which document each task and target is in, by object (tasks of two documents can
+        # be equal); read once, the engines live as long as this service.
+        self._homes = {
+            id(item): d
+            for d in self.documents
+            for item in (*d.engine.programme.tasks, *d.engine.programme.indicators)
+        }
         self.evidence = EvidenceStore(store.db)
         self.chats = ChatSettings(store.db)
-        targets = [i for d in self.documents for i in d.engine.programme.indicators]
-        store.bind(self.all_tasks(), targets)
+        store.bind(
+            (d.key, d.engine.programme.tasks, d.engine.programme.indicators)
+            for d in self.documents
+        )
 
     @property
     def several(self) -> bool:
@@ -251,11 +265,27 @@ class Reporting:
 
     def shelf_of(self, task: Task) -> Shelf:
         """The document ``task`` belongs to (the primary one when none holds it)."""
-        for d in self.documents:
-            if any(t is task for t in d.engine.programme.tasks):
-                return d
+        home = self._homes.get(id(task))
+        if home is not None:
+            return home
         primary = [d for d in self.documents if d.engine is self.engine]
         return primary[0] if primary else self.documents[0]
+
+    def document_of(self, item: Task | Indicator) -> str:
+        """The key of the document a task or target belongs to (reports are filed under it).
+
+        The primary document's for one that no loaded document holds.
+        """
+        home = self._homes.get(id(item))
+        return home.key if home is not None else document_key(self.engine.programme)
+
+    def state_of(self, task: Task) -> TaskState:
+        """Where ``task`` stands (the lead's rows), read under its own document's key."""
+        return self.store.state(task, self.document_of(task))
+
+    def key_of(self, task: Task) -> str:
+        """The key ``task``'s rows (and its evidence, its reminders) are filed under."""
+        return task_key(task, self.document_of(task))
 
     def find_task(
         self, code: str, chat_id: int = 0, document: int | None = None
@@ -304,7 +334,8 @@ class Reporting:
             elif isinstance(target, Task):
                 reason = self.store.report_role(member, target)[1] or None
             elif isinstance(target, Indicator):
-                reason = self.store.may_report_indicator(member, target)[1] or None
+                document = self.document_of(target)
+                reason = self.store.may_report_indicator(member, target, document)[1] or None
         return None if reason is None else self.refuse(sender, reason, text, action)
 
     def refuse(self, sender: Sender, reason: str, text: str, action: str) -> Outcome:
@@ -323,12 +354,23 @@ class Reporting:
         return Outcome("refused", f"⛔ Không ghi nhận: {reason}.")
 
     def target_of(self, report: Report) -> Task | Indicator | None:
-        """The task or target a row is about, in the programme as loaded now."""
+        """The task or target a row is about, in its document as loaded now.
+
+        By key; a row whose key its document no longer has falls back to the task or
+        target with its code *in the same document* (never another document's).
+        """
+        own = [d for d in self.documents if d.key == document_of_key(report.target_key)]
+        if not own:
+            return None
+        shelf = own[0]
+        programme = shelf.engine.programme
         if report.kind == "indicator":
-            keyed = [i for i in self.all_indicators() if indicator_key(i) == report.target_key]
-            return keyed[0] if keyed else self.engine.indicators.get(report.target)
-        by_key = [t for t in self.all_tasks() if task_key(t) == report.target_key]
-        return by_key[0] if by_key else self.engine.task(report.target)
+            keyed = [
+                i for i in programme.indicators if indicator_key(i, shelf.key) == report.target_key
+            ]
+            return keyed[0] if keyed else shelf.engine.indicators.get(report.target)
+        by_key = [t for t in programme.tasks if task_key(t, shelf.key) == report.target_key]
+        return by_key[0] if by_key else shelf.engine.task(report.target)
 
     # -- reports ----------------------------------------------------------------
 
@@ -522,6 +564,7 @@ class Reporting:
             with write_lock(self.store.db):
                 report = self.store.record_task(
                     task,
+                    self.document_of(task),
                     **author_fields(sender),
                     progress=parsed.percent,
                     status=parsed.status,
@@ -561,7 +604,7 @@ class Reporting:
             lines.append(m.text(f"📎 Đã lưu minh chứng: {views.evidence_line(kept)}"))
         if report.role == COORDINATING:
             lines.append(m.italic(views.COORDINATING_NOTE))
-        lines.append(m.text(views.state_line(task, self.store.state(task), today)))
+        lines.append(m.text(views.state_line(task, self.state_of(task), today)))
         lines.append(m.italic(f"Báo cáo #{report.id}. {_undo_hint()}"))
         return "\n".join(lines)
 
@@ -689,6 +732,7 @@ class Reporting:
         try:
             report = self.store.record_task(
                 task,
+                self.document_of(task),
                 **author_fields(sender),
                 progress=parsed.percent,
                 status=parsed.status,
@@ -721,6 +765,7 @@ class Reporting:
         try:
             return self.store.record_indicator(
                 ind,
+                self.document_of(ind),
                 value=value,
                 value_text=parsed.value,
                 year=parsed.year,
@@ -787,7 +832,7 @@ class Reporting:
 
     def state_line(self, task: Task, today: date) -> str:
         """One line on where a task stands, for task cards."""
-        return views.state_line(task, self.store.state(task), today)
+        return views.state_line(task, self.state_of(task), today)
 
     def overview(self, today: date, m: Markup = PLAIN) -> str:
         """Counts of tasks by part and computed status; per document when there are several."""
@@ -800,7 +845,7 @@ class Reporting:
 
     def task_progress(self, task: Task, today: date, m: Markup = PLAIN) -> str:
         """The task card with its status, its last 5 reports and its evidence."""
-        files = self.evidence.for_task(task_key(task))
+        files = self.evidence.for_task(self.key_of(task))
         shelf = self.shelf_of(task)
         text = views.task_progress(shelf.engine, self.store, task, m, files)
         return m.bold(f"📄 {shelf.label}") + "\n" + text if self.several else text

@@ -60,17 +60,22 @@ def confirm(service: Reporting, task: Task, sender: Sender, m: Markup = PLAIN) -
     if refused is not None:
         return Reviewed(refused)
     store = service.store
+    document = service.document_of(task)
     try:
         with write_lock(store.db):
-            state = store.state(task)
+            state = store.state(task, document)
             if not state.done:
                 return Reviewed(not_done(service, task, sender, text, CONFIRM))
             if state.confirmed:
                 said = f"Nhiệm vụ {task.code} đã được xác nhận hoàn thành trước đó."
                 return Reviewed(Outcome("usage", m.text(said)))
-            done = store.done_report(task)
+            done = store.done_report(task, document)
             row = store.record_task(
-                task, **author_fields(sender), action=CONFIRM, ref_report=done.id if done else None
+                task,
+                document,
+                **author_fields(sender),
+                action=CONFIRM,
+                ref_report=done.id if done else None,
             )
     except DatabaseBusy:
         return Reviewed(Outcome("busy", m.text(BUSY)))
@@ -101,13 +106,15 @@ def send_back(
     if not reason:
         return Reviewed(Outcome("usage", m.text(f"Cần nêu lý do trả lại. {RETURN_USAGE}")))
     store = service.store
+    document = service.document_of(task)
     try:
         with write_lock(store.db):
-            if not store.state(task).done:
+            if not store.state(task, document).done:
                 return Reviewed(not_done(service, task, sender, text, RETURN))
-            done = store.done_report(task)
+            done = store.done_report(task, document)
             row = store.record_task(
                 task,
+                document,
                 **author_fields(sender),
                 status=IN_PROGRESS,
                 note=reason,

@@ -13,6 +13,7 @@ from typing import Protocol
 from knowledge.formatting import day, number
 from knowledge.programme.model import Indicator, Programme, Task
 from knowledge.progress.evidence import Evidence
+from knowledge.progress.keys import document_key
 from knowledge.progress.log import (
     COORDINATING,
     STATUS_LABELS,
@@ -65,10 +66,11 @@ def overview(catalog: Catalogue, store: ProgressStore, today: date, m: Markup = 
     for t in catalog.programme.tasks:
         parts.setdefault(f"{t.part}. {t.part_title}", []).append(t)
     total: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
+    document = document_key(catalog.programme)
     for title, tasks in parts.items():
         counts: dict[str, int] = dict.fromkeys(STATUS_LABELS, 0)
         for t in tasks:
-            counts[task_status(t, store.state(t), today)] += 1
+            counts[task_status(t, store.state(t, document), today)] += 1
         for k, v in counts.items():
             total[k] += v
         lines.append(m.bold(title))
@@ -88,13 +90,14 @@ def task_progress(
 ) -> str:
     """The task card with its status, its last 5 reports and its evidence."""
     lines = [catalog.card("task", task.code, m) or ""]
-    history = store.history(task, 5)
+    document = document_key(catalog.programme)
+    history = store.history(task, document, 5)
     if history:
         lines.append(m.bold("Báo cáo gần nhất:"))
         lines.extend(m.text(history_line(r)) for r in history)
     else:
         lines.append(m.italic("Chưa có báo cáo nào."))
-    helping = store.history(task, 5, role=COORDINATING)
+    helping = store.history(task, document, 5, role=COORDINATING)
     if helping:
         lines.append(m.bold("Cơ quan phối hợp báo cáo:"))
         lines.extend(m.text(history_line(r)) for r in helping)
@@ -116,8 +119,9 @@ def agency_progress(
     if not tasks:
         return m.text(f"{found} không chủ trì nhiệm vụ nào trong Phụ lục.")
     lines = [m.bold(f"Tiến độ các nhiệm vụ do {found} chủ trì:")]
+    document = document_key(catalog.programme)
     for t in tasks:
-        state = store.state(t)
+        state = store.state(t, document)
         lines.append(
             f"• {m.bold(t.code)} {m.text(shorten(t.content, 70))} — "
             + m.text(state_line(t, state, today).removeprefix("Tình trạng: "))

@@ -51,7 +51,7 @@ class Catalog:
         self.agency_names = [a.name for a in programme.agencies]
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
         self.columns = task_columns(programme.tasks, programme.kind)
-        self.progress = progress
+        self.progress = progress.of(programme) if progress is not None else None
 
     def title_of(self, kind: str, key: str) -> str:
         """A short title for a record, for lists and buttons."""
