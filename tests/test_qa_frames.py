@@ -275,3 +275,24 @@ def test_party_building_named_by_its_parts_is_its_topic() -> None:
 )
 def test_more_frames_leave_the_topic(question: str, gone: set[str]) -> None:
     assert not gone & set(parse_query(question).topic)
+
+
+def test_the_groups_of_an_appendix_part_with_their_counts(engine: Engine) -> None:
+    answer = engine.ask("phần I phụ lục có mấy nhóm nhiệm vụ?")
+    groups = list(dict.fromkeys(t.group for t in engine.tasks.values() if t.part == "I"))
+    assert answer.text.startswith(f"Phần I của Phụ lục có {len(groups)} nhóm nhiệm vụ:")
+    assert "(5 nhiệm vụ)" in answer.text
+    # "các nhóm chỉ tiêu" are targets, not task groups.
+    assert engine.ask("các nhóm chỉ tiêu về y tế").intent != "document"
+
+
+def test_all_targets_say_how_many_first(engine: Engine) -> None:
+    answer = engine.ask("chương trình có tất cả bao nhiêu chỉ tiêu?")
+    assert answer.text.startswith(f"Có {len(engine.indicators)} chỉ tiêu, thuộc 4 lĩnh vực:")
+
+
+def test_implemented_in_a_period_filters_by_that_period(engine: Engine) -> None:
+    answer = engine.ask("những đề án nào thực hiện trong giai đoạn 2021 - 2022")
+    assert answer.results and all(
+        engine.tasks[r.id].period.replace(" ", "") == "2021-2022" for r in answer.results
+    )

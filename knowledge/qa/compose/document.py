@@ -156,11 +156,40 @@ def _lettered_part(q: Question, programme: Programme, m: Markup) -> Answer | Non
     return _answer(q, m, f"Phần {letter}: Tổ chức thực hiện", lines, f"phần {letter}")
 
 
+# "phần I của phụ lục có mấy nhóm nhiệm vụ", "các nhóm nhiệm vụ gồm những nhóm nào".
+_GROUPS = re.compile(
+    r"\b(?:bao nhieu|may|nhung|cac) nhom(?! chi tieu| muc tieu| doi tuong)(?: nhiem vu| nv)?\b"
+)
+_APPENDIX_PART = re.compile(r"\bphan (i|ii|iii|iv|1|2)\b")
+_ROMAN = {"1": "I", "2": "II"}
+
+
+def _groups(q: Question, programme: Programme, m: Markup) -> Answer | None:
+    """The groups of tasks the appendix (or one of its parts) has, in order, with counts."""
+    if not _GROUPS.search(q.folded):
+        return None
+    named = _APPENDIX_PART.search(q.folded)
+    part = _ROMAN.get(named.group(1), named.group(1).upper()) if named else ""
+    tasks = [t for t in programme.tasks if t.group and (not part or t.part == part)]
+    groups = list(dict.fromkeys(t.group for t in tasks))
+    if not groups:
+        return None
+    where = f"Phần {part} của Phụ lục" if part else "Phụ lục"
+    lines = [
+        f"{i}. {g} ({sum(t.group == g for t in tasks)} nhiệm vụ)"
+        for i, g in enumerate(groups, start=1)
+    ]
+    return _answer(q, m, f"{where} có {len(groups)} nhóm nhiệm vụ", lines, "Phụ lục")
+
+
 def document_answer(q: Question, programme: Programme, m: Markup) -> Answer | None:
     """The answer to a question about the document itself, or None when it is not one."""
     folded = q.folded
     if _about_itself(folded):
         return _facts(q, programme, m)
+    groups = _groups(q, programme, m)
+    if groups is not None:
+        return groups
     part = _lettered_part(q, programme, m)
     if part is not None:
         return part
