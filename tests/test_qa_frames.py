@@ -296,3 +296,26 @@ def test_implemented_in_a_period_filters_by_that_period(engine: Engine) -> None:
     assert answer.results and all(
         engine.tasks[r.id].period.replace(" ", "") == "2021-2022" for r in answer.results
     )
+
+
+def test_follow_ups_ask_a_period_a_year_and_a_submission_check(engine: Engine) -> None:
+    card = engine.ask("ai chủ trì nhiệm vụ 5.3")
+    period = engine.ask("nó thực hiện trong giai đoạn nào", context=card.context)
+    assert period.found and period.text.startswith("Thời gian thực hiện nhiệm vụ 5.3:")
+    target = engine.ask("GRDP bình quân đầu người 2025")
+    other_year = engine.ask("thế năm 2030 thì sao", context=target.context)
+    assert not other_year.found and "cho năm 2030" in other_year.text
+    rule = engine.ask("Quy định kiểm soát quyền lực trình cấp nào cho ý kiến")
+    check = engine.ask("có phải trình Tỉnh ủy không", context=rule.context)
+    assert check.text.startswith(
+        "Chưa đúng. Theo chương trình, cấp trình cho ý kiến nhiệm vụ II.8"
+    )
+    # A body alone is still a new subject for the last question.
+    lead = engine.ask("Ban Dân vận chủ trì những nhiệm vụ nào")
+    again = engine.ask("vậy còn Ban Tuyên giáo Tỉnh ủy?", context=lead.context)
+    assert {r.id for r in again.results} >= {"II.3", "II.4"}
+
+
+def test_a_part_two_code_without_its_dot() -> None:
+    assert parse_query("nv ii 8 ai chủ trì").code == "II.8"
+    assert parse_query("nhiệm vụ ii 8% xong").code == ""

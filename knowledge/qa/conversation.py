@@ -50,6 +50,7 @@ _FIELDS = re.compile(
     r"ai chu tri(?: tham muu)?|chu tri(?: tham muu)?|co quan chu tri(?: tham muu)?|"
     r"(?:ai|co quan nao|don vi nao) chiu trach nhiem|"
     r"thoi gian thuc hien|thuc hien (?:den|toi) (?:khi nao|nam nao|bao gio)|"
+    r"thuc hien (?:trong |vao )?(?:giai doan|thoi gian|thoi ky) nao|giai doan nao|"
     r"thuc hien (?:den|toi) khi nao|thoi gian trinh|(?:khi nao )?phai trinh|"
     r"trinh (?:khi nao|luc nao|bao gio)|khi nao trinh|han trinh|cap trinh(?: cho y kien)?|"
     r"trinh cap nao|cho y kien|den dau roi|tien do|bao nhieu|khi nao|luc nao|bao gio)\b"
@@ -98,6 +99,9 @@ _STOP = frozenset(
         "do",
         "nay",
         "hien",
+        "no",
+        "co",
+        "khong",
     ]
 )
 
@@ -114,8 +118,24 @@ def _strip_closers(text: str) -> str:
         text = shorter
 
 
-def follow_up(text: str, context: Context | None) -> str | None:
+Spans = Callable[[str], list[tuple[int, int, str]]]
+_YEAR = re.compile(r"\b(?:nam )?((?:19|20)\d\d)\b")
+# A yes/no frame around a field: "có phải trình Tỉnh ủy không".
+_CHECK_FRAME = re.compile(r"^(?:co )?phai\b|\b(?:co )?(?:khong|ko|k|chua|phai khong)$")
+
+
+def _without_bodies(text: str, spans: Spans | None) -> str:
+    """``text`` without the bodies it names: a body is what a check guesses, not a subject."""
+    for start, end, _ in reversed(spans(text) if spans else []):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def follow_up(text: str, context: Context | None, spans: Spans | None = None) -> str | None:
     """The follow-up as a question that stands alone, or None when it is not a follow-up.
+
+    ``spans`` finds the bodies a text names: a field asked with a body as its guess
+    ("có phải trình Tỉnh ủy không") is still about the context's subject.
 
     A message that asks only a field ("cơ quan nào ban hành?", "khi nào phải trình",
     "ai chủ trì nhiệm vụ đó?") is about the context's subject even without "còn"/"thế";
@@ -124,6 +144,7 @@ def follow_up(text: str, context: Context | None) -> str | None:
     Args:
         text: The new message (one question).
         context: The chat's context, if any.
+        spans: Finds the bodies a text names, when known.
 
     Returns:
         "nhiệm vụ 5.3 cơ quan nào ban hành" for "thế cơ quan nào ban hành?" after task 5.3;
@@ -138,7 +159,11 @@ def follow_up(text: str, context: Context | None) -> str | None:
     field = _FIELDS.search(rest)
     subject = _FIELDS.sub(" ", rest)
     content = [w for w in subject.split() if w not in _STOP]
-    if field and len(content) < 2 and not _SUBJECT_WORDS.search(subject):
+    # A field asked with only a body as its guess ("có phải trình Tỉnh ủy không") is a check
+    # of the same subject; a body alone ("còn Ban Tuyên giáo?") is a new subject.
+    guessed = _CHECK_FRAME.sub(" ", _without_bodies(subject, spans).strip())
+    own = [w for w in guessed.split() if w not in _STOP]
+    if field and len(own) < 2 and not _SUBJECT_WORDS.search(subject):
         return _same_subject(rest, context)
     if not content or not _is_follow_up(folded):
         return None
@@ -147,9 +172,19 @@ def follow_up(text: str, context: Context | None) -> str | None:
         again = "là bao nhiêu"
     if field:
         return rest
+    year = _YEAR.fullmatch(rest)
+    if year is not None and context.kind == "indicator":
+        # "thế năm 2030 thì sao": the same target, asked of another year.
+        return _with_year(context.question, year.group(1))
     if not again:
         return _swap_subject(context.question, rest)
     return f"{rest} {again}".strip()
+
+
+def _with_year(question: str, year: str) -> str:
+    """The last question with ``year`` in place of the year it named (or added)."""
+    folded = fold(question)
+    return _YEAR.sub(year, folded, count=1) if _YEAR.search(folded) else f"{folded} nam {year}"
 
 
 def _swap_subject(question: str, subject: str) -> str:

@@ -112,7 +112,7 @@ class Pipeline:
         text = question_sentences(normalised(raw))
         answers = []
         for part in split_parts(text):
-            standalone = follow_up(part, context) or part
+            standalone = follow_up(part, context, self.core.agencies.spans) or part
             answer = self.answer(standalone, m)
             context = _context_of(standalone, answer) or context
             answers.append(answer)

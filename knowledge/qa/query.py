@@ -107,6 +107,7 @@ _QUARTER = re.compile(
     r"\b(?:quy|qui|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?"
 )
 _CODE = re.compile(r"(?<![\w.,/])((?:i{1,3}|iv|v)\.\s?\d{1,2}|\d{1,2}\.\d{1,2})(?![\w.,%/])")
+_SPACED_CODE = re.compile(r"\b(?:nhiem vu|nv|de an|muc) (i{1,3}|iv|v) (\d{1,2})\b(?! ?%)")
 # Words that only say "a target" or "how much": removed from the topic.
 _INDICATOR_MARKERS = re.compile(
     r"\b(?:cac |nhung )?(?:chi tieu|muc tieu)(?: chu yeu| cu the)?\b|\b(?:dat |la )?bao nhieu"
@@ -332,6 +333,8 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
     code = _CODE.search(punct)
     if code:
         q.code = re.sub(r"\s", "", code.group(1)).upper().replace("IV.", "IV.")
+    elif spaced := _SPACED_CODE.search(folded):  # "nv ii 8": a part-II code without its dot
+        q.code = f"{spaced.group(1).upper()}.{spaced.group(2)}"
     quarter = _QUARTER.search(folded)
     if quarter:
         q.quarter = (_ROMAN[quarter.group(1)], int(quarter.group(2)) if quarter.group(2) else None)

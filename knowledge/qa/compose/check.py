@@ -38,6 +38,10 @@ def plain_question(folded: str, spans: Callable[[str], list[tuple[int, int, str]
     text = _PARTICLES.sub(" ", folded)
     if _DUE_GUESS.search(text):
         return re.sub(r"\s+", " ", _DUE_GUESS.sub(" trinh khi nao ", text)).strip()
+    submitted = _submitted_to(text, spans)
+    if submitted is not None:
+        start, end = submitted
+        return re.sub(r"\s+", " ", f"{text[:start]} cap nao cho y kien {text[end:]}").strip()
     role = _ROLE.search(text)
     named = [s for s in spans(text) if role and s[1] <= role.start()]
     if named:
@@ -75,10 +79,23 @@ def _due_verdict(task: Task, folded: str) -> tuple[bool, str] | None:
     return right, f"thời gian trình nhiệm vụ {task.code}: {task.due}"
 
 
+def _submitted_to(text: str, spans: Spans) -> tuple[int, int] | None:
+    """Where "trình <a body>" guesses the approval level ("có phải trình Tỉnh ủy không")."""
+    for start, end, _ in spans(text):
+        if text[:start].endswith("trinh ") and "cho y kien" not in text:
+            return start, end
+    return None
+
+
 def _task_verdict(task: Task, folded: str, spans: Spans) -> tuple[bool, str] | None:
     due = _due_verdict(task, folded)
     if due is not None:
         return due
+    submitted = _submitted_to(folded, spans)
+    if submitted is not None:
+        named = folded[submitted[0] : submitted[1]]
+        right = agency_key(named) in [agency_key(n) for n in split_names(task.approval)]
+        return right, f"cấp trình cho ý kiến nhiệm vụ {task.code}: {task.approval}"
     for role, label in (("chu tri", "lead"), ("ban hanh", "issuer"), ("cho y kien", "approval")):
         if role not in folded:
             continue
