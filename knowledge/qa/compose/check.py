@@ -93,8 +93,8 @@ def _task_verdict(task: Task, folded: str, spans: Spans) -> tuple[bool, str] | N
         return due
     submitted = _submitted_to(folded, spans)
     if submitted is not None:
-        named = folded[submitted[0] : submitted[1]]
-        right = agency_key(named) in [agency_key(n) for n in split_names(task.approval)]
+        guessed = folded[submitted[0] : submitted[1]]
+        right = agency_key(guessed) in [agency_key(n) for n in split_names(task.approval)]
         return right, f"cấp trình cho ý kiến nhiệm vụ {task.code}: {task.approval}"
     for role, label in (("chu tri", "lead"), ("ban hanh", "issuer"), ("cho y kien", "approval")):
         if role not in folded:
