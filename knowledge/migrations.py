@@ -19,11 +19,10 @@ FTS_TABLES = ("indicators", "tasks", "responsibilities", "passages", "sections")
 migrations = Migrations("ctbot")
 
 
-@migrations(name="m001_programme")
-def m001_programme(db: Database) -> None:
-    """Tables for the parsed programme."""
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("indicators").create(
+# The first schema of the parsed programme: table → (columns, primary key).
+_M001_TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "meta": ({"key": str, "value": str}, "key"),
+    "indicators": (
         {
             "id": int,
             "area": str,
@@ -40,9 +39,9 @@ def m001_programme(db: Database) -> None:
             "ref": str,
             "search": str,
         },
-        pk="id",
-    )
-    db.table("tasks").create(
+        "id",
+    ),
+    "tasks": (
         {
             "code": str,
             "position": int,
@@ -59,9 +58,9 @@ def m001_programme(db: Database) -> None:
             "extra": str,
             "search": str,
         },
-        pk="code",
-    )
-    db.table("responsibilities").create(
+        "code",
+    ),
+    "responsibilities": (
         {
             "number": str,
             "position": int,
@@ -71,15 +70,22 @@ def m001_programme(db: Database) -> None:
             "ref": str,
             "search": str,
         },
-        pk="number",
-    )
-    db.table("passages").create(
-        {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str}, pk="id"
-    )
-    db.table("sections").create(
-        {"ref": str, "position": int, "path": str, "title": str, "search": str}, pk="ref"
-    )
-    db.table("agencies").create({"name": str, "key": str, "aliases": str}, pk="name")
+        "number",
+    ),
+    "passages": (
+        {"id": int, "path": str, "ref": str, "heading": str, "text": str, "search": str},
+        "id",
+    ),
+    "sections": ({"ref": str, "position": int, "path": str, "title": str, "search": str}, "ref"),
+    "agencies": ({"name": str, "key": str, "aliases": str}, "name"),
+}
+
+
+@migrations(name="m001_programme")
+def m001_programme(db: Database) -> None:
+    """Tables for the parsed programme."""
+    for name, (columns, pk) in _M001_TABLES.items():
+        db.table(name).create(columns, pk=pk)
     db.table("agency_tasks").create(
         {"agency": str, "task_code": str, "role": str},
         pk=("agency", "task_code", "role"),
