@@ -1,4 +1,4 @@
-"""House rule: no function over ~60 lines, in the modules split to keep it."""
+"""House rule: no function over ~60 lines, anywhere in the product's packages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-LIMIT = 60  # lines, docstring included, as /work/notes/longfuncs.py counts
-SPLIT = ["bot/app.py", "knowledge/digest/chart.py", "knowledge/programme/appendix.py"]
+LIMIT = 60  # lines, docstring included
+SPLIT = sorted(
+    str(p.relative_to(ROOT))
+    for pkg in ("bot", "knowledge", "handlers")
+    for p in (ROOT / pkg).rglob("*.py")
+)
 
 
 def long_functions(source: str, limit: int) -> list[tuple[str, int]]:
