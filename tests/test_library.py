@@ -243,3 +243,26 @@ def test_a_code_many_documents_hold_shows_a_few_and_offers_the_rest() -> None:
     assert answer.text.count("Theo ") == WHICH_SHOWN
     assert f"và {holders - WHICH_OFFERED} văn bản khác" in answer.text
     assert len(answer.choices) == WHICH_OFFERED
+
+
+def test_a_programme_task_lists_the_plan_tasks_that_name_it() -> None:
+    from knowledge.qa.links import implementing_tasks
+
+    plan = (FIXTURES / "plan_c.txt").read_text("utf-8").replace("12-CTr/TU", "08-CTr/TU")
+    plan = plan.replace(
+        "cụm công nghiệp giai đoạn 2026 - 2030\t",
+        "cụm công nghiệp giai đoạn 2026 - 2030 (nhiệm vụ 1.1 của Chương trình)\t",
+        1,
+    )
+    db = open_database(memory=True)
+    load_programme(db, plan)
+    lib = Library.from_database(db)
+    programme = next(d for d in lib.documents if d.kind == "programme")
+    assert [p.number for p in lib.implementers(programme)] == ["45/KH-UBND"]
+    card = lib.ask("nhiệm vụ 1.1 trong chương trình 08")
+    assert "Được triển khai trong kế hoạch:" in card.text
+    assert "I.1 — Xây dựng Đề án thu hút đầu tư" in card.text
+    # Another programme task, and a plan row naming a code the programme lacks, get nothing.
+    assert "Được triển khai" not in lib.ask("nhiệm vụ 1.2 trong chương trình 08").text
+    plan_tasks = next(d for d in lib.documents if d.kind == "plan").engine.tasks.values()
+    assert implementing_tasks([("KH", plan_tasks)], {"9.9"}) == {}

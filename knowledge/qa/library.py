@@ -20,6 +20,7 @@ from knowledge.engine import Answer, Context, Engine
 from knowledge.programme.model import Programme
 from knowledge.qa.conversation import follow_up
 from knowledge.qa.docrefs import DocRef, document_refs, matches
+from knowledge.qa.links import implementation_lines, implementing_tasks
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.understand import normalised
 from knowledge.render import PLAIN, Markup
@@ -206,6 +207,15 @@ class Library:
         self._order = [p, *(i for i in range(len(self.documents) - 1, -1, -1) if i != p)]
         self.router = Router([_vocabulary(d.engine) for d in self.documents])
         self._codes = [{fold_keep_punct(c) for c in d.engine.tasks} for d in self.documents]
+        # Each programme's tasks that plans name as the ones they implement.
+        self._implemented = {
+            d.id: implementing_tasks(
+                ((p.label, p.engine.tasks.values()) for p in self.implementers(d)),
+                set(d.engine.tasks),
+            )
+            for d in self.documents
+            if d.kind == "programme"
+        }
 
     @classmethod
     def from_database(
@@ -317,6 +327,15 @@ class Library:
             answer.context = DocumentContext(**values, document=doc.id)
         if doc is not self._primary:
             answer.alternatives = []  # "show" buttons open the primary document's records
+        return self._with_implementation(doc, answer, m)
+
+    def _with_implementation(self, doc: Document, answer: Answer, m: Markup) -> Answer:
+        """A programme task's answer, with the plan tasks that name it as theirs."""
+        top = answer.results[0] if answer.found and answer.results else None
+        items = self._implemented.get(doc.id, {}).get(top.id, []) if top else []
+        if top is None or top.kind != "task" or not items:
+            return answer
+        answer.text = "\n".join([answer.text, *implementation_lines(items, m)])
         return answer
 
     def _follow_up_target(self, question: str, context: Context | None) -> list[Document]:
