@@ -151,3 +151,20 @@ def test_a_reminder_claim_is_filed_under_the_tasks_own_document(service):
     assert mine is not None and theirs is not None
     assert service.key_of(mine).startswith(plan.key + ":")
     assert service.key_of(theirs).startswith(programme.key + ":")
+
+
+def test_the_cli_digest_and_range_report_cover_every_document(tmp_path, capsys):
+    from bot.cli import main
+
+    path = tmp_path / "cli.sqlite3"
+    db = open_database(path)
+    load_programme(db, PLAN)
+    db.conn.close()
+    assert main(["--db", str(path), "digest", "--print", "--at", "2026-01-01 07:30"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("📰 Tóm tắt tiến độ 2 văn bản — 01/01/2026")
+    assert f"📄 {PROGRAMME_LABEL}:\n• 5.3 " in out and f"📄 {PLAN_LABEL}:\n• III.4 " in out
+    args = ["--db", str(path), "export", "--format", "csv", "--from", "2025-01-01"]
+    assert main([*args, "--to", "2026-12-31"]) == 0
+    report = capsys.readouterr().out
+    assert PLAN_LABEL in report and PROGRAMME_LABEL in report
