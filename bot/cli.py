@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from knowledge.engine import Answer, Engine
 from knowledge.errors import KnowledgeError
@@ -27,6 +27,9 @@ from knowledge.programme.store import (
 )
 from knowledge.progress.log import ProgressStore
 from knowledge.qa.conversation import ConversationMemory
+
+if TYPE_CHECKING:
+    from knowledge.progress.reporting import Reporting
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -301,6 +304,15 @@ def _services(db_path: Path) -> tuple[Engine, ProgressStore]:
     return Engine.from_database(db), ProgressStore(db, settings.admin_ids)
 
 
+def _reporting(store: ProgressStore) -> Reporting:
+    """The write path over every stored document, as the bot builds it (no chat pins here)."""
+    from knowledge.progress.reporting import Reporting, shelves
+    from knowledge.qa.library import Library
+
+    books = Library.from_database(store.db)
+    return Reporting(books.primary, store, shelves(books))
+
+
 def _cmd_users(args: argparse.Namespace, db_path: Path) -> int:
     engine, store = _services(db_path)
     if args.users_command == "list":
@@ -389,7 +401,7 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     tz = Settings.from_env(require_token=False).timezone
     today = datetime.now(tz).date()
     if args.start or args.end:
-        return _export_range(args, engine, store, tz)
+        return _export_range(args, store, tz)
     if args.format == "csv":
         text = export_csv(engine, store, today, books)
         if args.out:
@@ -403,9 +415,7 @@ def _cmd_export(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def _export_range(
-    args: argparse.Namespace, engine: Engine, store: ProgressStore, tz: tzinfo
-) -> int:
+def _export_range(args: argparse.Namespace, store: ProgressStore, tz: tzinfo) -> int:
     import csv
     import io
     from datetime import datetime
@@ -413,14 +423,13 @@ def _export_range(
     from knowledge.progress.deadlines import parse_day
     from knowledge.progress.period_report import COLUMNS, build_report, report_xlsx
     from knowledge.progress.periods import RANGE, Period
-    from knowledge.progress.reporting import Reporting
 
     start, end = parse_day(args.start or ""), parse_day(args.end or "")
     if start is None or end is None or end < start:
         print("ctbot export: give --from and --to as YYYY-MM-DD, --from first", file=sys.stderr)
         return 2
     today = datetime.now(tz).date()
-    report = build_report(Reporting(engine, store), Period(RANGE, start, end), today, tz)
+    report = build_report(_reporting(store), Period(RANGE, start, end), today, tz)
     if args.format == "xlsx":
         out = Path(args.out or f"ctbot-report-{start}-{end}.xlsx")
         out.write_bytes(report_xlsx(report))
@@ -445,9 +454,8 @@ def _cmd_digest(args: argparse.Namespace, db_path: Path) -> int:
 
     from bot.settings import Settings
     from knowledge.digest.daily import SubscriptionStore, build_digest
-    from knowledge.progress.reporting import Reporting
 
-    engine, store = _services(db_path)
+    _, store = _services(db_path)
     subs = SubscriptionStore(store.db)
     tz = Settings.from_env(require_token=False).timezone
     if args.list:
@@ -462,7 +470,7 @@ def _cmd_digest(args: argparse.Namespace, db_path: Path) -> int:
     except ValueError:
         print(f'ctbot digest: --at {args.at!r}: use "YYYY-MM-DD HH:MM"', file=sys.stderr)
         return 2
-    text, changed = build_digest(Reporting(engine, store), now)
+    text, changed = build_digest(_reporting(store), now)
     chosen = subs.get(args.chat) if args.chat is not None else None
     if chosen is not None and chosen.quiet and not changed:
         print("(nothing changed: this chat's digest stays silent)")

@@ -66,28 +66,29 @@ def _unfinished(service: Reporting, task: Task, today: date) -> bool:
     return task_status(task, service.state_of(task), today) not in (DONE_ON_TIME, DONE_LATE)
 
 
-def _reminder_line(due: DueReminder, role: str) -> str:
+def _where(service: Reporting, task: Task) -> str:
+    """`` (Kế hoạch 45/KH-UBND)`` after a task's code when several documents are loaded."""
+    return f" ({HTML.text(service.shelf_of(task).label)})" if service.several else ""
+
+
+def _reminder_line(service: Reporting, due: DueReminder, role: str) -> str:
     t = due.task
     return (
-        f"• <b>{HTML.text(t.code)}</b> {HTML.text(shorten(t.content, 80))} ({role}) — hạn "
-        f"{HTML.text(t.due)} ({day(due.deadline)}), còn <b>{due.left}</b> ngày làm việc"
+        f"• <b>{HTML.text(t.code)}</b>{_where(service, t)} {HTML.text(shorten(t.content, 80))} "
+        f"({role}) — hạn {HTML.text(t.due)} ({day(due.deadline)}), còn <b>{due.left}</b> "
+        "ngày làm việc"
     )
 
 
 async def remind_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: remind reporters N working days before their tasks' deadlines, once per rule."""
+    """Job: remind reporters N working days before their tasks' deadlines, once per rule.
+
+    Every document's tasks; a task's claim is filed under its own document's key.
+    """
     service, subs = reporting(context), subscriptions(context)
     calendar_store = CalendarStore(service.store.db)
     moment = now(context)
-    today = moment.date()
-    tasks = [t for t in service.engine.programme.tasks if _unfinished(service, t, today)]
-    dues = due_reminders(tasks, today, calendar_store.calendar(), _leads(service))
-    by_user: dict[int, list[tuple[DueReminder, str]]] = {}
-    members = service.store.members()
-    for due in dues:
-        found = reporters_for(due.task, members, service.engine.resolve_agency)
-        for user_id, role in found.items():
-            by_user.setdefault(user_id, []).append((due, role))
+    by_user = _due_by_user(service, calendar_store, moment.date())
     for user_id, items in by_user.items():
         if not subs.has_started(user_id) or subs.chats.pause_of(user_id) is not None:
             continue
@@ -102,17 +103,32 @@ async def remind_deadlines(context: ContextTypes.DEFAULT_TYPE) -> None:
             await _send_reminder(context, calendar_store, user_id, claimed)
 
 
+def _due_by_user(
+    service: Reporting, store: CalendarStore, today: date
+) -> dict[int, list[tuple[DueReminder, str]]]:
+    """Each reporter's reminders due today, with their role, over every document's tasks."""
+    tasks = [t for t in service.all_tasks() if _unfinished(service, t, today)]
+    by_user: dict[int, list[tuple[DueReminder, str]]] = {}
+    members = service.store.members()
+    for due in due_reminders(tasks, today, store.calendar(), _leads(service)):
+        resolve = service.shelf_of(due.task).engine.resolve_agency  # the task's own bodies
+        for user_id, role in reporters_for(due.task, members, resolve).items():
+            by_user.setdefault(user_id, []).append((due, role))
+    return by_user
+
+
 async def _send_reminder(
     context: ContextTypes.DEFAULT_TYPE,
     store: CalendarStore,
     user_id: int,
     items: list[tuple[DueReminder, str]],
 ) -> None:
+    service = reporting(context)
     first = items[0][0].task.code
     text = "\n".join(
         [
             f"⏰ <b>Nhắc hạn</b>: {len(items)} nhiệm vụ của đơn vị sắp đến hạn trình.",
-            *(_reminder_line(d, r) for d, r in items),
+            *(_reminder_line(service, d, r) for d, r in items),
             f"Cập nhật tiến độ: <code>/capnhat {HTML.text(first)} 60% ghi chú</code>",
         ]
     )
@@ -128,14 +144,14 @@ async def _send_reminder(
         log.warning("could not remind %s of deadlines: %s", user_id, error)
     if reached is None:
         for d, _ in items:
-            store.release_reminder(reporting(context).key_of(d.task), d.deadline, d.lead, user_id)
+            store.release_reminder(service.key_of(d.task), d.deadline, d.lead, user_id)
 
 
-def overdue_text(service: Reporting, today: date) -> str | None:
-    """The overdue list for admins (unfinished tasks past their deadline), by lead body."""
+def _overdue_by_lead(service: Reporting, tasks: list[Task], today: date) -> dict[str, list[str]]:
+    """The unfinished tasks past their deadline, one line each, by lead body."""
     by_lead: dict[str, list[str]] = {}
-    for t in service.engine.programme.tasks:
-        deadline = deadline_of(t.due)
+    for t in tasks:
+        deadline = deadline_of(t.due, today)
         if deadline is None or deadline >= today or not _unfinished(service, t, today):
             continue
         state = service.state_of(t)
@@ -144,13 +160,29 @@ def overdue_text(service: Reporting, today: date) -> str | None:
             f"• <b>{HTML.text(t.code)}</b> {HTML.text(shorten(t.content, 70))} "
             f"(hạn {HTML.text(t.due)}; {figure})"
         )
-    if not by_lead:
+    return by_lead
+
+
+def overdue_text(service: Reporting, today: date) -> str | None:
+    """The overdue list for admins (unfinished tasks past their deadline), by lead body.
+
+    Every document's tasks; under a heading per document when several are loaded.
+    """
+    sections = [
+        (d.label, found)
+        for d in service.documents
+        if (found := _overdue_by_lead(service, list(d.engine.programme.tasks), today))
+    ]
+    if not sections:
         return None
-    total = sum(len(v) for v in by_lead.values())
+    total = sum(len(v) for _, by_lead in sections for v in by_lead.values())
     lines = [f"📋 <b>Nhiệm vụ quá hạn chưa hoàn thành</b> ({day(today)}): {total}"]
-    for lead, items in by_lead.items():
-        lines.append(f"<b>{HTML.text(lead)}</b>")
-        lines.extend(items)
+    for label, by_lead in sections:
+        if service.several:
+            lines.append(f"📄 <b>{HTML.text(label)}</b>")
+        for lead, items in by_lead.items():
+            lines.append(f"<b>{HTML.text(lead)}</b>")
+            lines.extend(items)
     lines.append("<i>Xem chi tiết: /tiendo · Báo cáo: /baocao quý</i>")
     return "\n".join(lines)
 

@@ -21,11 +21,16 @@ from knowledge.digest.daily import (
     SubscriptionStore,
     build_digest,
     chart_data,
+    chart_subtitle,
     describe_days,
     parse_schedule,
     stale_by_agency,
 )
-from knowledge.progress.log import REPORTER
+from knowledge.programme.agencies import agency_key
+from knowledge.programme.model import Task
+from knowledge.progress.deadlines import bodies_of
+from knowledge.progress.log import REPORTER, Member
+from knowledge.progress.reporting import Reporting
 
 __all__ = [
     "chart_command",
@@ -186,8 +191,8 @@ async def _send_chart(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     by_part, targets = chart_data(service, now(context).date())
     png = progress_chart(
         by_part,
-        [TargetProgress(n, t, v, u, low) for n, t, v, u, low in targets],
-        subtitle=service.engine.programme.title,
+        [TargetProgress(*target) for target in targets],
+        subtitle=chart_subtitle(service),
     )
     await context.bot.send_photo(chat_id, png, caption="Biểu đồ tiến độ")
 
@@ -225,27 +230,28 @@ async def send_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     store.mark_sent(reached, moment.date(), now(context))
 
 
+def _stale_of(service: Reporting, member: Member, stale: list[Task]) -> list[Task]:
+    """The stale tasks ``member``'s bodies lead, each body read in its task's own document."""
+    mine = {agency_key(a) for a in member.agencies}
+    return [
+        t for t in stale if mine & bodies_of(t.lead, service.shelf_of(t).engine.resolve_agency)
+    ]
+
+
 async def remind_stale(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job (weekly): nudge reporters whose agencies have tasks without a report for 30 days."""
     service, store = reporting(context), subscriptions(context)
     moment = now(context)
-    stale = stale_by_agency(service, moment)
+    stale = [t for items in stale_by_agency(service, moment).values() for t in items]
     for member in service.store.members():
         if member.role != REPORTER or not store.has_started(member.user_id):
             continue
         if store.chats.pause_of(member.user_id) is not None:
             continue  # blocked the bot; /start resumes
-        tasks = [t for a in member.agencies for t in stale.get(a, [])]
-        tasks += [
-            t
-            for agency, items in stale.items()
-            for t in items
-            if any(service.engine.resolve_agency(agency) == a for a in member.agencies)
-            and t not in tasks
-        ]
+        tasks = _stale_of(service, member, stale)
         if not tasks or not store.remind_due(member.user_id, moment):
             continue
-        codes = ", ".join(t.code for t in tasks)
+        codes = ", ".join(service.named(t) for t in tasks)
         text = (
             f"🔔 Nhắc cập nhật tiến độ: {len(tasks)} nhiệm vụ của đơn vị chưa có báo cáo "
             f"trong 30 ngày ({HTML.text(codes)}). Gửi <code>/capnhat {tasks[0].code} 50% "

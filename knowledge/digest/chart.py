@@ -1,8 +1,9 @@
 """Render the programme's progress as a PNG chart for the Telegram bot.
 
-One figure, two panels: task statuses per part of the programme as horizontal
-stacked bars, then (when there are any) the targets as bars of the latest value
-in percent of the target. Every text is Vietnamese and drawn with matplotlib's
+One figure, two panels: task statuses per part of the programme (or per document)
+as horizontal stacked bars, then (when there are any) the targets as bars of the
+latest value in percent of the target — under a bold heading per document when
+the targets come from several documents. Every text is Vietnamese and drawn with matplotlib's
 bundled DejaVu Sans, loaded from matplotlib's own data directory, so the output
 never depends on the fonts installed on the server.
 
@@ -39,7 +40,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
-from matplotlib.transforms import Transform
+from matplotlib.transforms import Transform, blended_transform_factory
 
 __all__ = ["STATUS_COLOURS", "TargetProgress", "progress_chart"]
 
@@ -97,6 +98,8 @@ class TargetProgress:
         latest: The latest reported value, e.g. ``46.2``.
         unit: The unit of both values, e.g. ``"%"`` or ``"USD"``; may be empty.
         lower_is_better: True for a "dưới" target (e.g. unemployment below 3,8%).
+        document: The document the target is in ("Kế hoạch 45/KH-UBND"); targets of two
+            or more documents are drawn under a heading per document. Empty for one.
 
     """
 
@@ -105,6 +108,10 @@ class TargetProgress:
     latest: float
     unit: str
     lower_is_better: bool = False
+    document: str = ""
+
+
+_Row = TargetProgress | str  # a target's bar, or a document's heading
 
 
 def progress_chart(
@@ -123,7 +130,8 @@ def progress_chart(
             counts are all zero are skipped; if every count is zero the panel says
             "Chưa có dữ liệu".
         targets: Targets to draw in a second panel, in the given order; no panel when
-            empty.
+            empty. Targets of several documents get a heading row per document, where
+            the document changes.
         title: Bold heading at the top.
         subtitle: Smaller line under the title (e.g. the date of the data); none if empty.
 
@@ -153,7 +161,9 @@ def _figure(
     """
     parts = _visible_parts(status_by_part)
     part_names = [_wrap_name(name) for name in parts]
-    target_names = [_wrap_name(t.name) for t in targets]
+    rows = _target_rows(targets)
+    # A heading has no name at the axis: it is drawn across its row, from the left margin.
+    target_names = ["" if isinstance(r, str) else _wrap_name(r.name) for r in rows]
     labels = _ordered_labels(parts)
 
     fig = Figure(figsize=(_WIDTH_IN, 1.0), dpi=_DPI)
@@ -165,8 +175,26 @@ def _figure(
     _draw_headings(fig, layout)
     _draw_status(fig, layout, parts, part_names, labels, measure)
     if targets:
-        _draw_targets(fig, layout, targets, target_names, measure)
+        _draw_targets(fig, layout, rows, target_names, measure)
     return fig
+
+
+def _target_rows(targets: Sequence[TargetProgress]) -> list[_Row]:
+    """The targets, with a document's label before its first target when there are several.
+
+    >>> [r if isinstance(r, str) else r.name for r in _target_rows([
+    ...     TargetProgress("A", 1, 1, "%", document="CTr 08"),
+    ...     TargetProgress("B", 1, 1, "%", document="KH 45")])]
+    ['CTr 08', 'A', 'KH 45', 'B']
+    """
+    if len({t.document for t in targets}) < 2:
+        return list(targets)
+    rows: list[_Row] = []
+    for t in targets:
+        if not rows or isinstance(rows[-1], str) or rows[-1].document != t.document:
+            rows.append(t.document or "")
+        rows.append(t)
+    return rows
 
 
 def _visible_parts(status_by_part: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
@@ -300,15 +328,16 @@ def _draw_status(
 def _draw_targets(
     fig: Figure,
     layout: _Layout,
-    targets: Sequence[TargetProgress],
+    rows: Sequence[_Row],
     target_names: Sequence[str],
     measure: _Measure,
 ) -> None:
-    """The target panel's heading, its bars and its legend."""
+    """The target panel's heading, its bars (and documents' headings) and its legend."""
     at, place = layout.at, layout.place
     _fig_text(fig, *at(_MARGIN, layout.y_target_title), PANEL_TARGETS, size=12.5, bold=True)
     target_ax = fig.add_axes(place(layout.left, layout.y_targets, layout.width, layout.targets_h))
-    _target_panel(target_ax, targets, target_names, layout.width, measure)
+    _target_panel(target_ax, rows, target_names, layout.width, measure)
+    _document_headings(target_ax, rows, target_names, (_MARGIN - layout.left) / layout.width)
     handles: list[Artist] = [
         Patch(facecolor=_REACHED, label="Đạt, vượt mục tiêu"),
         Patch(facecolor=_NOT_REACHED, label="Chưa đạt"),
@@ -390,19 +419,29 @@ def _status_panel(
     ax.spines[["top", "right", "bottom"]].set_visible(False)
 
 
+def _document_headings(ax: Axes, rows: Sequence[_Row], names: Sequence[str], x: float) -> None:
+    """Each document's label in bold across its heading row, from ``x`` (axes fraction)."""
+    across = blended_transform_factory(ax.transAxes, ax.transData)
+    for y, row in zip(_positions(names), rows, strict=True):
+        if isinstance(row, str):
+            text = _text(ax, x, y, row, size=_NAME_SIZE + 0.5, bold=True, transform=across)
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+
+
 def _target_panel(
     ax: Axes,
-    targets: Sequence[TargetProgress],
+    rows: Sequence[_Row],
     names: Sequence[str],
     width: float,
     measure: _Measure,
 ) -> None:
     """Horizontal bars of each target's latest value in percent of the target."""
     positions = _positions(names)
-    ratios = [min(_ratio(t), _RATIO_CAP) for t in targets]
+    ratios = [min(_ratio(t), _RATIO_CAP) for t in rows if not isinstance(t, str)]
     right = max(110.0, max(ratios) + 5)
     inch = right / width  # data units per inch
-    for y, t, ratio in zip(positions, targets, ratios, strict=True):
+    bars = [(y, t) for y, t in zip(positions, rows, strict=True) if not isinstance(t, str)]
+    for (y, t), ratio in zip(bars, ratios, strict=True):
         colour = _REACHED if _ratio(t) >= 100 else _NOT_REACHED
         ax.barh(y, ratio, height=_BAR, color=colour, zorder=2)
         label = _target_label(t)

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from knowledge.digest.chats import ChatRegistry
 from knowledge.formatting import day, number
 from knowledge.programme.model import Indicator, Task
-from knowledge.progress.keys import document_key
+from knowledge.progress.keys import document_of_key
 from knowledge.progress.log import (
     COORDINATING,
     DONE_LATE,
@@ -39,9 +39,12 @@ __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_TIME",
     "GRACE",
+    "ChartTarget",
     "Subscription",
     "SubscriptionStore",
     "build_digest",
+    "chart_data",
+    "chart_subtitle",
     "parse_days",
     "parse_schedule",
     "stale_by_agency",
@@ -355,7 +358,7 @@ def build_digest(
         last 24 hours, nothing became overdue and nothing is due soon.
 
     """
-    engine, store = service.engine, service.store
+    store = service.store
     today = now.date()
     since = now - timedelta(hours=24)
     tasks = service.all_tasks()
@@ -365,13 +368,15 @@ def build_digest(
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for t in tasks:
         counts[status[id(t)]] += 1
-    title = f"{len(service.documents)} văn bản" if service.several else engine.programme.title
+    title = (
+        f"{len(service.documents)} văn bản" if service.several else service.engine.programme.title
+    )
     lines = [
         m.bold(f"📰 Tóm tắt tiến độ {title} — {day(today)}"),
         m.text("Tổng: " + "; ".join(f"{k.lower()} {v}" for k, v in counts.items() if v) + "."),
     ]
     recent = _recent(store, since)
-    lines += _recent_lines(recent, engine.indicators, m, service)
+    lines += _recent_lines(recent, m, service)
     still_open = [t for t in tasks if status[id(t)] not in (DONE_ON_TIME, DONE_LATE)]
     # Unreported tasks count too: nothing says they were done in time.
     overdue = _due_between(still_open, since.date(), today - timedelta(days=1), today)
@@ -395,29 +400,36 @@ _ACTIONS = {
 }
 
 
-def _recent_lines(
-    recent: list[Report], indicators: Mapping[str, Indicator], m: Markup, service: Reporting
-) -> list[str]:
-    """The reports of the last 24 hours: who, what, old → new."""
+def _recent_lines(recent: list[Report], m: Markup, service: Reporting) -> list[str]:
+    """The reports of the last 24 hours: who, what, old → new (and which document)."""
     if not recent:
         return []
     lines = [m.bold(f"Báo cáo trong 24 giờ qua ({len(recent)}):")]
     for r in recent:
         who = r.user_name or f"id {r.user_id}"
+        found = service.target_of(r)  # in the row's own document
         if r.kind == "task":
-            task = service.target_of(r) if service.several else None
-            code = service.named(task) if isinstance(task, Task) else r.target
+            code = service.named(found) if isinstance(found, Task) else r.target
             what, change = f"nhiệm vụ {code}", _task_change(r)
             if r.role == COORDINATING:
                 what += " (phần phối hợp)"
         else:
-            ind = indicators.get(r.target)
+            ind = found if isinstance(found, Indicator) else None
             what = f"chỉ tiêu “{r.title}”" + (f" năm {r.year}" if r.year else "")
+            what += _document_of_row(service, r)
             value = number(r.value) if r.value is not None else r.value_text
             verdict = f" — {compare(ind, r.value)}" if ind and r.value is not None else ""
             change = f"{value}{verdict}"
         lines.append(m.text(f"• {who}{_ACTIONS.get(r.action, '')}: {what}: {change}"))
     return lines
+
+
+def _document_of_row(service: Reporting, r: Report) -> str:
+    """`` (Kế hoạch 45/KH-UBND)`` for a row when several documents are loaded, else ""."""
+    if not service.several:
+        return ""
+    key = document_of_key(r.target_key)
+    return next((f" ({d.label})" for d in service.documents if d.key == key), "")
 
 
 def _due_between(tasks: list[Task], first: date, last: date, today: date) -> list[Task]:
@@ -428,10 +440,22 @@ def _due_between(tasks: list[Task], first: date, last: date, today: date) -> lis
 
 
 def _task_list(title: str, tasks: list[Task], m: Markup, service: Reporting) -> list[str]:
+    """A titled list of tasks; under a heading per document when several are loaded."""
     if not tasks:
         return []
-    items = [m.text(f"• {service.named(t)} {shorten(t.content, 70)} (hạn {t.due})") for t in tasks]
-    return [m.bold(title), *items]
+    if not service.several:
+        return [m.bold(title), *(_task_line(t, m) for t in tasks)]
+    lines = [m.bold(title)]
+    for d in service.documents:
+        mine = [t for t in tasks if service.shelf_of(t) is d]
+        if mine:
+            lines.append(m.text(f"📄 {d.label}:"))
+            lines.extend(_task_line(t, m) for t in mine)
+    return lines
+
+
+def _task_line(t: Task, m: Markup) -> str:
+    return m.text(f"• {t.code} {shorten(t.content, 70)} (hạn {t.due})")
 
 
 def _stale_lines(stale: Mapping[str, list[Task]], m: Markup, service: Reporting) -> list[str]:
@@ -455,16 +479,26 @@ def _task_change(r: Report) -> str:
     return ("; ".join(parts) or "ghi chú") + note
 
 
+def chart_subtitle(service: Reporting) -> str:
+    """The chart's subtitle: the programme's title, or the documents it covers."""
+    if not service.several:
+        return service.engine.programme.title
+    return f"{len(service.documents)} văn bản: " + "; ".join(d.label for d in service.documents)
+
+
+ChartTarget = tuple[str, float, float, str, bool, str]
+
+
 def chart_data(
     service: Reporting, today: date
-) -> tuple[dict[str, dict[str, int]], list[tuple[str, float, float, str, bool]]]:
+) -> tuple[dict[str, dict[str, int]], list[ChartTarget]]:
     """What the progress chart shows.
 
     Returns:
         ``(status_by_part, targets)``: task counts per part (per document when several are
-        loaded) and computed status,
-        and for every target with a check-in ``(name, target, latest, unit,
-        lower_is_better)``.
+        loaded) and computed status, and for every target of every document with a
+        check-in ``(name, target, latest, unit, lower_is_better, document)``, document by
+        document; ``document`` is its label when several are loaded, else "".
 
     """
     by_part: dict[str, dict[str, int]] = {}
@@ -473,15 +507,27 @@ def chart_data(
         name = service.shelf_of(t).label if service.several else f"{t.part}. {t.part_title}"
         part = by_part.setdefault(name, dict.fromkeys(STATUS_LABELS, 0))
         part[task_status(t, service.store.state(t, service.document_of(t)), today)] += 1
-    targets = []
-    primary = document_key(service.engine.programme)
-    for ind in service.engine.programme.indicators:
-        history = service.store.indicator_history(ind, primary, 1)
-        if not history or history[0].value is None or ind.low is None:
-            continue
-        if ind.comparator in ("gấp", "giảm"):
-            continue
-        goal = ind.low if ind.comparator != "từ-đến" else (ind.low + (ind.high or ind.low)) / 2
-        name = ind.name[:1].upper() + ind.name[1:]
-        targets.append((name, goal, history[0].value, ind.unit, ind.comparator == "dưới"))
+    targets = [
+        (*found, d.label if service.several else "")
+        for d in service.documents
+        for ind in d.engine.programme.indicators
+        if (found := _chart_target(service.store, ind, d.key)) is not None
+    ]
     return by_part, targets
+
+
+def _chart_target(
+    store: ProgressStore, ind: Indicator, document: str
+) -> tuple[str, float, float, str, bool] | None:
+    """A target's bar ``(name, goal, latest, unit, lower_is_better)``, or None if it has none.
+
+    None without a check-in, a numeric goal, or with a "gấp"/"giảm" goal (no percent of it).
+    """
+    history = store.indicator_history(ind, document, 1)
+    if not history or history[0].value is None or ind.low is None:
+        return None
+    if ind.comparator in ("gấp", "giảm"):
+        return None
+    goal = ind.low if ind.comparator != "từ-đến" else (ind.low + (ind.high or ind.low)) / 2
+    name = ind.name[:1].upper() + ind.name[1:]
+    return name, goal, history[0].value, ind.unit, ind.comparator == "dưới"

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 import holidays
 from sqlite_utils import Database
 
-from knowledge.programme.agencies import split_names
+from knowledge.programme.agencies import agency_key, split_names
 from knowledge.programme.model import Task
 from knowledge.programme.quarters import deadline_of
 from knowledge.progress.log import REPORTER, Member, write_lock
@@ -31,6 +31,7 @@ __all__ = [
     "CalendarStore",
     "DueReminder",
     "WorkCalendar",
+    "bodies_of",
     "due_reminders",
     "parse_day",
     "reporters_for",
@@ -115,13 +116,14 @@ def due_reminders(
 
     A rule is reached from its day (``lead`` working days before the deadline) until the
     deadline, so a reminder missed while the bot was down still goes out, late; the claims
-    make sure each rule fires once. Nothing is sent on a day off.
+    make sure each rule fires once. Nothing is sent on a day off. A task due "Hằng năm" is
+    due at the end of ``today``'s year.
     """
     if not calendar.is_working_day(today):
         return []
     out = []
     for task in tasks:
-        deadline = deadline_of(task.due)
+        deadline = deadline_of(task.due, today)
         if deadline is None or deadline < today:
             continue
         reached = [n for n in sorted(set(leads)) if calendar.shift(deadline, -n) <= today]
@@ -135,25 +137,39 @@ LEADING = "chủ trì"
 COORDINATING = "phối hợp"
 
 
+def bodies_of(cell: str, resolve: Callable[[str], str | None]) -> frozenset[str]:
+    """The identity keys of the bodies a task's column names (as written and as resolved).
+
+    Both keys, so a body matches whether a member's body was stored as the document writes
+    it ("Sở NN&MT") or as its engine resolves it; the write gate compares the same keys.
+    """
+    keys = set()
+    for name in split_names(cell):
+        keys.add(agency_key(name))
+        body = resolve(name)
+        if body is not None:
+            keys.add(agency_key(body))
+    return frozenset(keys)
+
+
 def reporters_for(
     task: Task, members: Iterable[Member], resolve: Callable[[str], str | None]
 ) -> dict[int, str]:
     """Reporters of a task's lead ("chủ trì") and coordinating ("phối hợp") bodies, by id.
 
-    ``resolve`` turns a name as written into the canonical body (``Engine.resolve_agency``);
-    someone in both kinds of body is told they lead.
+    ``resolve`` turns a name as written into the canonical body (the ``resolve_agency`` of
+    the task's own document); someone in both kinds of body is told they lead.
     """
-    roles: dict[str, str] = {}
-    for role, cell in ((COORDINATING, task.coordinating), (LEADING, task.lead)):
-        for name in split_names(cell):
-            body = resolve(name)
-            if body is not None:
-                roles[body] = role
+    leads, helpers = bodies_of(task.lead, resolve), bodies_of(task.coordinating, resolve)
     out: dict[int, str] = {}
     for member in members:
-        mine = {roles[a] for a in member.agencies if a in roles}
-        if member.role == REPORTER and mine:
-            out[member.user_id] = LEADING if LEADING in mine else COORDINATING
+        if member.role != REPORTER:
+            continue
+        mine = {agency_key(a) for a in member.agencies}
+        if mine & leads:
+            out[member.user_id] = LEADING
+        elif mine & helpers:
+            out[member.user_id] = COORDINATING
     return out
 
 
