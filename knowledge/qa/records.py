@@ -86,6 +86,9 @@ class RecordAnswerer(Catalog):
 
     def refuse(self, question: Question, m: Markup = PLAIN) -> Answer | None:
         """The refusal of a question about another province, or None."""
+        # The cheap check first: fully parsed only when a province is named (rarely).
+        if not self._elsewhere.names_other_place(question.text):
+            return None
         return self._elsewhere.answer(parse_query(question.text), m)
 
     def answer_one(self, question: str, m: Markup = PLAIN) -> Answer:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from knowledge.qa.answer import Answer
 from knowledge.qa.index import SearchIndex
+from knowledge.qa.lexicon import expand
 from knowledge.qa.query import ParsedQuery
 from knowledge.render import Markup
-from knowledge.text import bigrams
+from knowledge.text import bigrams, clean, fold
 
 __all__ = ["Elsewhere"]
 
@@ -18,6 +19,12 @@ class Elsewhere:
         """Keep the programme's title and the index whose word pairs tell its own names."""
         self.title = title
         self.index = index
+
+    def names_other_place(self, text: str) -> bool:
+        """Whether ``text`` names a province the programme does not (before any parsing)."""
+        folded = expand(fold(clean(text)[:1000]))
+        q = ParsedQuery(raw=text, text=text, folded=folded, intent="")
+        return bool(q.mentions_other_place(self._known_phrase))
 
     def answer(self, q: ParsedQuery, m: Markup) -> Answer | None:
         """The refusal when ``q`` names another province, or None."""
