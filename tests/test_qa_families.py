@@ -105,3 +105,21 @@ def test_search_always_answers_and_says_when_nothing_does(engine: Engine) -> Non
     missing = family.answer(_read(engine, "xyzzy qwerty"), [], PLAIN)
     assert (missing.found, missing.results) == (False, [])
     assert missing.text.startswith("Chưa tìm thấy nội dung phù hợp")
+
+
+def test_a_cut_scoring_is_the_start_of_the_full_one(engine) -> None:  # type: ignore[no-untyped-def]
+    words = ["phat", "trien", "kinh", "te", "bien"]
+    full = engine.index.score(words)
+    assert len(full) > 40
+    assert engine.index.score(words, limit=5) == full[:5]
+    assert engine.index.score(words, limit=None) == full
+
+
+def test_weighing_from_the_cut_list_equals_weighing_every_hit(engine) -> None:  # type: ignore[no-untyped-def]
+    from knowledge.qa.query import parse_query
+
+    search = engine._search
+    for question in ["phát triển kinh tế biển", "ai chủ trì đề án", "các nhiệm vụ về đảng"]:
+        q = parse_query(question)
+        every = search.weigh(q, engine.index.score(q.topic))
+        assert search._ranked(q, [], None, {}) == every

@@ -388,6 +388,7 @@ class SearchIndex:
         words: Sequence[str],
         kinds: set[str] | None = None,
         penalised: Iterable[str] = (),
+        limit: int | None = None,
     ) -> list[Hit]:
         """Score every entry (of ``kinds``) against the query syllables.
 
@@ -401,6 +402,7 @@ class SearchIndex:
             kinds: Restrict to these entry kinds; all when None.
             penalised: Syllables that came from typo correction; they count
                 for less.
+            limit: Return only this many best hits (the first of the full list).
 
         Returns:
             Hits with a positive score, best first (ties in index order).
@@ -417,7 +419,7 @@ class SearchIndex:
         if kinds is not None:
             keep &= self._kinds_mask(kinds)
         chosen = np.flatnonzero(keep)
-        chosen = chosen[np.argsort(-best[chosen], kind="stable")]
+        chosen = chosen[np.argsort(-best[chosen], kind="stable")][:limit]
         entries: list[Entry] = self._scored_entries[chosen].tolist()
         return list(map(Hit, entries, best[chosen].tolist(), self._matched(q, chosen)))
 

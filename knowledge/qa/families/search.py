@@ -30,6 +30,8 @@ _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
 
 # Weighing keeps this many hits, best first: answers read the first four at most.
 WEIGHED_KEPT = 10
+# Raw hits scored first; all of them only when weighing needs more.
+SCORED_FIRST = 40
 
 
 def apart(hit: Hit, pairs: set[str]) -> float:
@@ -96,20 +98,45 @@ class Search:
             kinds: Only these kinds of record (all when None).
 
         """
-        words = q.topic
-        scored = self.index.score(words, kinds, penalised)
+        scored: dict[int | None, list[Hit]] = {}
         if q.intent in Intent.TASK_FIELDS and kinds is None:
             # The tasks among all hits: the same scores and order as scoring tasks alone.
-            hits = self.weigh(q, [h for h in scored if h.entry.kind == "task"])
+            hits = self._ranked(q, penalised, kinds, scored, only="task")
             if hits and confident(hits[0], penalised):
                 return self._answer_hits(q, hits, penalised, m)
-        hits = self.weigh(q, scored)
+        hits = self._ranked(q, penalised, kinds, scored)
         if not hits or not confident(hits[0], penalised):
             return not_found_answer(q, hits, self.catalog, m)
         return self._answer_hits(q, hits, penalised, m)
 
+    def _ranked(
+        self,
+        q: ParsedQuery,
+        penalised: list[str],
+        kinds: set[str] | None,
+        scored: dict[int | None, list[Hit]],
+        only: str = "",
+    ) -> list[Hit]:
+        """The weighed best hits, from the first :data:`SCORED_FIRST` raw hits when they suffice.
+
+        Only when weighing reaches the end of a cut list without stopping early are all hits
+        scored: the answer is the same as from every hit.
+        """
+        for limit in (SCORED_FIRST, None):
+            if limit not in scored:
+                scored[limit] = self.index.score(q.topic, kinds, penalised, limit=limit)
+            hits = [h for h in scored[limit] if not only or h.entry.kind == only]
+            weighed, stopped = self._weigh(q, hits)
+            if stopped or limit is None or len(scored[limit]) < limit:
+                return weighed
+        raise AssertionError("unreachable: the last pass scores every hit")
+
     def weigh(self, q: ParsedQuery, hits: list[Hit]) -> list[Hit]:
         """Hits re-scored by kind, split words and closing blocks; best first."""
+        return self._weigh(q, hits)[0]
+
+    def _weigh(self, q: ParsedQuery, hits: list[Hit]) -> tuple[list[Hit], bool]:
+        """:meth:`weigh`, and whether it stopped before the last hit (no later hit counts)."""
         prior = _priors(q)
         pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
         pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
@@ -120,9 +147,11 @@ class Search:
         weighed: list[Hit] = []
         kept: list[float] = []  # the best WEIGHED_KEPT weighed scores so far (a min-heap)
         most = max(prior.values())  # no factor raises a hit more than its kind's prior
+        stopped = False
         for h in hits:  # best raw score first
             if len(kept) == WEIGHED_KEPT and h.score * most < kept[0]:
-                break  # neither this hit nor any after it can reach the first ones
+                stopped = True  # neither this hit nor any after it can reach the first ones
+                break
             kind, key = h.entry.kind, h.entry.key
             factor = prior[kind]
             if pairs and len(h.matched) >= 2 and (kind, key) not in holders:
@@ -134,7 +163,7 @@ class Search:
             if len(kept) > WEIGHED_KEPT:
                 heapq.heappop(kept)
         weighed.sort(key=lambda h: h.score, reverse=True)
-        return weighed[:WEIGHED_KEPT]
+        return weighed[:WEIGHED_KEPT], stopped
 
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], penalised: list[str], m: Markup
