@@ -319,3 +319,12 @@ def test_follow_ups_ask_a_period_a_year_and_a_submission_check(engine: Engine) -
 def test_a_part_two_code_without_its_dot() -> None:
     assert parse_query("nv ii 8 ai chủ trì").code == "II.8"
     assert parse_query("nhiệm vụ ii 8% xong").code == ""
+
+
+def test_the_implementation_part_by_its_name_asks_duties(engine: Engine) -> None:
+    assert "phai" not in parse_query("có phải làm kế hoạch học tập không").topic
+    answer = engine.ask(
+        "Theo phần tổ chức thực hiện, ai phải bố trí nguồn lực, kinh phí cho các nội dung?"
+    )
+    assert answer.found and answer.results[0].kind == "responsibility"
+    assert answer.results[0].id == "III"

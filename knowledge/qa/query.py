@@ -164,7 +164,8 @@ _FRAME = re.compile(
     r"(?:trong|o|thuoc) phan(?= [a-z]+ [a-z]+)|co nhac(?: (?:den|toi))?|doi voi|"
     r"de (?:thuc hien|trien khai) (?:chuong trinh|van ban)(?: hanh dong)?(?: nay)?(?= ?$)|"
     r"^ ?sau khi|nham (?:muc dich|de lam) gi|nham muc dich nao|muc dich (?:la )?gi|"
-    r"con lai|(?:ve )?viec nay|phan dau|^ ?o(?= (?!nhiem\b)[a-z])|"
+    r"con lai|(?:ve )?viec nay|phan dau|^ ?o(?= (?!nhiem\b)[a-z])|co phai|"
+    r"(?:theo |trong |o )?phan to chuc thuc hien|"
     r"^ ?(?:mang|linh vuc)(?= \w+ \w+)|"
     r"(?<!tuyen )(?:duoc )?giao(?: cho)?(?= (?:ban|so|uy|hoi|cac|mat|tinh|dang)\b))\b"
 )

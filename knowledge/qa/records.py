@@ -97,11 +97,12 @@ class RecordAnswerer(Catalog):
         answer = _first(self.as_typed, q, m)
         if answer is not None:
             return answer
-        read_duties_part(q, self._duty_letters)
+        in_part = read_duties_part(q, self._duty_letters)
         # Syllables that typo correction produced are guesses; they count for less.
         guessed = correct_topic(self.index, q)
         answer = _first(self.on_topic, q, m)
-        return answer if answer is not None else self._search.answer(q, guessed, m)
+        kinds = {"responsibility"} if in_part else None  # the part named is where to look
+        return answer if answer is not None else self._search.answer(q, guessed, m, kinds)
 
     def related_passage(self, code: str) -> Passage | None:
         """The bullet of the body that describes an appendix task, if one clearly does."""

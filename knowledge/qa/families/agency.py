@@ -20,21 +20,27 @@ __all__ = ["AgencyAnswers", "read_duties_part"]
 _PART_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
 
 
-def read_duties_part(q: ParsedQuery, letters: set[str]) -> None:
+def read_duties_part(q: ParsedQuery, letters: set[str]) -> bool:
     """Whether "phần D giao ... việc gì" names the implementation part: then it asks duties.
 
     Args:
         q: The question; marked as asking duties, the part's name taken out of its topic.
         letters: The folded letters of the implementation part's items ("d").
 
+    Returns:
+        True when the question names the part: its answer is one of the part's items.
+
     """
     named = _PART_LETTER.search(q.folded)
-    if named is None or named.group(1) not in letters:
-        return
+    by_name = "phan to chuc thuc hien" in q.folded and bool(letters)
+    if not by_name and (named is None or named.group(1) not in letters):
+        return False
     q.wants_duties = True
-    q.topic = [w for w in " ".join(q.topic).replace(named.group(0), " ").split()]
+    if named is not None:
+        q.topic = [w for w in " ".join(q.topic).replace(named.group(0), " ").split()]
     if q.intent == Intent.LEAD:
         q.intent = Intent.PASSAGE  # "phụ trách việc gì" is what it does, not who leads
+    return True
 
 
 class AgencyAnswers:
