@@ -13,7 +13,14 @@ from typing import Protocol
 
 from knowledge.formatting import count
 from knowledge.programme.agencies import agency_key
-from knowledge.programme.model import Indicator, Passage, Responsibility, Section, Task
+from knowledge.programme.model import (
+    Indicator,
+    Passage,
+    Programme,
+    Responsibility,
+    Section,
+    Task,
+)
 from knowledge.qa.lexicon import expand_display
 
 __all__ = [
@@ -22,6 +29,7 @@ __all__ = [
     "PlainMarkup",
     "TaskColumns",
     "agency_display",
+    "header_lines",
     "indicator_card",
     "indicator_line",
     "passage_card",
@@ -275,6 +283,20 @@ def responsibility_card(r: Responsibility, m: Markup = PLAIN) -> str:
             m.italic(f"Nguồn: mục {r.ref} (Tổ chức thực hiện)"),
         ]
     )
+
+
+def header_lines(p: Programme, m: Markup = PLAIN) -> list[str]:
+    """A document's title, number and issuer, date and signer, read from its header."""
+    lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
+    if p.number:
+        lines.append(m.text(f"Số: {p.number}" + (f" của {p.issuer}." if p.issuer else ".")))
+    if p.issued:
+        lines.append(m.text(f"Ngày ban hành: {p.issued}."))
+    if p.signer:
+        title = f" ({p.signer_title})" if p.signer_title else ""
+        lines.append(m.text(f"Người ký: {p.signer}{title}."))
+    lines.append(m.italic("Nguồn: phần đầu và phần ký của văn bản."))
+    return lines
 
 
 def passage_card(p: Passage, m: Markup = PLAIN) -> str:

@@ -12,7 +12,7 @@ import re
 from knowledge.programme.model import Programme
 from knowledge.qa.answer import Answer
 from knowledge.qa.understand import Question
-from knowledge.render import Markup
+from knowledge.render import Markup, header_lines
 from knowledge.text import fold
 
 __all__ = ["document_answer"]
@@ -108,15 +108,7 @@ def _about_itself(folded: str) -> bool:
 
 def _facts(q: Question, p: Programme, m: Markup) -> Answer:
     """Its number, issuer, date and signer, and what it implements, from its header."""
-    lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
-    if p.number:
-        lines.append(m.text(f"Số: {p.number}" + (f" của {p.issuer}." if p.issuer else ".")))
-    if p.issued:
-        lines.append(m.text(f"Ngày ban hành: {p.issued}."))
-    if p.signer:
-        title = f" ({p.signer_title})" if p.signer_title else ""
-        lines.append(m.text(f"Người ký: {p.signer}{title}."))
-    lines.append(m.italic("Nguồn: phần đầu và phần ký của văn bản."))
+    lines = header_lines(p, m)
     return Answer(q.raw, INTENT, bool(p.issued or p.signer or p.number), "\n".join(lines))
 
 

@@ -7,7 +7,7 @@ import re
 from knowledge.programme.model import Programme
 from knowledge.qa.answer import Answer
 from knowledge.qa.query import Intent, ParsedQuery
-from knowledge.render import Markup
+from knowledge.render import Markup, header_lines
 
 __all__ = ["Header"]
 
@@ -33,14 +33,5 @@ class Header:
         if not _ABOUT_DOCUMENT.search(q.folded):
             return None
         p = self.programme
-        lines = [m.bold(p.title) + (m.text(f" — {p.subtitle}") if p.subtitle else "")]
-        if p.number:
-            issuer = f" của {p.issuer}" if p.issuer else ""
-            lines.append(m.text(f"Số: {p.number}{issuer}."))
-        if p.issued:
-            lines.append(m.text(f"Ngày ban hành: {p.issued}."))
-        if p.signer:
-            title = f" ({p.signer_title})" if p.signer_title else ""
-            lines.append(m.text(f"Người ký: {p.signer}{title}."))
-        lines.append(m.italic("Nguồn: phần đầu và phần ký của văn bản."))
+        lines = header_lines(p, m)
         return Answer(q.raw, Intent.PASSAGE, bool(p.issued or p.signer), "\n".join(lines))
