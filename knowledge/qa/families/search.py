@@ -79,11 +79,7 @@ class Search:
             "task": self._task_hit,
             "indicator": self._indicator_hit,
         }
-        # Which entries hold each word pair, and the closing blocks: looked up per hit.
-        self._pair_holders: dict[str, set[tuple[str, str]]] = {}
-        for entry in index.entries:
-            for pair in {p for f in entry.fields for p in f.pairs}:
-                self._pair_holders.setdefault(pair, set()).add((entry.kind, entry.key))
+        # The closing blocks, looked up per hit.
         self._closing = {str(p.id) for p in catalog.programme.passages if p.ref in CLOSING_REFS}
 
     def answer(
@@ -140,10 +136,6 @@ class Search:
         prior = _priors(q)
         pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
         pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
-        # As :func:`apart` and :attr:`Ranking.aside`, by lookups: this runs on every hit.
-        holders: set[tuple[str, str]] = set()
-        for pair in pairs:
-            holders |= self._pair_holders.get(pair, set())
         weighed: list[Hit] = []
         kept: list[float] = []  # the best WEIGHED_KEPT weighed scores so far (a min-heap)
         most = max(prior.values())  # no factor raises a hit more than its kind's prior
@@ -153,9 +145,7 @@ class Search:
                 stopped = True  # neither this hit nor any after it can reach the first ones
                 break
             kind, key = h.entry.kind, h.entry.key
-            factor = prior[kind]
-            if pairs and len(h.matched) >= 2 and (kind, key) not in holders:
-                factor *= RANKING.apart
+            factor = prior[kind] * apart(h, pairs)
             if kind == "passage" and key in self._closing:
                 factor *= RANKING.aside  # a closing block's receivers name many bodies
             weighed.append(Hit(h.entry, h.score * factor, h.matched))
