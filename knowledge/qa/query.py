@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from knowledge.qa.lexicon import PROVINCES, expand
 from knowledge.text import clean, fold, fold_keep_punct
 
-__all__ = ["Intent", "ParsedQuery", "parse_query"]
+__all__ = ["PART_LETTER", "Intent", "ParsedQuery", "parse_query"]
 
 
 class Intent:
@@ -107,6 +107,8 @@ _QUARTER = re.compile(
     r"\b(?:quy|qui|q)\s*(iv|iii|ii|i|[1-4])\b(?:\s*(?:nam|/|-)?\s*((?:19|20)\d\d))?"
 )
 _CODE = re.compile(r"(?<![\w.,/])((?:i{1,3}|iv|v)\.\s?\d{1,2}|\d{1,2}\.\d{1,2})(?![\w.,%/])")
+# A lettered part of the document named in a question: "phần D", "mục B".
+PART_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
 _SPACED_CODE = re.compile(r"\b(?:nhiem vu|nv|de an|muc) (i{1,3}|iv|v) (\d{1,2})\b(?! ?%)")
 # Words that only say "a target" or "how much": removed from the topic.
 _INDICATOR_MARKERS = re.compile(

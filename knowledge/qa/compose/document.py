@@ -11,6 +11,7 @@ import re
 
 from knowledge.programme.model import Programme
 from knowledge.qa.answer import Answer
+from knowledge.qa.query import PART_LETTER
 from knowledge.qa.understand import Question
 from knowledge.render import Markup, header_lines
 from knowledge.text import fold
@@ -113,7 +114,6 @@ def _facts(q: Question, p: Programme, m: Markup) -> Answer:
 
 
 # A lettered part asked by its letter: "phần B tên là gì", "phần D nói về nội dung gì".
-_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
 _WHAT_PART = re.compile(
     r"\b(?:ten(?: day du)?(?: la)? gi|ten la|noi (?:ve )?(?:noi dung )?gi|noi ve|"
     r"noi dung (?:la )?gi|de cap (?:den |toi )?(?:noi dung )?gi|la phan gi|gom (?:nhung )?gi|"
@@ -126,10 +126,10 @@ _PART_WORDS = frozenset(
 
 def _lettered_part(q: Question, programme: Programme, m: Markup) -> Answer | None:
     """A part named by its letter, when the question asks only what it is."""
-    named = _LETTER.search(q.folded)
+    named = PART_LETTER.search(q.folded)
     if named is None or not _WHAT_PART.search(q.folded):
         return None
-    rest = _ITSELF.sub(" ", _WHAT_PART.sub(" ", _LETTER.sub(" ", q.folded)))
+    rest = _ITSELF.sub(" ", _WHAT_PART.sub(" ", PART_LETTER.sub(" ", q.folded)))
     if not all(w in _PLAIN or w in _PART_WORDS for w in rest.split()):
         return None
     letter = named.group(1).upper()

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from knowledge.programme.model import Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.catalog import Catalog
 from knowledge.qa.families.common import GENERIC
 from knowledge.qa.index import Entry, Field, SearchIndex
 from knowledge.qa.kinds import words
-from knowledge.qa.query import Intent, ParsedQuery
+from knowledge.qa.query import PART_LETTER, Intent, ParsedQuery
 from knowledge.qa.retrieve import RANKING
 from knowledge.render import Markup, agency_display, plural_tasks, responsibility_card, task_line
 
 __all__ = ["AgencyAnswers", "read_duties_part"]
 
 # A lettered part named in a question: "phần D", "mục D".
-_PART_LETTER = re.compile(r"\b(?:phan|muc) ([a-e])\b")
 
 
 def read_duties_part(q: ParsedQuery, letters: set[str]) -> bool:
@@ -31,7 +28,7 @@ def read_duties_part(q: ParsedQuery, letters: set[str]) -> bool:
         True when the question names the part: its answer is one of the part's items.
 
     """
-    named = _PART_LETTER.search(q.folded)
+    named = PART_LETTER.search(q.folded)
     by_name = "phan to chuc thuc hien" in q.folded and bool(letters)
     if not by_name and (named is None or named.group(1) not in letters):
         return False
