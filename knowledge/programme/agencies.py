@@ -19,6 +19,7 @@ __all__ = [
     "AgencyIndex",
     "agency_key",
     "build_agencies",
+    "cut_spans",
     "responsibility_subject",
     "split_names",
     "with_mentioned_bodies",
@@ -75,6 +76,19 @@ DEPARTMENTS = {
 _DEPARTMENT_KEYS = {fold(short): full for short, full in DEPARTMENTS.items()}
 # "các sở, ban, ngành" names one group of bodies, not three.
 _SO_BAN_NGANH = re.compile(r"\b(sở), (ban), (ngành)\b", re.I)
+
+
+def cut_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each body mention ``spans`` found in it replaced by a space.
+
+    Example:
+        >>> cut_spans("ban dan van lam gi", [(0, 11, "Ban Dân vận")])
+        '  lam gi'
+
+    """
+    for start, end, _ in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 def split_names(cell: str) -> list[str]:

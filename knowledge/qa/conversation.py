@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.programme.agencies import cut_spans
 from knowledge.qa.lexicon import expand
 from knowledge.text import fold
 
@@ -126,9 +127,7 @@ _CHECK_FRAME = re.compile(r"^(?:co )?phai\b|\b(?:co )?(?:khong|ko|k|chua|phai kh
 
 def _without_bodies(text: str, spans: Spans | None) -> str:
     """``text`` without the bodies it names: a body is what a check guesses, not a subject."""
-    for start, end, _ in reversed(spans(text) if spans else []):
-        text = text[:start] + " " + text[end:]
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", cut_spans(text, spans(text) if spans else [])).strip()
 
 
 def follow_up(text: str, context: Context | None, spans: Spans | None = None) -> str | None:

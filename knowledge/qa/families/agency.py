@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from knowledge.programme.agencies import cut_spans
 from knowledge.programme.model import Responsibility, Task
 from knowledge.qa.answer import Answer, Result
 from knowledge.qa.catalog import Catalog
@@ -53,9 +54,7 @@ class AgencyAnswers:
         spans = self.catalog.agencies.spans(" ".join(q.topic))
         if not spans:
             return None
-        topic = " ".join(q.topic)
-        for start, end, _ in reversed(spans):
-            topic = topic[:start] + " " + topic[end:]
+        topic = cut_spans(" ".join(q.topic), spans)
         left = [w for w in topic.split() if w not in GENERIC]
         name = spans[0][2]
         lead, led = self.catalog.leading_body(name)
