@@ -157,6 +157,18 @@ class Router:
                 out[i] += weight
         return out
 
+    def ranked(
+        self,
+        question: str,
+        allowed: Sequence[int],
+        order: Sequence[int],
+        scores: Sequence[float] | None = None,
+    ) -> list[int]:
+        """Every allowed position, best scored first, ties broken by ``order``."""
+        scores = self.scores(question) if scores is None else scores
+        rank = {p: i for i, p in enumerate(order)}
+        return sorted(allowed, key=lambda p: (-scores[p], rank[p]))
+
     def route(self, question: str, allowed: Sequence[int], order: Sequence[int]) -> list[int]:
         """The positions worth asking, best first (ties broken by ``order``, primary first).
 
@@ -167,8 +179,7 @@ class Router:
 
         """
         scores = self.scores(question)
-        rank = {p: i for i, p in enumerate(order)}
-        ranked = sorted(allowed, key=lambda p: (-scores[p], rank[p]))
+        ranked = self.ranked(question, allowed, order, scores)
         if len(ranked) <= ROUTE_TOP:
             return ranked
         best = scores[ranked[0]]
@@ -389,11 +400,8 @@ class Library:
 
     def _by_relevance(self, docs: list[Document], question: str) -> list[Document]:
         """``docs`` by the router's score for the question, ties in library order."""
-        scores = self.router.scores(question)
-        rank = {p: i for i, p in enumerate(self._order)}
-        return sorted(
-            docs, key=lambda d: (-scores[self._position[d.id]], rank[self._position[d.id]])
-        )
+        positions = [self._position[d.id] for d in docs]
+        return [self.documents[p] for p in self.router.ranked(question, positions, self._order)]
 
     def _merge(self, docs: list[Document], answers: list[Answer], m: Markup) -> Answer:
         """One answer from several documents' answers: the found ones of comparable confidence."""
