@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from knowledge.qa.lexicon import PROVINCES, expand
 from knowledge.text import clean, fold, fold_keep_punct
 
-__all__ = ["PART_LETTER", "Intent", "ParsedQuery", "parse_query"]
+__all__ = ["PART_LETTER", "Intent", "ParsedQuery", "other_place", "parse_query"]
 
 
 class Intent:
@@ -208,31 +208,37 @@ class ParsedQuery:
     wants_task: bool = False
 
     def mentions_other_place(self, ambiguous: Callable[[str], bool]) -> str:
-        """The first province named in the question that is not this programme's.
+        """The first province the question names that is not this programme's, or ""."""
+        return other_place(self.folded, ambiguous)
 
-        Args:
-            ambiguous: Tells whether a folded name is also ordinary text of
-                the programme ("hòa bình" = peace, and the province); those
-                never count.
 
-        Returns:
-            The province as written in :data:`knowledge.qa.lexicon.PROVINCES`, or "".
+def other_place(folded: str, ambiguous: Callable[[str], bool]) -> str:
+    """The first province named in the question that is not this programme's.
 
-        """
-        hay = f" {self.folded} "
-        for name, key in _PROVINCE_KEYS:
-            if f" {key} " not in hay or ambiguous(key):
-                continue
-            # "huyện Khánh Sơn là …" holds "son la" inside a longer name the programme knows.
-            first = key.split()[0]
-            inside = [
-                m.group(1)
-                for m in re.finditer(rf"(\w+) {re.escape(key)}(?= )", hay)
-                if m.group(1) not in _BEFORE_PLACE and ambiguous(f"{m.group(1)} {first}")
-            ]
-            if len(inside) < hay.count(f" {key} "):
-                return name
-        return ""
+    Args:
+        folded: The question, folded and expanded.
+        ambiguous: Tells whether a folded name is also ordinary text of
+            the programme ("hòa bình" = peace, and the province); those
+            never count.
+
+    Returns:
+        The province as written in :data:`knowledge.qa.lexicon.PROVINCES`, or "".
+
+    """
+    hay = f" {folded} "
+    for name, key in _PROVINCE_KEYS:
+        if f" {key} " not in hay or ambiguous(key):
+            continue
+        # "huyện Khánh Sơn là …" holds "son la" inside a longer name the programme knows.
+        first = key.split()[0]
+        inside = [
+            m.group(1)
+            for m in re.finditer(rf"(\w+) {re.escape(key)}(?= )", hay)
+            if m.group(1) not in _BEFORE_PLACE and ambiguous(f"{m.group(1)} {first}")
+        ]
+        if len(inside) < hay.count(f" {key} "):
+            return name
+    return ""
 
 
 # Words that come before a place's name, never as part of it ("tỉnh Ninh Thuận").

@@ -5,7 +5,7 @@ from __future__ import annotations
 from knowledge.qa.answer import Answer
 from knowledge.qa.index import SearchIndex
 from knowledge.qa.lexicon import expand
-from knowledge.qa.query import ParsedQuery
+from knowledge.qa.query import ParsedQuery, other_place
 from knowledge.render import Markup
 from knowledge.text import bigrams, clean, fold
 
@@ -22,9 +22,7 @@ class Elsewhere:
 
     def names_other_place(self, text: str) -> bool:
         """Whether ``text`` names a province the programme does not (before any parsing)."""
-        folded = expand(fold(clean(text)[:1000]))
-        q = ParsedQuery(raw=text, text=text, folded=folded, intent="")
-        return bool(q.mentions_other_place(self._known_phrase))
+        return bool(other_place(expand(fold(clean(text)[:1000])), self._known_phrase))
 
     def answer(self, q: ParsedQuery, m: Markup) -> Answer | None:
         """The refusal when ``q`` names another province, or None."""
