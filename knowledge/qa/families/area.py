@@ -79,8 +79,8 @@ class AreaAnswers:
 
     def _list(self, q: ParsedQuery, inds: list[Indicator], m: Markup) -> Answer:
         areas = list(dict.fromkeys(i.area for i in inds))
-        lines = [m.bold(f"Có {len(inds)} chỉ tiêu, thuộc {len(areas)} lĩnh vực:")]
-        lines = lines if len(areas) > 1 else []
+        total = f"Có {len(inds)} chỉ tiêu, thuộc {len(areas)} lĩnh vực:"
+        lines = [m.bold(total)] if len(areas) > 1 else []
         for area in areas:
             group = [i for i in inds if i.area == area]
             lines.append(m.bold(f"Chỉ tiêu về {area} ({len(group)}):"))
