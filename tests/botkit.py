@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import Application
@@ -27,6 +28,17 @@ async def started_app(fake: FakeTelegram, **settings: Any) -> Application:  # ty
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     return app
+
+
+def database_with(path: Path, *texts: str) -> Path:
+    """A database at ``path`` holding the bundled programme and each document of ``texts``."""
+    from knowledge.programme.store import load_programme, open_database
+
+    db = open_database(path)
+    for text in texts:
+        load_programme(db, text)
+    db.conn.close()
+    return path
 
 
 async def feed(app: Application, update: dict[str, Any]) -> None:  # type: ignore[type-arg]

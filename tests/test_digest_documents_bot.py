@@ -10,7 +10,7 @@ import pytest_asyncio
 
 from handlers.context import REPORTING
 from knowledge.digest.daily import DEFAULT_DAYS, Subscription, SubscriptionStore
-from tests.botkit import feed, obj, started_app
+from tests.botkit import database_with, feed, obj, started_app
 from tests.fakebot import FakeTelegram, callback_query, group_chat, message, private_chat, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -29,12 +29,7 @@ GROUP = group_chat(-1009300000001, "Ban chỉ đạo")
 
 @pytest_asyncio.fixture
 async def make_app(tmp_path):
-    from knowledge.programme.store import load_programme, open_database
-
-    path = tmp_path / "two.sqlite3"
-    db = open_database(path)
-    load_programme(db, PLAN)
-    db.conn.close()
+    path = database_with(tmp_path / "two.sqlite3", PLAN)
     apps = []
 
     async def make(fake: FakeTelegram, clock: datetime):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest_asyncio
 
 from handlers.context import PINS, REPORTING
-from tests.botkit import feed, obj, started_app
+from tests.botkit import database_with, feed, obj, started_app
 from tests.fakebot import FakeTelegram, callback_query, message, private_chat, user
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,12 +22,7 @@ PROGRAMME, PLAN = "Chương trình hành động 08-CTr/TU", "Kế hoạch 45/KH
 
 @pytest_asyncio.fixture
 async def bot(tmp_path):
-    from knowledge.programme.store import load_programme, open_database
-
-    path = tmp_path / "words.sqlite3"
-    db = open_database(path)
-    load_programme(db, (FIXTURES / "plan_c.txt").read_text("utf-8"))
-    db.conn.close()
+    path = database_with(tmp_path / "words.sqlite3", (FIXTURES / "plan_c.txt").read_text("utf-8"))
     fake = FakeTelegram()
     clock = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     app = await started_app(fake, db_path=path, admin_ids=frozenset({ADMIN["id"]}), clock=clock)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest_asyncio
 
 from handlers.context import PINS, REPORTING
-from tests.botkit import feed, obj, started_app
+from tests.botkit import database_with, feed, obj, started_app
 from tests.fakebot import FakeTelegram, callback_query, message, private_chat, user
 from tests.test_report_keys import OTHER, PLAN
 
@@ -24,13 +24,7 @@ LOOK = private_chat(ADMIN)
 
 @pytest_asyncio.fixture
 async def bot(tmp_path):
-    from knowledge.programme.store import load_programme, open_database
-
-    path = tmp_path / "two-plans.sqlite3"
-    db = open_database(path)
-    load_programme(db, PLAN)
-    load_programme(db, OTHER)
-    db.conn.close()
+    path = database_with(tmp_path / "two-plans.sqlite3", PLAN, OTHER)
     fake = FakeTelegram()
     clock = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     app = await started_app(fake, db_path=path, admin_ids=frozenset({ADMIN["id"]}), clock=clock)
