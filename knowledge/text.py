@@ -38,9 +38,11 @@ def clean(text: str) -> str:
 
     """
     text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        " " if unicodedata.category(ch) in _INVISIBLE and not ch.isspace() else ch for ch in text
-    )
+    if not text.isprintable():  # printable text has no control or format characters
+        text = "".join(
+            " " if unicodedata.category(ch) in _INVISIBLE and not ch.isspace() else ch
+            for ch in text
+        )
     return _SPACES.sub(" ", text).strip()
 
 

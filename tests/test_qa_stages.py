@@ -332,6 +332,19 @@ def test_two_subjects_asked_together_share_the_question() -> None:
     assert count_split("đề án A trình lúc nào, ai ban hành") is None
 
 
+def test_a_conjunction_inside_the_found_record_name_is_one_subject() -> None:
+    from knowledge.qa.normalise import joined_in
+
+    question = "nghi quyet ve ha tang truyen tai dien va luu tru nang luong trinh khi nao"
+    record = "Nghị quyết về phát triển hạ tầng truyền tải điện và hệ thống lưu trữ năng lượng"
+    assert joined_in(question, record)  # two words between "và" and the subject are allowed
+    assert not joined_in(question, "Nghị quyết về hạ tầng truyền tải điện đến năm 2030")
+    assert not joined_in(question, "… điện và các công trình khác, kho lưu trữ năng lượng")
+    two = "Tỉ lệ che phủ rừng vs tỉ lệ đô thị hoá năm 2025 là bao nhiêu?"
+    assert not joined_in(two, "Tỷ lệ che phủ rừng năm 2025 đạt trên 46,5%.")
+    assert not joined_in("đề án nông nghiệp hữu cơ ai chủ trì", "nông nghiệp và hữu cơ")
+
+
 def test_the_typo_stage_fixes_topic_syllables_and_keeps_intent_words(engine) -> None:  # type: ignore[no-untyped-def]
     from knowledge.qa.query import intent_vocabulary
     from knowledge.qa.typos import TypoCorrector

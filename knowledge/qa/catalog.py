@@ -52,6 +52,11 @@ class Catalog:
         self.areas = list(dict.fromkeys(i.area for i in programme.indicators))
         self.columns = task_columns(programme.tasks, programme.kind)
         self.progress = progress.of(programme) if progress is not None else None
+        # Each lead body's tasks, by the body's key (any spelling), in document order.
+        self._led: dict[str, list[Task]] = {}
+        for t in programme.tasks:
+            for key in dict.fromkeys(agency_key(n) for n in split_names(t.lead)):
+                self._led.setdefault(key, []).append(t)
 
     def title_of(self, kind: str, key: str) -> str:
         """A short title for a record, for lists and buttons."""
@@ -125,12 +130,7 @@ class Catalog:
 
     def tasks_led_by(self, agency: str) -> list[Task]:
         """Tasks whose lead agency is ``agency`` (any spelling)."""
-        key = agency_key(agency)
-        return [
-            t
-            for t in self.programme.tasks
-            if any(agency_key(n) == key for n in split_names(t.lead))
-        ]
+        return list(self._led.get(agency_key(agency), ()))
 
     def leading_body(self, agency: str) -> tuple[str, list[Task]]:
         """The tasks ``agency`` leads; when it leads none, those of the body it stands within.

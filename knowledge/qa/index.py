@@ -410,18 +410,38 @@ class SearchIndex:
         """
         if not words:
             return []
-        q = QueryWeights.of(words, penalised, self.idf)
-        held = self._words.gather(q.words)
-        if held.items.size == 0:
+        scored = self._best(tuple(words), frozenset(penalised))
+        if scored is None:
             return []
-        best = np.maximum.reduceat(self._field_scores(q, held), self._first_field)
+        q, best, masks = scored
         keep = best > 0
         if kinds is not None:
             keep &= self._kinds_mask(kinds)
         chosen = np.flatnonzero(keep)
         chosen = chosen[np.argsort(-best[chosen], kind="stable")][:limit]
         entries: list[Entry] = self._scored_entries[chosen].tolist()
-        return list(map(Hit, entries, best[chosen].tolist(), self._matched(q, chosen)))
+        return list(map(Hit, entries, best[chosen].tolist(), _matched(q.words, masks, chosen)))
+
+    @lru_cache(maxsize=16)  # noqa: B019 - the index lives as long as the process
+    def _best(
+        self, words: tuple[str, ...], penalised: frozenset[str]
+    ) -> tuple[QueryWeights, npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
+        """The query's weights, every scored entry's best field score and its syllables.
+
+        The syllables are :func:`~knowledge.qa.postings.term_masks` (columns × entries).
+        None when no entry holds a query syllable. Kept for the last few queries: one question
+        scores its topic for all kinds, for tasks alone and for passages alone, and these
+        differ only in which entries they keep.
+        """
+        q = QueryWeights.of(words, penalised, self.idf)
+        held = self._words.gather(q.words)
+        if held.items.size == 0:
+            return None
+        best = np.maximum.reduceat(self._field_scores(q, held), self._first_field)
+        masks = term_masks(self._entry_words.gather(q.words))
+        best.flags.writeable = False
+        masks.flags.writeable = False
+        return q, best, masks
 
     def postings_read(self, words: Sequence[str]) -> tuple[int, int]:
         """How many syllable and pair postings :meth:`score` reads for ``words`` (its work)."""
@@ -455,15 +475,9 @@ class SearchIndex:
                 mask |= self._of_kind[kind]
         return mask
 
-    def _matched(self, q: QueryWeights, chosen: npt.NDArray[np.intp]) -> list[frozenset[str]]:
-        """The query syllables each ``chosen`` scored entry holds (each distinct set made once)."""
-        masks = term_masks(self._entry_words.gather(q.words))[:, chosen]
-        if masks.shape[1] == 0:
-            return []
-        if masks.shape[0] == 1:  # up to 52 syllables: one mask column
-            unique, which = np.unique(masks[0], return_inverse=True)
-            unique = unique[:, None]
-        else:
-            unique, which = np.unique(masks.T, axis=0, return_inverse=True)
-        sets = [frozenset(compress(q.words, row)) for row in held_terms(unique, len(q.words))]
-        return list(map(sets.__getitem__, which.reshape(-1).tolist()))
+
+def _matched(
+    words: tuple[str, ...], masks: npt.NDArray[np.int64], chosen: npt.NDArray[np.intp]
+) -> list[frozenset[str]]:
+    """The query syllables each ``chosen`` scored entry holds."""
+    return [frozenset(compress(words, row)) for row in held_terms(masks[:, chosen].T, len(words))]

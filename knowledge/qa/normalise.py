@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 
+from knowledge.text import fold
+
 __all__ = [
     "conjunction_split",
     "count_split",
     "decode_telex",
     "is_telex",
+    "joined_in",
     "question_sentences",
     "split_parts",
 ]
@@ -223,18 +226,54 @@ def conjunction_split(text: str) -> tuple[str, str] | None:
         no conjunction between two subjects.
 
     """
+    found = _split_point(text)
+    if found is None:
+        return None
+    m, ask = found
+    left, right = text[: m.start()].strip(), text[m.end() :].strip()
+    tail = right[ask.start() :]
+    left_ask = _ASKING.search(left)
+    left_q = left if left_ask and left_ask.start() > 0 else f"{left} {tail}"
+    return left_q, right
+
+
+def _split_point(text: str) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The conjunction :func:`conjunction_split` splits at, and the right side's question."""
     for m in _CONJUNCTION.finditer(text):
         left, right = text[: m.start()].strip(), text[m.end() :].strip()
         if len(left.split()) < 2 or len(right.split()) < 2:
             continue
         ask = _ASKING.search(right)
-        if ask is None or ask.start() == 0:
-            continue
-        tail = right[ask.start() :]
-        left_ask = _ASKING.search(left)
-        left_q = left if left_ask and left_ask.start() > 0 else f"{left} {tail}"
-        return left_q, right
+        if ask is not None and ask.start() > 0:
+            return m, ask
     return None
+
+
+# Words a record may hold between the conjunction and the second subject ("và hệ thống lưu trữ").
+_JOINED_GAP = 2
+
+
+def joined_in(text: str, record: str) -> bool:
+    """Whether the conjunction :func:`conjunction_split` would split at is in ``record``.
+
+    "Nghị quyết về hạ tầng truyền tải điện và lưu trữ năng lượng trình khi nào" names one
+    record: the answer's record reads "… truyền tải điện và hệ thống lưu trữ năng lượng …".
+    The second subject's first (up to three) words are looked for just after the conjunction.
+    """
+    found = _split_point(text)
+    if found is None:
+        return False
+    m, ask = found
+    right = fold(text[m.end() :].strip()[: ask.start()]).split()[:3]
+    if len(right) < 2:
+        return False
+    conjunction, words = fold(m.group().strip(" ,")), fold(record).split()
+    subject = f" {' '.join(right)} "
+    return any(
+        subject in f" {' '.join(words[i + 1 : i + 1 + _JOINED_GAP + len(right)])} "
+        for i, w in enumerate(words)
+        if w == conjunction
+    )
 
 
 _COUNT_PART = re.compile(r"\b(?:mấy|may|bao nhiêu|bao nhieu|bn)\b", re.IGNORECASE)

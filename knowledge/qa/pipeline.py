@@ -33,7 +33,13 @@ from knowledge.qa.decide import (
     unstated_figure,
     unstated_in_passage,
 )
-from knowledge.qa.normalise import conjunction_split, count_split, question_sentences, split_parts
+from knowledge.qa.normalise import (
+    conjunction_split,
+    count_split,
+    joined_in,
+    question_sentences,
+    split_parts,
+)
 from knowledge.qa.progress_view import ProgressView
 from knowledge.qa.retrieve import filter_tasks
 from knowledge.qa.topics import topic_targets
@@ -130,8 +136,8 @@ class Pipeline:
     def _pair(self, text: str, whole: Answer, m: Markup) -> list[Answer] | None:
         """Both halves of "A vs B …" or "phần I có mấy, phần II có mấy", when both stand."""
         halves = conjunction_split(text) or count_split(text)
-        if halves is None:
-            return None
+        if halves is None or (whole.found and joined_in(text, whole.text)):
+            return None  # no second subject, or "A và B" is the name of the record found
         answers = [self._answer(h, m) for h in halves]
         if not all(a.found and a.results for a in answers):
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from knowledge.programme.model import Indicator
 from knowledge.text import fold
@@ -100,10 +101,17 @@ def topic_targets(indicators: Iterable[Indicator], topic: str | Iterable[str]) -
     """The targets of a topic (or of several), in document order."""
     names = [topic] if isinstance(topic, str) else list(topic)
     phrases = [p for name in names for p in TOPICS[name]]
+    areas = [p[5:] for p in phrases if p.startswith("area:")]
+    words = [f" {p} " for p in phrases if not p.startswith("area:")]
 
-    def holds(i: Indicator, phrase: str) -> bool:
-        if phrase.startswith("area:"):
-            return phrase[5:] in fold(i.area)
-        return f" {phrase} " in f" {fold(i.name)} {fold(i.subject)} "
+    def holds(i: Indicator) -> bool:
+        text, area = _haystack(i.name, i.subject, i.area)
+        return any(a in area for a in areas) or any(w in text for w in words)
 
-    return [i for i in indicators if any(holds(i, p) for p in phrases)]
+    return [i for i in indicators if holds(i)]
+
+
+@lru_cache(maxsize=4096)
+def _haystack(name: str, subject: str, area: str) -> tuple[str, str]:
+    """A target's folded name and subject (padded with spaces), and its folded area."""
+    return f" {fold(name)} {fold(subject)} ", fold(area)

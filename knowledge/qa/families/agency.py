@@ -48,6 +48,18 @@ class AgencyAnswers:
         """Keep the records and the index that finds a duty on a topic."""
         self.catalog = catalog
         self.index = index
+        # Each lead body's tasks as their own small index, built the first time it is asked.
+        self._own: dict[tuple[str, ...], SearchIndex] = {}
+
+    def _tasks_index(self, led: list[Task]) -> SearchIndex:
+        """The tasks as one field each (content, group, part): "xây dựng Đảng" finds the part."""
+        key = tuple(t.code for t in led)
+        if key not in self._own:
+            self._own[key] = SearchIndex(
+                Entry("task", t.code, (Field(1.0, words(t.content, t.group, t.part_title)),))
+                for t in led
+            )
+        return self._own[key]
 
     def answer(self, q: ParsedQuery, m: Markup) -> Answer | None:
         """What the body ``q`` names leads or must do (on its topic, if any), or None."""
@@ -82,13 +94,7 @@ class AgencyAnswers:
         """The body's tasks on the rest of the topic: "nhiệm vụ xây dựng Đảng do Ban CSĐ ..."."""
         if not (led and (q.wants_list or q.intent == Intent.LEAD)):
             return None
-        # The body's tasks as one field each (content, group, part), so
-        # "xây dựng Đảng" finds the tasks of the part on Party building.
-        sub = SearchIndex(
-            Entry("task", t.code, (Field(1.0, words(t.content, t.group, t.part_title)),))
-            for t in led
-        )
-        hits = sub.score(left)
+        hits = self._tasks_index(led).score(left)
         # Within one body's tasks a weaker match is enough to filter.
         top = hits[0].score if hits else 0.0
         chosen = [h for h in hits if h.score >= max(RANKING.filter, top * 0.8)]

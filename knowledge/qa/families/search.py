@@ -30,8 +30,9 @@ _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
 
 # Weighing keeps this many hits, best first: answers read the first four at most.
 WEIGHED_KEPT = 10
-# Raw hits scored first; all of them only when weighing needs more.
+# Raw hits scored first, then more, and all of them only when weighing needs more.
 SCORED_FIRST = 40
+SCORED_NEXT = 160
 
 
 def apart(hit: Hit, pairs: set[str]) -> float:
@@ -115,10 +116,10 @@ class Search:
     ) -> list[Hit]:
         """The weighed best hits, from the first :data:`SCORED_FIRST` raw hits when they suffice.
 
-        Only when weighing reaches the end of a cut list without stopping early are all hits
-        scored: the answer is the same as from every hit.
+        Only when weighing reaches the end of a cut list without stopping early are more hits
+        (:data:`SCORED_NEXT`, then all) scored: the answer is the same as from every hit.
         """
-        for limit in (SCORED_FIRST, None):
+        for limit in (SCORED_FIRST, SCORED_NEXT, None):
             if limit not in scored:
                 scored[limit] = self.index.score(q.topic, kinds, penalised, limit=limit)
             hits = [h for h in scored[limit] if not only or h.entry.kind == only]
@@ -202,7 +203,7 @@ class Search:
         if q.intent in Intent.TASK_FIELDS:
             # ... unless a bullet answers the question better than the task
             # itself ("theo phê duyệt của Thủ tướng" is only in part C).
-            passages = self.index.score(q.topic, {"passage"}, penalised)
+            passages = self.index.score(q.topic, {"passage"}, penalised, limit=1)
             better = passages[0] if passages and passages[0].score > best.score else None
             related = self.catalog.passages[better.entry.key] if better else None
         task = self.catalog.tasks[key]
