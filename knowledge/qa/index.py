@@ -28,7 +28,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.qa.postings import Gathered, Postings, exact_sums, held_terms, term_masks
+from knowledge.qa.postings import Gathered, Postings, held_terms, term_masks, term_sums
 from knowledge.text import bigrams
 
 __all__ = [
@@ -394,7 +394,7 @@ class SearchIndex:
 
         An entry scores by its best field; see the constants above for how a field scores.
         Term at a time: the postings of the query's syllables and pairs are added up for
-        every field at once, exactly (:func:`knowledge.qa.postings.exact_sums`), so the cost
+        every field at once (:func:`knowledge.qa.postings.term_sums`), so the cost
         grows with the postings of the query's own words, not with every entry's fields.
 
         Args:
@@ -451,11 +451,11 @@ class SearchIndex:
 
     def _field_scores(self, q: QueryWeights, held: Gathered) -> npt.NDArray[np.float64]:
         """The score of every field; ``held`` are the postings of the query's syllables."""
-        got = exact_sums(held, q.weights)
-        got_full = got if q.weights == q.full else exact_sums(held, q.full)
+        got = term_sums(held, q.weights)
+        got_full = got if q.weights == q.full else term_sums(held, q.full)
         uni = got / q.total
         if q.pair_total:
-            bi = exact_sums(self._pairs.gather(q.pairs), q.pair_weights) / q.pair_total
+            bi = term_sums(self._pairs.gather(q.pairs), q.pair_weights) / q.pair_total
             cov = UNIGRAM_SHARE * uni + PAIR_SHARE * bi
         else:
             cov = uni

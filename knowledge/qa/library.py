@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import numpy as np
+
 from knowledge.engine import Answer, Context, Engine
 from knowledge.programme.model import Programme
 from knowledge.qa.conversation import follow_up
@@ -141,20 +143,27 @@ class Router:
                 postings.setdefault(w, []).append(i)
         n = self.size
         self.postings = {
-            w: (math.log((n + 1) / (len(docs) + 0.5)), tuple(docs)) for w, docs in postings.items()
+            w: (math.log((n + 1) / (len(docs) + 0.5)), np.array(docs, dtype=np.intp))
+            for w, docs in postings.items()
         }
 
     def scores(self, question: str) -> list[float]:
-        """Each document's routing score for ``question``."""
+        """Each document's routing score for ``question``.
+
+        The weights of the question's distinct syllables and pairs, in the order it has them,
+        are added up per document (the same order every run: ties break the same way).
+        """
         words = tokens(normalised(question))
-        out = [0.0] * self.size
-        for w in (*set(words), *set(bigrams(words))):
-            found = self.postings.get(w)
-            if found is None:
-                continue
-            weight, docs = found
-            for i in docs:
-                out[i] += weight
+        found = [
+            self.postings[w]
+            for w in dict.fromkeys([*words, *bigrams(words)])
+            if w in self.postings
+        ]
+        if not found:
+            return [0.0] * self.size
+        docs = np.concatenate([d for _, d in found])
+        weights = np.repeat([w for w, _ in found], [len(d) for _, d in found])
+        out: list[float] = np.bincount(docs, weights=weights, minlength=self.size).tolist()
         return out
 
     def ranked(

@@ -1,31 +1,26 @@
-"""Postings of a search index as int32 arrays, and exact per-field sums over them.
+"""Postings of a search index as int32 arrays, and per-field sums over them.
 
 A :class:`Postings` numbers the items it indexes (the fields of every entry, entry by entry,
 or the entries) and maps a term (a syllable, or a pair of them) to the numbers of the items
 that hold it. A query is scored term at a time: :meth:`Postings.gather` lists the postings
-of its terms, and :func:`exact_sums` adds up, for every item at once, the values of the
-terms it holds (``numpy.bincount``).
-
-The sums are exact: each value is split into integer limbs that ``bincount`` adds without
-rounding, and the limbs are joined with one rounding at the end, so every sum is the
-correctly rounded sum of its terms, as :func:`math.fsum` gives, whatever their order.
+of its terms, and :func:`term_sums` adds up, for every item at once, the values of the
+terms it holds (``numpy.bincount``), always in the terms' order: two items holding the same
+terms get the same sum, bit for bit.
 :func:`term_masks` gives which of the query's terms each item holds, one bit per term.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MASK_BITS", "Gathered", "Postings", "exact_sums", "held_terms", "term_masks"]
+__all__ = ["MASK_BITS", "Gathered", "Postings", "held_terms", "term_masks", "term_sums"]
 
 Floats = npt.NDArray[np.float64]
 MASK_BITS = 52  # query terms per mask column: sums of distinct powers of two stay exact
-_MANTISSA = 53  # bits of a float64 significand
 
 
 @dataclass(frozen=True)
@@ -75,71 +70,21 @@ class Postings:
         return Gathered(items, [b - a for a, b in spans], self.size)
 
 
-def _whole(value: float) -> tuple[int, int]:
-    """``value`` as ``(integer, exponent)``: ``value == integer * 2**exponent``, exactly."""
-    fraction, exponent = math.frexp(value)
-    return int(math.ldexp(fraction, _MANTISSA)), exponent - _MANTISSA
-
-
-def _limbs(values: Sequence[float], terms: int) -> tuple[int, int, list[list[int]]]:
-    """Write ``values`` as integers times ``2**scale``, cut in limbs of ``bits`` bits.
-
-    Returns:
-        ``(scale, bits, limbs)``: ``values[i] == sum(limbs[k][i] << (bits * k)) * 2**scale``,
-        and ``terms`` limbs of ``bits`` bits add up below ``2**53``: exactly in a float64.
-
-    """
-    if any(v < 0 or not math.isfinite(v) for v in values):
-        raise ValueError("exact sums take finite values ≥ 0")
-    parts = [_whole(v) for v in values]
-    scale = min((e for m, e in parts if m), default=0)
-    whole = [m << (e - scale) if m else 0 for m, e in parts]
-    bits = _MANTISSA - max(terms, 1).bit_length()
-    widest = max((w.bit_length() for w in whole), default=0)
-    count = max(1, -(-widest // bits))
-    low = (1 << bits) - 1
-    return scale, bits, [[(w >> (bits * k)) & low for w in whole] for k in range(count)]
-
-
-def _rounded(whole: int, scale: int) -> float:
-    """``whole * 2**scale`` correctly rounded (integer true division rounds once)."""
-    return whole / (1 << -scale) if scale < 0 else float(whole << scale)
-
-
-def exact_sums(gathered: Gathered, values: Sequence[float]) -> Floats:
-    """For every item, the correctly rounded sum of the values of the terms it holds.
+def term_sums(gathered: Gathered, values: Sequence[float]) -> Floats:
+    """For every item, the sum of the values of the terms it holds (0 when none).
 
     Args:
         gathered: The postings of the query's terms (see :meth:`Postings.gather`).
-        values: One value (finite, ≥ 0) per term.
+        values: One value per term.
 
     Returns:
-        ``sums[n]`` for item ``n``: equal to ``math.fsum`` of its terms' values (0 when none).
+        ``sums[n]`` for item ``n``: its terms' values added in the terms' order, so items
+        holding the same terms get the same float, bit for bit (ties stay ties).
 
     """
-    scale, bits, limbs = _limbs(values, len(values))
-    sums: list[Floats] = [
-        np.asarray(
-            np.bincount(
-                gathered.items,
-                weights=np.repeat(np.array(limb, dtype=np.float64), gathered.lengths),
-                minlength=gathered.size,
-            ),
-            dtype=np.float64,
-        )
-        for limb in limbs
-    ]
-    if len(sums) == 1:  # an exact integer below 2**53: scaling it is exact too
-        return np.ldexp(sums[0], scale)
-    if len(sums) == 2:
-        # Both terms are exact, so the one addition rounds the exact sum once.
-        return np.ldexp(sums[1] * float(1 << bits) + sums[0], scale)
-    # Values spanning more than ~2**40 (never idf weights): join as integers, round once.
-    columns = zip(*(s.tolist() for s in sums), strict=True)
-    return np.array(
-        [_rounded(sum(int(x) << (bits * k) for k, x in enumerate(c)), scale) for c in columns],
-        dtype=np.float64,
-    )
+    weights = np.repeat(np.asarray(values, dtype=np.float64), gathered.lengths)
+    sums = np.bincount(gathered.items, weights=weights, minlength=gathered.size)
+    return np.asarray(sums, dtype=np.float64)
 
 
 def term_masks(gathered: Gathered) -> npt.NDArray[np.int64]:
