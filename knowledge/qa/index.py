@@ -16,6 +16,7 @@ swapped for a neighbour that does ("thon").
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -182,6 +183,9 @@ def _same_onset(a: str, b: str) -> bool:
     return oa == ob or any(oa in g and ob in g for g in _ONSET_GROUPS)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class SearchIndex:
     """Scores entries by weighted syllable and bigram coverage of the query."""
 
@@ -271,7 +275,7 @@ class SearchIndex:
         word = words[i]
         if word in self.df or word in self.extra_words or len(word) < 4:
             return word
-        if any(ch.isdigit() for ch in word):
+        if _DIGIT.search(word):
             return word
         options = self._one_edit(word)
         if not options:
@@ -360,7 +364,7 @@ class SearchIndex:
             return score
 
         for i, w in enumerate(out):
-            if w.isdigit() or any(ch.isdigit() for ch in w):
+            if _DIGIT.search(w):
                 continue
             if not self.known(w):
                 options = self.neighbours(w)
@@ -369,8 +373,8 @@ class SearchIndex:
                     out[i] = best
                     changed.append(w)
         # Real-word errors: a known syllable that pairs with neither neighbour.
-        for i, w in enumerate(out):
-            if len(out) < 2 or not self.known(w) or pair_score(i, w) > 0:
+        for i, w in enumerate(out if len(out) > 1 else ()):
+            if not self.known(w) or pair_score(i, w) > 0:
                 continue
             paired = [c for c in self.neighbours(w) if pair_score(i, c) > 0]
             if paired:

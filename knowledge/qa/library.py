@@ -296,7 +296,7 @@ class Library:
     def named(self, question: str) -> list[Document]:
         """The stored documents a question names (empty when it names none that is stored)."""
         refs = document_refs(question)
-        return [d for d in self.documents if any(_is(ref, d) for ref in refs)]
+        return [d for d in self.documents if any(_is(ref, d) for ref in refs)] if refs else []
 
     def ask(
         self,

@@ -26,6 +26,7 @@ _HitAnswer = Callable[[ParsedQuery, Hit, list[Hit], list[str], Markup], Answer]
 _WHICH = re.compile(r"\b(?:nhung|cac) (?!nhiem vu|de an|chi tieu)[a-z]+(?: [a-z]+){0,3} nao\b")
 # Words of a date ("đến năm 2025"): a pair with one of them is not a word of the topic.
 _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
+_DIGIT = re.compile(r"\d")
 
 
 # Weighing keeps this many hits, best first: answers read the first four at most.
@@ -41,7 +42,11 @@ def apart(hit: Hit, pairs: set[str]) -> float:
     Vietnamese words are mostly two syllables: "nhập khẩu" matched as "thu nhập" and "xuất
     khẩu" is another word.
     """
-    if len(hit.matched) < 2 or not pairs or any(f.pairs & pairs for f in hit.entry.fields):
+    if (
+        len(hit.matched) < 2
+        or not pairs
+        or any(not f.pairs.isdisjoint(pairs) for f in hit.entry.fields)
+    ):
         return 1.0
     return RANKING.apart
 
@@ -135,8 +140,11 @@ class Search:
     def _weigh(self, q: ParsedQuery, hits: list[Hit]) -> tuple[list[Hit], bool]:
         """:meth:`weigh`, and whether it stopped before the last hit (no later hit counts)."""
         prior = _priors(q)
-        pairs = {p for p in bigrams(q.topic) if not _DATE_WORDS & set(p.split())}
-        pairs = {p for p in pairs if not any(c.isdigit() for c in p)}
+        pairs = {
+            p
+            for p in bigrams(q.topic)
+            if not _DATE_WORDS & set(p.split()) and not _DIGIT.search(p)
+        }
         weighed: list[Hit] = []
         kept: list[float] = []  # the best WEIGHED_KEPT weighed scores so far (a min-heap)
         most = max(prior.values())  # no factor raises a hit more than its kind's prior
