@@ -11,11 +11,13 @@ import tempfile
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from handlers.context import install_library, library, loader, reporting
 from knowledge.errors import KnowledgeError
 from knowledge.programme.model import Programme
+from knowledge.programme.sources import FORMATS
 from knowledge.progress.log import ADMIN
 
 __all__ = [
@@ -29,7 +31,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMATS = (".txt", ".docx", ".pdf")
 MAX_BYTES = 20 * 1024 * 1024  # the Bot API's download limit for bots
 UPLOAD_PATTERN = r"^tailen\|"
 _DATA = re.compile(r"tailen\|(nap|huy)\|([0-9a-f]{12})")
@@ -37,7 +38,11 @@ _PENDING = "pending_upload"  # user_data: {"token", "text", "name"}
 
 NOT_ADMIN = "Chỉ quản trị viên của bot được nạp văn bản mới."
 TOO_BIG = "Tệp lớn hơn 20 MB: Telegram không cho bot tải về. Hãy gửi bản nhỏ hơn (ví dụ .docx)."
-WRONG_FORMAT = "Chỉ nhận tệp .txt, .docx hoặc .pdf."
+WRONG_FORMAT = "Chỉ nhận tệp .txt, .docx, .pdf hoặc ảnh chụp (.png, .jpg, .tif)."
+SCANNED = (
+    "🔎 Bản quét, đọc bằng OCR: hãy đối chiếu số văn bản, cơ quan và các con số với bản gốc "
+    "trước khi nạp."
+)
 EXPIRED = "Tệp này không còn chờ nạp (đã nạp, đã hủy hoặc đã gửi tệp khác)."
 CANCELLED = "Đã hủy: không nạp văn bản nào."
 
@@ -63,8 +68,8 @@ def _unread(p: Programme) -> list[str]:
     return notes + [f"{n} {label}" for n, label in counts if n]
 
 
-def preview_text(p: Programme, name: str, replaces: bool) -> str:
-    """What the bot recognised in an uploaded document (Telegram HTML)."""
+def preview_text(p: Programme, name: str, replaces: bool, scanned: bool = False) -> str:
+    """What the bot recognised in an uploaded document (Telegram HTML); ``scanned``: by OCR."""
     e = html.escape
     genre = "Kế hoạch" if p.kind == "plan" else "Chương trình hành động"
     lines = [
@@ -88,22 +93,30 @@ def preview_text(p: Programme, name: str, replaces: bool) -> str:
     unread = _unread(p)
     if unread:
         lines.append("<b>Chưa đọc được:</b> " + e("; ".join(unread)) + ".")
+    if scanned:
+        lines.append(SCANNED)
     if replaces:
         lines.append("⚠️ Văn bản cùng số, ngày, cơ quan đã có: nạp sẽ <b>thay</b> bản cũ.")
     lines.append("Bấm <b>Nạp</b> để bot trả lời từ văn bản này ngay, hoặc <b>Hủy</b>.")
     return "\n".join(lines)
 
 
-def _read(data: bytes, name: str) -> tuple[str, Programme]:
-    """Read and parse the file without storing anything (runs in a worker thread)."""
+def _read(data: bytes, name: str) -> tuple[str, Programme, bool]:
+    """Read and parse the file without storing anything (runs in a worker thread).
+
+    Returns:
+        The text, the document parsed from it, and whether OCR read it (a scan).
+
+    """
     from knowledge.programme.parser import parse_programme
-    from knowledge.programme.sources import read_source
+    from knowledge.programme.sources import needs_ocr, read_source
 
     with tempfile.TemporaryDirectory(prefix="ctbot-upload-") as folder:
         path = Path(folder) / f"upload{Path(name).suffix.lower()}"
         path.write_bytes(data)
+        scanned = needs_ocr(path)
         text = read_source(path)
-    return text, parse_programme(text)
+    return text, parse_programme(text), scanned
 
 
 async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,8 +137,9 @@ async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     file = await doc.get_file()
     data = bytes(await file.download_as_bytearray())
+    await message.chat.send_action(ChatAction.TYPING)  # a scan takes seconds a page
     try:
-        text, programme = await asyncio.to_thread(_read, data, name)
+        text, programme, scanned = await asyncio.to_thread(_read, data, name)
     except KnowledgeError as exc:
         await message.reply_text(f"Không nạp được {html.escape(name)}: {html.escape(str(exc))}")
         return
@@ -144,7 +158,9 @@ async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             ]
         ]
     )
-    await message.reply_text(preview_text(programme, name, replaces), reply_markup=buttons)
+    await message.reply_text(
+        preview_text(programme, name, replaces, scanned), reply_markup=buttons
+    )
 
 
 async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,7 +9,15 @@ import pytest_asyncio
 from handlers.context import ENGINE, LIBRARY, REPORTING
 from handlers.markup import HTML
 from handlers.other import HINT
-from handlers.upload import CANCELLED, EXPIRED, NOT_ADMIN, TOO_BIG
+from handlers.upload import (
+    CANCELLED,
+    EXPIRED,
+    NOT_ADMIN,
+    SCANNED,
+    TOO_BIG,
+    WRONG_FORMAT,
+    preview_text,
+)
 from tests.botkit import feed, obj, started_app
 from tests.documents import build_docx
 from tests.fakebot import (
@@ -122,6 +130,40 @@ async def test_an_unreadable_file_is_refused_with_the_reason(bot):
     await feed(app, uploaded_document(file, private_chat(ADMIN), ADMIN, file_name="ghi-chu.txt"))
     assert last_text(fake).startswith("Không nạp được ghi-chu.txt")
     assert stored_numbers(app) == ["08-CTr/TU"]
+
+
+async def test_a_file_of_another_format_is_refused_before_any_download(bot):
+    fake, app = bot
+    file = fake.upload_file(b"PK\x03\x04", "ke-hoach.odt")
+    await feed(app, uploaded_document(file, private_chat(ADMIN), ADMIN, file_name="ke-hoach.odt"))
+    assert last_text(fake) == WRONG_FORMAT
+    assert fake.calls_of("getFile") == []
+
+
+async def test_a_photographed_page_is_read_by_ocr_while_the_chat_sees_typing(
+    bot, tmp_path, monkeypatch
+):
+    """An image is taken (OCR reads it); without Tesseract the admin is told what is missing."""
+    fake, app = bot
+    monkeypatch.setattr("knowledge.programme.sources.ocr.shutil.which", lambda name: None)
+    from PIL import Image
+
+    path = tmp_path / "trang1.png"
+    Image.new("L", (200, 100), 255).save(path)
+    file = fake.upload_file(path.read_bytes(), "trang1.png")
+    await feed(app, uploaded_document(file, private_chat(ADMIN), ADMIN, file_name="trang1.png"))
+    assert [c.params["action"] for c in fake.calls_of("sendChatAction")] == ["typing"]
+    assert last_text(fake).startswith("Không nạp được trang1.png")
+    assert "tesseract-ocr-vie" in last_text(fake)
+    assert stored_numbers(app) == ["08-CTr/TU"]
+
+
+def test_the_preview_of_a_scan_asks_to_check_it_against_the_original():
+    from knowledge.programme.parser import parse_programme
+
+    plan = parse_programme((FIXTURES / "plan_c.txt").read_text("utf-8"))
+    assert SCANNED in preview_text(plan, "kh45.pdf", replaces=False, scanned=True)
+    assert SCANNED not in preview_text(plan, "kh45.pdf", replaces=False)
 
 
 async def test_cancel_loads_nothing(bot, tmp_path):

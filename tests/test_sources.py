@@ -131,6 +131,22 @@ def test_scan_without_tesseract_names_the_packages(tmp_path, monkeypatch):
         read_source(image)
 
 
+def test_which_files_need_ocr(tmp_path):
+    from fpdf import FPDF
+
+    from knowledge.programme.sources import needs_ocr
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")
+    pdf.output(str(tmp_path / "scan.pdf"))
+    assert needs_ocr(tmp_path / "scan.pdf") and needs_ocr(tmp_path / "trang.JPG")
+    assert not needs_ocr(build_pdf(PLAN, tmp_path / "plan.pdf"))
+    assert not needs_ocr(tmp_path / "plan.txt") and not needs_ocr(tmp_path / "plan.docx")
+    (tmp_path / "broken.pdf").write_bytes(b"not a pdf")
+    assert not needs_ocr(tmp_path / "broken.pdf")  # reading it says why
+
+
 def _scanned(text: str, tmp_path: Path) -> list:
     """The pages of the fixture's PDF as 300 dpi greyscale images: a scan of the document."""
     import pdfplumber

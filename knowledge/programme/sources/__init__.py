@@ -24,9 +24,26 @@ from pathlib import Path
 from knowledge.errors import SourceError
 from knowledge.programme.sources.encoding import check_unicode
 
-__all__ = ["FORMATS", "read_source"]
+__all__ = ["FORMATS", "IMAGES", "needs_ocr", "read_source"]
 
-FORMATS = (".txt", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
+IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+FORMATS = (".txt", ".docx", ".pdf", *IMAGES)
+
+
+def needs_ocr(path: str | Path) -> bool:
+    """Whether the file is read by OCR: an image, or a PDF without a text layer (a scan)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in IMAGES:
+        return True
+    if suffix != ".pdf":
+        return False
+    from knowledge.programme.sources.pdf import is_scan
+
+    try:
+        return is_scan(path)
+    except Exception:  # a damaged file: read_source says why
+        return False
 
 
 def read_source(path: str | Path) -> str:
