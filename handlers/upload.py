@@ -141,7 +141,7 @@ async def upload_document(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     try:
         text, programme, scanned = await asyncio.to_thread(_read, data, name)
     except KnowledgeError as exc:
-        await message.reply_text(f"Không nạp được {html.escape(name)}: {html.escape(str(exc))}")
+        await message.reply_text(f"Không nạp được {html.escape(name)}: {html.escape(exc.vi)}")
         return
     token = secrets.token_hex(6)
     assert context.user_data is not None
@@ -187,7 +187,7 @@ async def upload_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         # In the loop's thread: the database connection belongs to it (one short transaction).
         new = loader(context).load(pending["text"], f"telegram:{pending['name']}")
     except KnowledgeError as exc:
-        await query.edit_message_text(f"Không nạp được: {html.escape(str(exc))}")
+        await query.edit_message_text(f"Không nạp được: {html.escape(exc.vi)}")
         return
     install_library(context.bot_data, new)
     doc = new.primary_document

@@ -6,7 +6,16 @@ __all__ = ["KnowledgeError", "ProgrammeFormatError", "SourceError"]
 
 
 class KnowledgeError(Exception):
-    """Base class for errors of the knowledge package."""
+    """Base class for errors of the knowledge package.
+
+    The message (``str(error)``) is English, for logs and the command line; :attr:`vi` says the
+    same in Vietnamese, for the bot's users (it is the English message when none was given).
+    """
+
+    def __init__(self, message: str, vi: str = "") -> None:
+        """Keep the message and its Vietnamese form."""
+        super().__init__(message)
+        self.vi = vi or message
 
 
 class ProgrammeFormatError(KnowledgeError):

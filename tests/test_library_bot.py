@@ -128,7 +128,7 @@ async def test_an_unreadable_file_is_refused_with_the_reason(bot):
     fake, app = bot
     file = fake.upload_file("Đây không phải là văn bản.\n".encode(), "ghi-chu.txt")
     await feed(app, uploaded_document(file, private_chat(ADMIN), ADMIN, file_name="ghi-chu.txt"))
-    assert last_text(fake).startswith("Không nạp được ghi-chu.txt")
+    assert last_text(fake).startswith("Không nạp được ghi-chu.txt: không thấy")  # in Vietnamese
     assert stored_numbers(app) == ["08-CTr/TU"]
 
 

@@ -187,21 +187,32 @@ def test_unknown_column_is_kept_as_extra():
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "message", "vi"),
     [
-        ("", "no lettered parts"),
-        ("Công thức nấu phở bò\n\nNước dùng ninh xương 8 tiếng.", "no lettered parts"),
-        (bundled_text().split("PHỤ LỤC")[0], "no appendix"),
+        ("", "no lettered parts", "không thấy các phần A, B, C"),
+        (
+            "Công thức nấu phở bò\n\nNước dùng ninh xương 8 tiếng.",
+            "no lettered parts",
+            "không thấy các phần A, B, C",
+        ),
+        (bundled_text().split("PHỤ LỤC")[0], "no appendix", "không thấy phụ lục"),
         (
             bundled_text().replace("CHỈ TIÊU", "ĐỊNH HƯỚNG").replace("Chỉ tiêu", "Định hướng"),
             "no targets",
+            "không thấy chỉ tiêu",
         ),
-        (bundled_text().replace("STT\t", "Số\t"), "no column"),
+        (
+            bundled_text().replace("STT\t", "Số\t"),
+            "no column",
+            "dòng tiêu đề của bảng phụ lục thiếu",
+        ),
     ],
 )
-def test_not_this_genre_names_what_is_missing(text, message):
-    with pytest.raises(ProgrammeFormatError, match=message):
+def test_not_this_genre_names_what_is_missing(text, message, vi):
+    """In English for the command line, in Vietnamese (``vi``) for the bot's users."""
+    with pytest.raises(ProgrammeFormatError, match=message) as raised:
         parse_programme(text)
+    assert raised.value.vi.startswith(vi)
 
 
 def test_date_and_signature(programme, programme_b):

@@ -99,10 +99,11 @@ def _code(number: str, part: str, position: int) -> str:
 def _check_header(mapping: dict[int, str], cells: list[str]) -> None:
     missing = [label for f, label in _REQUIRED.items() if f not in mapping.values()]
     if missing:
+        wanted = ", ".join(f'"{m}"' for m in missing)
+        found = ", ".join(_plain(c) for c in cells if c.strip())
         raise ProgrammeFormatError(
-            "the appendix header row has no column for "
-            + ", ".join(f'"{m}"' for m in missing)
-            + f"; found: {', '.join(_plain(c) for c in cells if c.strip())}"
+            f"the appendix header row has no column for {wanted}; found: {found}",
+            vi=f"dòng tiêu đề của bảng phụ lục thiếu cột {wanted}; các cột có: {found}",
         )
 
 
@@ -202,8 +203,13 @@ class _Reader:
             raise ProgrammeFormatError(
                 "no appendix table header found: expected a tab-separated row with columns "
                 'such as "STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì tham mưu", '
-                '"Thời gian trình"'
+                '"Thời gian trình"',
+                vi='không thấy dòng tiêu đề của bảng phụ lục: cần các cột như "STT", '
+                '"Nội dung nhiệm vụ", "Cơ quan chủ trì tham mưu", "Thời gian trình"',
             )
         if not self.tasks:
-            raise ProgrammeFormatError("the appendix table has a header row but no task rows")
+            raise ProgrammeFormatError(
+                "the appendix table has a header row but no task rows",
+                vi="bảng phụ lục có dòng tiêu đề nhưng không có nhiệm vụ nào",
+            )
         return self.tasks

@@ -117,16 +117,7 @@ def parse_programme(text: str) -> Programme:
     title, subtitle = _title(preamble, text)
     passages = _with_preamble(passages, preamble, subtitle)
     passages += closing_passages(body, appendix, len(passages) + 1)
-    if not indicators:
-        raise ProgrammeFormatError(
-            'no targets found: expected a section whose title contains "Chỉ tiêu" with '
-            'bullets such as "- Tỷ lệ ... đạt 95%"'
-        )
-    if not responsibilities:
-        raise ProgrammeFormatError(
-            'no implementation section found: expected a heading "TỔ CHỨC THỰC HIỆN" '
-            "followed by numbered items"
-        )
+    _check(indicators, responsibilities)
     agencies = build_agencies(tasks, [b for r in responsibilities for b in r.bodies])
     responsibilities = with_mentioned_bodies(responsibilities, AgencyIndex(agencies))
     signer, signer_title = signature(body)
@@ -154,16 +145,39 @@ def parse_programme(text: str) -> Programme:
     )
 
 
+def _check(indicators: list[Indicator], responsibilities: list[Responsibility]) -> None:
+    """The records every programme has, or the error naming the ones missing."""
+    if not indicators:
+        raise ProgrammeFormatError(
+            'no targets found: expected a section whose title contains "Chỉ tiêu" with '
+            'bullets such as "- Tỷ lệ ... đạt 95%"',
+            vi='không thấy chỉ tiêu: cần một mục có tên chứa "Chỉ tiêu" với các gạch đầu dòng '
+            'như "- Tỷ lệ ... đạt 95%"',
+        )
+    if not responsibilities:
+        raise ProgrammeFormatError(
+            'no implementation section found: expected a heading "TỔ CHỨC THỰC HIỆN" '
+            "followed by numbered items",
+            vi='không thấy phần "TỔ CHỨC THỰC HIỆN" với các mục đánh số',
+        )
+
+
+_NO_APPENDIX = 'không thấy phụ lục: cần dòng "PHỤ LỤC" và sau đó là bảng danh mục nhiệm vụ'
+
+
 def _require(has_parts: bool, has_appendix: bool) -> None:
     """The parts every programme has, or the error naming the one missing."""
     if not has_parts:
         raise ProgrammeFormatError(
             'no lettered parts found: expected headings such as "A. MỤC ĐÍCH, YÊU CẦU" '
-            'and "B. MỤC TIÊU VÀ CHỈ TIÊU ..." at the start of a line'
+            'and "B. MỤC TIÊU VÀ CHỈ TIÊU ..." at the start of a line',
+            vi='không thấy các phần A, B, C…: cần các đề mục như "A. MỤC ĐÍCH, YÊU CẦU", '
+            '"B. MỤC TIÊU VÀ CHỈ TIÊU ..." ở đầu dòng',
         )
     if not has_appendix:
         raise ProgrammeFormatError(
-            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table'
+            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table',
+            vi=_NO_APPENDIX,
         )
 
 

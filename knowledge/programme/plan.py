@@ -86,12 +86,16 @@ def _check(indicators: list[Indicator], responsibilities: list[Responsibility]) 
     if not indicators:
         raise ProgrammeFormatError(
             'no targets table found: expected under "II. CHỈ TIÊU ..." a tab-separated table '
-            'with columns such as "STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2026"'
+            'with columns such as "STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2026"',
+            vi='không thấy bảng chỉ tiêu: cần dưới mục "II. CHỈ TIÊU ..." một bảng có các cột '
+            'như "STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2026"',
         )
     if not responsibilities:
         raise ProgrammeFormatError(
             'no implementation part found: expected "IV. TỔ CHỨC THỰC HIỆN" followed by '
-            'numbered paragraphs such as "1. Sở Tài chính: ..."'
+            'numbered paragraphs such as "1. Sở Tài chính: ..."',
+            vi='không thấy phần "IV. TỔ CHỨC THỰC HIỆN" với các đoạn đánh số như '
+            '"1. Sở Tài chính: ..."',
         )
 
 
@@ -115,11 +119,14 @@ def parse_plan(text: str) -> Programme:
     if not blocks:
         raise ProgrammeFormatError(
             'no Roman-numbered parts found: expected headings such as "I. MỤC ĐÍCH, YÊU CẦU" '
-            'and "II. CHỈ TIÊU ..." at the start of a line'
+            'and "II. CHỈ TIÊU ..." at the start of a line',
+            vi='không thấy các phần I, II, III…: cần các đề mục như "I. MỤC ĐÍCH, YÊU CẦU", '
+            '"II. CHỈ TIÊU ..." ở đầu dòng',
         )
     if not appendix:
         raise ProgrammeFormatError(
-            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table'
+            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table',
+            vi='không thấy phụ lục: cần dòng "PHỤ LỤC" và sau đó là bảng danh mục nhiệm vụ',
         )
     tasks = parse_appendix(appendix)
     indicators = parse_target_table(table, part)

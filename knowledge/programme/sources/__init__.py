@@ -65,10 +65,12 @@ def read_source(path: str | Path) -> str:
     if suffix not in FORMATS:
         raise SourceError(
             f"{path.name}: unknown format {suffix or '(none)'}; expected one of "
-            + ", ".join(FORMATS)
+            + ", ".join(FORMATS),
+            vi=f"{path.name}: không đọc được định dạng {suffix or '(không có)'}; nhận "
+            + ", ".join(FORMATS),
         )
     if not path.is_file():
-        raise SourceError(f"cannot read {path}: no such file")
+        raise SourceError(f"cannot read {path}: no such file", vi=f"không có tệp {path.name}")
     try:
         if suffix == ".docx":
             from knowledge.programme.sources.word import read_docx
@@ -89,6 +91,9 @@ def read_source(path: str | Path) -> str:
     except SourceError:
         raise
     except Exception as error:  # a damaged file: each library raises its own errors
-        raise SourceError(f"{path.name}: cannot read it as {suffix}: {error}") from error
+        raise SourceError(
+            f"{path.name}: cannot read it as {suffix}: {error}",
+            vi=f"{path.name}: tệp hỏng hoặc không phải {suffix} ({error})",
+        ) from error
     check_unicode(text, path.name)
     return text

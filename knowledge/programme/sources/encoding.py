@@ -54,5 +54,7 @@ def check_unicode(text: str, name: str = "the file") -> None:
         raise SourceError(
             f"{name}: the text looks typed in the old {found} font encoding, not Unicode; "
             "convert it to Unicode first (e.g. UniKey's converter, Unikey → Công cụ → "
-            f"Chuyển mã, from {found} to Unicode) and load it again"
+            f"Chuyển mã, from {found} to Unicode) and load it again",
+            vi=f"{name}: văn bản gõ bằng bảng mã {found} cũ, không phải Unicode; hãy chuyển "
+            f"sang Unicode (UniKey → Công cụ → Chuyển mã, từ {found} sang Unicode) rồi gửi lại",
         )

@@ -39,13 +39,23 @@ def tesseract() -> Any:
 
     """
     if shutil.which("tesseract") is None:
-        raise SourceError(f"this file is a scan and needs OCR: install Tesseract ({INSTALL})")
+        raise SourceError(
+            f"this file is a scan and needs OCR: install Tesseract ({INSTALL})",
+            vi=f"tệp là bản quét, cần OCR: máy chủ chưa cài Tesseract ({INSTALL})",
+        )
     try:
         import pytesseract
     except ImportError as error:
-        raise SourceError(f"OCR needs the pytesseract package ({INSTALL})") from error
+        raise SourceError(
+            f"OCR needs the pytesseract package ({INSTALL})",
+            vi=f"OCR cần gói pytesseract trên máy chủ ({INSTALL})",
+        ) from error
     if "vie" not in pytesseract.get_languages(config=""):
-        raise SourceError("Tesseract has no Vietnamese model: apt-get install tesseract-ocr-vie")
+        raise SourceError(
+            "Tesseract has no Vietnamese model: apt-get install tesseract-ocr-vie",
+            vi="Tesseract trên máy chủ chưa có dữ liệu tiếng Việt: "
+            "apt-get install tesseract-ocr-vie",
+        )
     return pytesseract
 
 
