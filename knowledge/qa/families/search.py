@@ -29,8 +29,10 @@ _DATE_WORDS = frozenset(["nam", "den", "toi", "thang", "quy", "giai", "doan"])
 _DIGIT = re.compile(r"\d")
 
 
-# Weighing keeps this many hits, best first: answers read the first four at most.
+# Weighing keeps this many hits, best first: suggestions (inline mode) show up to ten, an
+# answer reads the first four at most (the best and three alternatives).
 WEIGHED_KEPT = 10
+ANSWER_KEPT = 4
 # Raw hits scored first, then more, and all of them only when weighing needs more.
 SCORED_FIRST = 40
 SCORED_NEXT = 160
@@ -128,7 +130,7 @@ class Search:
             if limit not in scored:
                 scored[limit] = self.index.score(q.topic, kinds, penalised, limit=limit)
             hits = [h for h in scored[limit] if not only or h.entry.kind == only]
-            weighed, stopped = self._weigh(q, hits)
+            weighed, stopped = self._weigh(q, hits, ANSWER_KEPT)
             if stopped or limit is None or len(scored[limit]) < limit:
                 return weighed
         raise AssertionError("unreachable: the last pass scores every hit")
@@ -137,8 +139,14 @@ class Search:
         """Hits re-scored by kind, split words and closing blocks; best first."""
         return self._weigh(q, hits)[0]
 
-    def _weigh(self, q: ParsedQuery, hits: list[Hit]) -> tuple[list[Hit], bool]:
-        """:meth:`weigh`, and whether it stopped before the last hit (no later hit counts)."""
+    def _weigh(
+        self, q: ParsedQuery, hits: list[Hit], keep: int = WEIGHED_KEPT
+    ) -> tuple[list[Hit], bool]:
+        """The ``keep`` best hits re-scored, and whether weighing stopped before the last hit.
+
+        It stops at a hit that, raised by the largest factor, would still rank below the
+        ``keep``-th best so far: no later hit can reach the first ``keep``.
+        """
         prior = _priors(q)
         pairs = {
             p
@@ -146,11 +154,11 @@ class Search:
             if not _DATE_WORDS & set(p.split()) and not _DIGIT.search(p)
         }
         weighed: list[Hit] = []
-        kept: list[float] = []  # the best WEIGHED_KEPT weighed scores so far (a min-heap)
+        kept: list[float] = []  # the best ``keep`` weighed scores so far (a min-heap)
         most = max(prior.values())  # no factor raises a hit more than its kind's prior
         stopped = False
         for h in hits:  # best raw score first
-            if len(kept) == WEIGHED_KEPT and h.score * most < kept[0]:
+            if len(kept) == keep and h.score * most < kept[0]:
                 stopped = True  # neither this hit nor any after it can reach the first ones
                 break
             kind, key = h.entry.kind, h.entry.key
@@ -159,10 +167,10 @@ class Search:
                 factor *= RANKING.aside  # a closing block's receivers name many bodies
             weighed.append(Hit(h.entry, h.score * factor, h.matched))
             heapq.heappush(kept, h.score * factor)
-            if len(kept) > WEIGHED_KEPT:
+            if len(kept) > keep:
                 heapq.heappop(kept)
         weighed.sort(key=lambda h: h.score, reverse=True)
-        return weighed[:WEIGHED_KEPT], stopped
+        return weighed[:keep], stopped
 
     def _answer_hits(
         self, q: ParsedQuery, hits: list[Hit], penalised: list[str], m: Markup
