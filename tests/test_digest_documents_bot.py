@@ -72,7 +72,12 @@ async def test_a_subscribed_groups_digest_names_each_documents_overdue_tasks(mak
     assert overdue[2] == f"📄 {PLAN_LABEL}:" and overdue[3].startswith("• III.4 ")
     assert len(overdue) == 4
     stale = digest.split("Chưa báo cáo 30 ngày qua (cần nhắc):</b>\n")[1]
-    assert "• Sở NN&amp;MT: 5 nhiệm vụ: I.2 (Kế hoạch 45/KH-UBND)" in stale
+    # each document named once, after its codes
+    assert (
+        "• Sở NN&amp;MT: 5 nhiệm vụ: I.2, III.1, III.2, III.3, III.4 (Kế hoạch 45/KH-UBND)\n"
+        in stale
+    )
+    assert "• Bảo hiểm xã hội tỉnh: 1 nhiệm vụ: II.4 (Kế hoạch 45/KH-UBND)\n" in stale
 
 
 async def test_the_monday_chart_covers_both_documents_targets(make_app):

@@ -463,10 +463,21 @@ def _stale_lines(stale: Mapping[str, list[Task]], m: Markup, service: Reporting)
         return []
     lines = [m.bold("Chưa báo cáo 30 ngày qua (cần nhắc):")]
     for agency, items in stale.items():
-        codes = ", ".join(service.named(t) for t in items)
-        listed = f": {codes}" if service.several else f" ({codes})"
-        lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ{listed}"))
+        lines.append(m.text(f"• {agency}: {len(items)} nhiệm vụ{_codes(items, service)}"))
     return lines
+
+
+def _codes(items: list[Task], service: Reporting) -> str:
+    """The codes after a body's count: "(5.3, 5.4)"; with several documents, each one once.
+
+    ": 5.3, 5.4 (Chương trình 08-CTr/TU); I.2 (Kế hoạch 45/KH-UBND)".
+    """
+    if not service.several:
+        return f" ({', '.join(t.code for t in items)})"
+    by_document: dict[str, list[str]] = {}
+    for t in items:
+        by_document.setdefault(service.shelf_of(t).label, []).append(t.code)
+    return ": " + "; ".join(f"{', '.join(c)} ({label})" for label, c in by_document.items())
 
 
 def _task_change(r: Report) -> str:
