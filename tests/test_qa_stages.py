@@ -497,3 +497,24 @@ def test_a_known_place_followed_by_la_is_not_another_province(engine) -> None:  
     assert "Sơn La" not in inside.text
     other = engine.ask("tỷ lệ hộ nghèo của tỉnh Sơn La là bao nhiêu?")
     assert not other.found and "Sơn La" in other.text
+
+
+def test_a_parsed_question_is_the_callers_own() -> None:
+    """Parsing is shared between documents; a stage refining its topic changes no other's."""
+    from knowledge.qa.query import parse_query
+
+    first = parse_query("đề án chuyển đổi số ai chủ trì")
+    first.topic[:] = ["khac"]
+    first.intent = "passage"
+    again = parse_query("đề án chuyển đổi số ai chủ trì")
+    assert again.topic == ["de", "an", "chuyen", "doi", "so"] and again.intent == "lead"
+    assert again is not first
+
+
+def test_understanding_depends_on_each_documents_bodies() -> None:
+    from knowledge.qa.understand import understand
+
+    text = "Sở Nội vụ chủ trì những nhiệm vụ nào"
+    here = understand(text, lambda folded: "Sở Nội vụ" if "so noi vu" in folded else "")
+    elsewhere = understand(text, lambda folded: "")
+    assert here.filters.body == "Sở Nội vụ" and elsewhere.filters.body == ""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from knowledge.qa.lexicon import PROVINCES, expand
 from knowledge.text import clean, fold, fold_keep_punct
@@ -333,11 +334,28 @@ def parse_query(raw: str, fix: Callable[[list[str]], list[str]] | None = None) -
         searchable is left.
 
     """
-    text = clean(raw)[:1000]
-    punct = fold_keep_punct(text)
-    folded = expand(fold(text))
+    folded = _folded(raw)
     if fix is not None:
         folded = " ".join(fix(folded.split()))
+    parsed = _parsed(raw, folded)
+    return replace(parsed, topic=list(parsed.topic))  # the caller's own: stages refine it
+
+
+@lru_cache(maxsize=64)
+def _folded(raw: str) -> str:
+    """The question cleaned, folded and expanded (the same for every document)."""
+    return expand(fold(clean(raw)[:1000]))
+
+
+@lru_cache(maxsize=64)
+def _parsed(raw: str, folded: str) -> ParsedQuery:
+    """The question parsed from its folded, corrected text; shared, so never changed.
+
+    A library asks every document the same question: only typo correction depends on the
+    document, so each corrected text is parsed once (kept for the last few questions).
+    """
+    text = clean(raw)[:1000]
+    punct = fold_keep_punct(text)
     q = ParsedQuery(raw=raw, text=text, folded=folded, intent=Intent.PASSAGE)
     code = _CODE.search(punct)
     if code:

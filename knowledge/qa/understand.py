@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from knowledge.qa.lexicon import expand
 from knowledge.qa.normalise import decode_telex
@@ -400,18 +401,32 @@ def understand(
         The question.
 
     """
-    folded = expand(fold(text))
+    folded = _expanded(text)
     corrected = " ".join(fix(folded.split())) if fix else folded
     if not _COUNT.search(folded) and _COUNT.search(corrected):
         folded = corrected  # "bao nhiu chương trình" is a count
-    body = bodies(folded)
-    role_of = _role
-    if _asks_status(folded):
-        role_of = _lead_role  # "Ban X có nhiệm vụ nào quá hạn": the tasks X leads
-    elif not _role(folded):
-        body = ""
+    # What depends on the document (its bodies), then the rest, shared by every document.
+    body = bodies(folded) if _asks_status(folded) or _role(folded) else ""
+    pairs = tuple(body_roles(folded, spans)) if spans and body else ()
+    return _understood(raw if raw is not None else text, text, folded, corrected, body, pairs)
+
+
+@lru_cache(maxsize=64)
+def _expanded(text: str) -> str:
+    return expand(fold(text))
+
+
+@lru_cache(maxsize=64)
+def _understood(
+    raw: str, text: str, folded: str, corrected: str, body: str, pairs: tuple[tuple[str, str], ...]
+) -> Question:
+    """The question from its texts and the bodies it names (kept for the last few questions).
+
+    A library asks every document the same question: this part is the same for all of them.
+    """
+    # "Ban X có nhiệm vụ nào quá hạn": the tasks X leads.
+    role_of = _lead_role if _asks_status(folded) else _role
     filters = _filters(folded, body, role_of)
-    pairs = body_roles(folded, spans) if spans and body else []
     if len(pairs) > 1 and not filters.exclude:
         filters = replace(filters, body=pairs[0][0], role=pairs[0][1], also=tuple(pairs[1:]))
     ask = _ask(folded, filters)
@@ -421,7 +436,6 @@ def understand(
     if ask == Ask.CHECK:
         numbers = [m for m in _GUESS_NUMBER.finditer(folded) if m.group(2) or "." in m.group(1)]
         guess = numbers[-1].group(1) if numbers else ""
-    raw = raw if raw is not None else text
     kind = "task" if _TASK_WORD.search(folded) else "indicator" if _TARGET.search(folded) else ""
     topic = () if _COLUMN.search(folded) else asks_topics(corrected)
     return Question(raw, text, folded, ask, filters, guess, corrected, topic, kind)
