@@ -116,9 +116,8 @@ def test_a_cut_scoring_is_the_start_of_the_full_one(engine) -> None:  # type: ig
 
 
 def test_weighing_from_the_cut_list_equals_weighing_every_hit(engine) -> None:  # type: ignore[no-untyped-def]
-    from knowledge.qa.query import parse_query
-
     from knowledge.qa.families.search import ANSWER_KEPT
+    from knowledge.qa.query import parse_query
 
     search = engine._search
     for question in ["phát triển kinh tế biển", "ai chủ trì đề án", "các nhiệm vụ về đảng"]:
