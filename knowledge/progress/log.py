@@ -262,7 +262,7 @@ class ProgressStore:
         self.db = db
         self.admin_ids = frozenset(admin_ids)
         # (kind, document key) → the keys of that document's tasks or targets (see bind).
-        self._keys: dict[tuple[str, str], frozenset[str]] = {}
+        self._keys: dict[tuple[str, str], tuple[str, ...]] = {}  # sorted, for the queries
 
     # -- users ----------------------------------------------------------------
 
@@ -462,9 +462,9 @@ class ProgressStore:
         """
         self._keys = {}
         for document, tasks, targets in documents:
-            self._keys["task", document] = frozenset(task_key(t, document) for t in tasks)
-            self._keys["indicator", document] = frozenset(
-                indicator_key(i, document) for i in targets
+            self._keys["task", document] = tuple(sorted({task_key(t, document) for t in tasks}))
+            self._keys["indicator", document] = tuple(
+                sorted({indicator_key(i, document) for i in targets})
             )
 
     def _rows(self, kind: str, key: str, code: str, role: str | None = LEAD) -> list[Report]:
@@ -474,7 +474,7 @@ class ProgressStore:
         fallback by ``code`` only looks at that document's rows.
         """
         document = document_of_key(key)
-        known = sorted(self._keys.get((kind, document), frozenset()))
+        known = self._keys.get((kind, document), ())
         marks = ",".join("?" for _ in known)
         prefix = scoped(document, "")
         orphan = (
