@@ -243,3 +243,21 @@ def test_postings_read_counts_the_fields_holding_each_distinct_syllable(engine):
     assert syllables == sum(sum(w in f.unigrams for f in fields) for w in set(words))
     assert pairs == sum(sum(p in f.pairs for f in fields) for p in set(bigrams(words)))
     assert syllables > 0 and pairs > 0
+
+
+def test_a_real_word_error_is_corrected_from_its_neighbours():
+    """A known syllable pairing with neither neighbour becomes one that pairs with both."""
+    texts = ["ty le che phu rung", "rong mo thi truong", "che phu rung phong ho", "dat rong"]
+    index = SearchIndex(
+        Entry("passage", str(i), (Field(1.0, tuple(t.split())),)) for i, t in enumerate(texts)
+    )
+    # "rong" is a word (rộng) but not after "phu" nor before "phong"; "rung" pairs with both.
+    assert index.correct(["che", "phu", "rong", "phong", "ho"]) == (
+        ["che", "phu", "rung", "phong", "ho"],
+        ["rong"],
+    )
+    # Pairing on one side only, a frequent word stays: "phu rong" at the end.
+    assert index.correct(["dat", "rong"]) == (["dat", "rong"], [])
+    # Once corrected, the next word pairs with the new one: "rung phong" is not checked again.
+    words, changed = index.correct(["phu", "rong", "phong"])
+    assert words == ["phu", "rung", "phong"] and changed == ["rong"]

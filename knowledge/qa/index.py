@@ -15,6 +15,7 @@ swapped for a neighbour that does ("thon").
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -373,8 +374,10 @@ class SearchIndex:
                     out[i] = best
                     changed.append(w)
         # Real-word errors: a known syllable that pairs with neither neighbour.
-        for i, w in enumerate(out if len(out) > 1 else ()):
-            if not self.known(w) or pair_score(i, w) > 0:
+        last = len(out) - 1
+        joined = [f"{a} {b}" in self.pairs for a, b in itertools.pairwise(out)]  # i with i + 1
+        for i, w in enumerate(out if last > 0 else ()):
+            if not self.known(w) or (i > 0 and joined[i - 1]) or (i < last and joined[i]):
                 continue
             paired = [c for c in self.neighbours(w) if pair_score(i, c) > 0]
             if paired:
@@ -383,6 +386,10 @@ class SearchIndex:
                 if pair_score(i, best) >= 2 or self.df[w] <= 2:
                     changed.append(w)
                     out[i] = best
+                    joined[max(i - 1, 0) : i + 1] = [
+                        f"{a} {b}" in self.pairs
+                        for a, b in itertools.pairwise(out[max(i - 1, 0) : i + 2])
+                    ]
         return out, changed
 
     # -- scoring ----------------------------------------------------------
