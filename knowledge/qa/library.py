@@ -98,6 +98,9 @@ class DocumentContext(Context):
     document: int = 0
 
 
+_CONTEXT_FIELDS = tuple(f.name for f in fields(Context))
+
+
 @dataclass(frozen=True)
 class Choice:
     """A document the user may pick when a question is ambiguous between documents."""
@@ -343,7 +346,7 @@ class Library:
             own = None
         answer = doc.engine.ask(question, m, own)
         if answer.context is not None:
-            values = {f.name: getattr(answer.context, f.name) for f in fields(Context)}
+            values = {name: getattr(answer.context, name) for name in _CONTEXT_FIELDS}
             answer.context = DocumentContext(**values, document=doc.id)
         if doc is not self._primary:
             answer.alternatives = []  # "show" buttons open the primary document's records
