@@ -1,11 +1,11 @@
-"""The postings stage on its own: gathering postings, per-item sums, term masks."""
+"""The postings stage on its own: gathering postings, per-item sums."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge.qa.postings import Postings, held_terms, term_masks, term_sums
+from knowledge.qa.postings import Postings, term_sums
 
 TERMS = ["a", "b", "c", "d", "e", "f"]
 
@@ -52,18 +52,3 @@ def test_sums_follow_the_terms_order_not_the_items():
     got = term_sums(postings.gather(["a", "b", "c"]), [0.1, 0.2, 0.3]).tolist()
     assert got == [0.1 + 0.2 + 0.3, 0.1 + 0.2 + 0.3, 0.1]
     assert term_sums(postings.gather(["c", "b", "a"]), [0.3, 0.2, 0.1]).tolist()[0] == 0.6
-
-
-@given(
-    items=st.lists(st.sets(st.integers(0, 119)), max_size=8),
-    asked=st.lists(st.integers(0, 119), unique=True, max_size=120),
-)
-def test_term_masks_say_which_terms_each_item_holds(items, asked):
-    """Beyond 52 terms the masks take several columns; held_terms() reads them back."""
-    postings = Postings([{str(t) for t in held} for held in items])
-    masks = term_masks(postings.gather([str(t) for t in asked]))
-    assert masks.shape[1] == len(items)
-    rows = held_terms(masks.T, len(asked))
-    for held, row in zip(items, rows, strict=True):
-        assert len(row) == len(asked)
-        assert {t for t, h in zip(asked, row, strict=True) if h} == held & set(asked)

@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
@@ -30,7 +29,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.qa.postings import Gathered, Postings, held_terms, term_masks, term_sums
+from knowledge.qa.postings import Gathered, Postings, term_sums
 from knowledge.text import bigrams
 
 __all__ = [
@@ -249,14 +248,10 @@ class SearchIndex:
         self._first_field = np.cumsum(
             [0, *(len(self.entries[i].fields) for i in scored[:-1])], dtype=np.intp
         )
-        # With one field per entry (a body's tasks), an entry's syllables are its field's.
-        self._entry_words = (
-            self._words
-            if len(fields) == len(scored)
-            else Postings(
-                [frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored]
-            )
-        )
+        # Each scored entry's syllables (all its fields'), for the query syllables it holds.
+        self._entry_words = [
+            frozenset().union(*(f.unigrams for f in self.entries[i].fields)) for i in scored
+        ]
         self._of_kind = {
             kind: np.array([self.entries[i].kind == kind for i in scored], dtype=np.bool_)
             for kind in {entry.kind for entry in self.entries}
@@ -424,22 +419,23 @@ class SearchIndex:
         scored = self._best(tuple(words), frozenset(penalised))
         if scored is None:
             return []
-        q, best, masks = scored
+        q, best = scored
         keep = best > 0
         if kinds is not None:
             keep &= self._kinds_mask(kinds)
         chosen = np.flatnonzero(keep)
         chosen = chosen[np.argsort(-best[chosen], kind="stable")][:limit]
         entries: list[Entry] = self._scored_entries[chosen].tolist()
-        return list(map(Hit, entries, best[chosen].tolist(), _matched(q.words, masks, chosen)))
+        asked = frozenset(q.words)
+        matched = [self._entry_words[i] & asked for i in chosen.tolist()]
+        return list(map(Hit, entries, best[chosen].tolist(), matched))
 
     @lru_cache(maxsize=16)  # noqa: B019 - the index lives as long as the process
     def _best(
         self, words: tuple[str, ...], penalised: frozenset[str]
-    ) -> tuple[QueryWeights, npt.NDArray[np.float64], npt.NDArray[np.int64]] | None:
-        """The query's weights, every scored entry's best field score and its syllables.
+    ) -> tuple[QueryWeights, npt.NDArray[np.float64]] | None:
+        """The query's weights and every scored entry's best field score.
 
-        The syllables are :func:`~knowledge.qa.postings.term_masks` (columns × entries).
         None when no entry holds a query syllable. Kept for the last few queries: one question
         scores its topic for all kinds, for tasks alone and for passages alone, and these
         differ only in which entries they keep.
@@ -449,10 +445,8 @@ class SearchIndex:
         if held.items.size == 0:
             return None
         best = np.maximum.reduceat(self._field_scores(q, held), self._first_field)
-        masks = term_masks(self._entry_words.gather(q.words))
         best.flags.writeable = False
-        masks.flags.writeable = False
-        return q, best, masks
+        return q, best
 
     def postings_read(self, words: Sequence[str]) -> tuple[int, int]:
         """How many syllable and pair postings :meth:`score` reads for ``words`` (its work)."""
@@ -485,10 +479,3 @@ class SearchIndex:
             if kind in self._of_kind:
                 mask |= self._of_kind[kind]
         return mask
-
-
-def _matched(
-    words: tuple[str, ...], masks: npt.NDArray[np.int64], chosen: npt.NDArray[np.intp]
-) -> list[frozenset[str]]:
-    """The query syllables each ``chosen`` scored entry holds."""
-    return [frozenset(compress(words, row)) for row in held_terms(masks[:, chosen].T, len(words))]

@@ -6,7 +6,6 @@ that hold it. A query is scored term at a time: :meth:`Postings.gather` lists th
 of its terms, and :func:`term_sums` adds up, for every item at once, the values of the
 terms it holds (``numpy.bincount``), always in the terms' order: two items holding the same
 terms get the same sum, bit for bit.
-:func:`term_masks` gives which of the query's terms each item holds, one bit per term.
 """
 
 from __future__ import annotations
@@ -17,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MASK_BITS", "Gathered", "Postings", "held_terms", "term_masks", "term_sums"]
+__all__ = ["Gathered", "Postings", "term_sums"]
 
 Floats = npt.NDArray[np.float64]
-MASK_BITS = 52  # query terms per mask column: sums of distinct powers of two stay exact
 
 
 @dataclass(frozen=True)
@@ -85,38 +83,3 @@ def term_sums(gathered: Gathered, values: Sequence[float]) -> Floats:
     weights = np.repeat(np.asarray(values, dtype=np.float64), gathered.lengths)
     sums = np.bincount(gathered.items, weights=weights, minlength=gathered.size)
     return np.asarray(sums, dtype=np.float64)
-
-
-def term_masks(gathered: Gathered) -> npt.NDArray[np.int64]:
-    """Which terms each item holds, one bit per term.
-
-    Returns:
-        Shape ``(columns, items)``: term ``i`` is bit ``i % 52`` of column ``i // 52``.
-
-    """
-    terms = len(gathered.lengths)
-    columns = []
-    for start in range(0, max(terms, 1), MASK_BITS):
-        bits = [
-            float(1 << (i - start)) if start <= i < start + MASK_BITS else 0.0
-            for i in range(terms)
-        ]
-        weights = np.repeat(np.array(bits, dtype=np.float64), gathered.lengths)
-        columns.append(np.bincount(gathered.items, weights=weights, minlength=gathered.size))
-    return np.array(columns).astype(np.int64)
-
-
-def held_terms(masks: npt.NDArray[np.int64], terms: int) -> list[list[bool]]:
-    """Unpack masks: for each row, whether it holds each of the first ``terms`` terms.
-
-    A row is one item's mask columns, as :func:`term_masks` gives them.
-
-    >>> row = held_terms(np.array([[0b101, 0b1]]), 54)[0]
-    >>> row[:3], row[52:]
-    ([True, False, True], [True, False])
-    """
-    shifts = np.arange(MASK_BITS, dtype=np.int64)
-    bits = (masks[:, :, None] >> shifts) & 1  # (rows, columns, MASK_BITS)
-    rows = bits.reshape(len(masks), masks.shape[1] * MASK_BITS)[:, :terms]
-    held: list[list[bool]] = rows.astype(np.bool_).tolist()
-    return held
