@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -92,19 +91,53 @@ class Entry:
     fields: tuple[Field, ...]
 
 
-class Hit(NamedTuple):
-    """A scored entry (a named tuple: searches make hundreds of them per question).
+class Hit:
+    """A scored entry (slots: searches make hundreds of them per question).
 
     Attributes:
         entry: The entry.
         score: Coverage of the query by the entry's best field, 0..1.
-        matched: Query syllables found in the entry.
+        matched: Query syllables found in the entry; given, or worked out the first time it is
+            read from the entry's syllables and the query's (most hits are never read).
 
     """
 
-    entry: Entry
-    score: float
-    matched: frozenset[str]
+    __slots__ = ("_asked", "_held", "_matched", "entry", "score")
+
+    def __init__(
+        self,
+        entry: Entry,
+        score: float,
+        matched: frozenset[str] | None = None,
+        *,
+        held: frozenset[str] = frozenset(),
+        asked: frozenset[str] = frozenset(),
+    ) -> None:
+        """A hit; ``matched``, or the entry's syllables ``held`` and the query's ``asked``."""
+        self.entry = entry
+        self.score = score
+        self._matched = matched
+        self._held = held
+        self._asked = asked
+
+    @property
+    def matched(self) -> frozenset[str]:
+        """Query syllables found in the entry."""
+        if self._matched is None:
+            self._matched = self._held & self._asked
+        return self._matched
+
+    def __eq__(self, other: object) -> bool:
+        """Hits are equal when their entry, score and matched syllables are."""
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.entry, self.score, self.matched) == (other.entry, other.score, other.matched)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        """As a named tuple would show it."""
+        return f"Hit(entry={self.entry!r}, score={self.score!r}, matched={self.matched!r})"
 
 
 @dataclass(frozen=True)
@@ -426,9 +459,12 @@ class SearchIndex:
         chosen = np.flatnonzero(keep)
         chosen = chosen[np.argsort(-best[chosen], kind="stable")][:limit]
         entries: list[Entry] = self._scored_entries[chosen].tolist()
-        asked = frozenset(q.words)
-        matched = [self._entry_words[i] & asked for i in chosen.tolist()]
-        return list(map(Hit, entries, best[chosen].tolist(), matched))
+        asked, held = frozenset(q.words), self._entry_words
+        scores = best[chosen].tolist()
+        return [
+            Hit(e, sc, held=held[i], asked=asked)
+            for e, sc, i in zip(entries, scores, chosen.tolist(), strict=True)
+        ]
 
     @lru_cache(maxsize=16)  # noqa: B019 - the index lives as long as the process
     def _best(
