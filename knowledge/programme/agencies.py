@@ -274,6 +274,15 @@ class AgencyIndex:
                 if typed != agency_key(form):
                     self._forms.append((typed, agency.name))
         self._forms.sort(key=lambda kv: len(kv[0]), reverse=True)
+        # Which forms start with each word: a text is only checked for the forms its words start.
+        self._starting: dict[str, list[int]] = {}
+        for n, (form, _) in enumerate(self._forms):
+            self._starting.setdefault(form.split(" ", 1)[0], []).append(n)
+
+    def _candidates(self, hay: str) -> list[tuple[str, str]]:
+        """The forms (longest first, as :attr:`_forms`) whose first word the text holds."""
+        found = {n for w in set(hay.split()) for n in self._starting.get(w, ())}
+        return [self._forms[n] for n in sorted(found)]
 
     def forms(self) -> list[str]:
         """Every known spelling, folded as :func:`agency_key` folds."""
@@ -293,7 +302,7 @@ class AgencyIndex:
         hay = f" {text if folded else agency_key(text)} "
         taken: list[tuple[int, int]] = []
         found: list[tuple[int, str]] = []
-        for form, name in self._forms:
+        for form, name in self._candidates(hay):
             if f" {form} " not in hay:
                 continue
             for m in re.finditer(rf"(?<= ){re.escape(form)}(?= )", hay):
@@ -317,7 +326,7 @@ class AgencyIndex:
         """
         hay = f" {folded_text} "
         taken: list[tuple[int, int, str]] = []
-        for form, name in self._forms:
+        for form, name in self._candidates(hay):
             if f" {form} " not in hay:
                 continue
             for m in re.finditer(rf"(?<= ){re.escape(form)}(?= )", hay):

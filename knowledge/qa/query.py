@@ -226,6 +226,9 @@ def other_place(folded: str, ambiguous: Callable[[str], bool]) -> str:
         The province as written in :data:`knowledge.qa.lexicon.PROVINCES`, or "".
 
     """
+    words = folded.split()
+    if _PROVINCE_PAIRS.isdisjoint(map(" ".join, itertools.pairwise(words))):
+        return ""  # no province's first two syllables: most questions
     hay = f" {folded} "
     for name, key in _PROVINCE_KEYS:
         if f" {key} " not in hay or ambiguous(key):
@@ -246,6 +249,7 @@ def other_place(folded: str, ambiguous: Callable[[str], bool]) -> str:
 _BEFORE_PLACE = frozenset(["tinh", "uy", "o", "cua", "tai", "thuoc", "ve", "va", "voi", "cho"])
 # Provinces by folded name; one-syllable names are too ambiguous to count.
 _PROVINCE_KEYS = tuple((n, fold(n)) for n in PROVINCES if len(fold(n).split()) >= 2)
+_PROVINCE_PAIRS = frozenset(" ".join(key.split()[:2]) for _, key in _PROVINCE_KEYS)
 # A province opening the question, as its subject.
 _SUBJECT_PLACE = re.compile(
     r"^ (?:tinh )?(?:"
