@@ -16,14 +16,13 @@ from typing import Any
 from knowledge.programme.sources.grid import Cell, Table
 from knowledge.programme.sources.layout import Page, page_items
 
-__all__ = ["UNSURE", "Word", "scanned_page", "words_of"]
+__all__ = ["Word", "scanned_page", "words_of"]
 
-UNSURE = 60  # OCR confidence (0-100) below which a word is reported as not read for sure
 # Scans' paragraphs: a gap between lines of this share of a line's (glyph) height starts one.
 SCAN_PARAGRAPH_GAP = 0.5
-# A Roman numeral alone in a cell, as OCR misreads its "I" ("|", "l"): "lI" is "II".
 # A numbered paragraph whose "." OCR read as ",": "5, Các sở ..." is "5. Các sở ...".
 _NUMBERED = re.compile(r"^(\d{1,2}), (?=[A-ZĐÀ-Ỹ])")
+# A Roman numeral alone in a cell, as OCR misreads its "I" ("|", "l"): "lI" is "II".
 _ROMAN = re.compile(r"[|lI]{1,3}[VX]?|[VX][|lI]{0,3}")
 # Reads a cell again on its own when the page's OCR left it empty: a lone "1" in a narrow
 # column is often missed. Returns "" for a cell without ink.
