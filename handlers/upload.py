@@ -109,13 +109,12 @@ def _read(data: bytes, name: str) -> tuple[str, Programme, bool]:
 
     """
     from knowledge.programme.parser import parse_programme
-    from knowledge.programme.sources import needs_ocr, read_source
+    from knowledge.programme.sources import read_document
 
     with tempfile.TemporaryDirectory(prefix="ctbot-upload-") as folder:
         path = Path(folder) / f"upload{Path(name).suffix.lower()}"
         path.write_bytes(data)
-        scanned = needs_ocr(path)
-        text = read_source(path)
+        text, scanned = read_document(path)
     return text, parse_programme(text), scanned
 
 

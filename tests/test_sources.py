@@ -131,20 +131,21 @@ def test_scan_without_tesseract_names_the_packages(tmp_path, monkeypatch):
         read_source(image)
 
 
-def test_which_files_need_ocr(tmp_path):
-    from fpdf import FPDF
+def test_text_files_are_read_without_ocr(tmp_path):
+    from knowledge.programme.sources import Source, read_document
 
-    from knowledge.programme.sources import needs_ocr
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(20, 20, 100, 50, style="F")
-    pdf.output(str(tmp_path / "scan.pdf"))
-    assert needs_ocr(tmp_path / "scan.pdf") and needs_ocr(tmp_path / "trang.JPG")
-    assert not needs_ocr(build_pdf(PLAN, tmp_path / "plan.pdf"))
-    assert not needs_ocr(tmp_path / "plan.txt") and not needs_ocr(tmp_path / "plan.docx")
+    (tmp_path / "plan.txt").write_text(PLAN, "utf-8")
+    for path in (
+        build_pdf(PLAN, tmp_path / "plan.pdf"),
+        tmp_path / "plan.txt",
+        build_docx(PLAN, tmp_path / "plan.docx"),
+    ):
+        read = read_document(path)
+        assert isinstance(read, Source) and not read.scanned
+        assert read.text == read_source(path)
     (tmp_path / "broken.pdf").write_bytes(b"not a pdf")
-    assert not needs_ocr(tmp_path / "broken.pdf")  # reading it says why
+    with pytest.raises(SourceError, match=r"cannot read it as \.pdf"):
+        read_document(tmp_path / "broken.pdf")
 
 
 def _scanned(text: str, tmp_path: Path) -> list:
@@ -174,7 +175,11 @@ def test_a_scanned_plan_loads_with_its_identity_and_counts(tmp_path, plan_record
     pages = _scanned(PLAN, tmp_path)
     path = tmp_path / "scan.pdf"
     pages[0].save(path, save_all=True, append_images=pages[1:], resolution=300)
-    got = _records(read_source(path))
+    from knowledge.programme.sources import read_document
+
+    text, scanned = read_document(path)
+    assert scanned
+    got = _records(text)
     assert got["identity"] == plan_records["identity"]
     assert got["counts"] == plan_records["counts"]
     # OCR misreads a few characters ("7,8" as "78", "xã" as "xa"): most records are exact.
@@ -190,7 +195,11 @@ def test_a_photographed_page_reads_its_table_rows(tmp_path):
     page = _scanned(PLAN, tmp_path)[3]  # the appendix's second page
     path = tmp_path / "page.png"
     page.save(path)
-    rows = [line.split("\t") for line in read_source(path).splitlines() if "\t" in line]
+    from knowledge.programme.sources import read_document
+
+    text, scanned = read_document(path)
+    assert scanned
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
     assert rows[0][:3] == ["STT", "Nhiệm vụ", "Cơ quan chủ trì"]
     assert all(len(r) == 6 for r in rows)
     # A lone "4" or "III" in the narrow first column is read on its own; a group row's title

@@ -20,40 +20,37 @@ format (:mod:`knowledge.programme.sources.encoding`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from knowledge.errors import SourceError
 from knowledge.programme.sources.encoding import check_unicode
 
-__all__ = ["FORMATS", "IMAGES", "needs_ocr", "read_source"]
+__all__ = ["FORMATS", "IMAGES", "Source", "read_document", "read_source"]
 
 IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 FORMATS = (".txt", ".docx", ".pdf", *IMAGES)
 
 
-def needs_ocr(path: str | Path) -> bool:
-    """Whether the file is read by OCR: an image, or a PDF without a text layer (a scan)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in IMAGES:
-        return True
-    if suffix != ".pdf":
-        return False
-    from knowledge.programme.sources.pdf import is_scan
+class Source(NamedTuple):
+    """A document file read: its text form, and whether OCR read it (a scan or an image)."""
 
-    try:
-        return is_scan(path)
-    except Exception:  # a damaged file: read_source says why
-        return False
+    text: str
+    scanned: bool
 
 
 def read_source(path: str | Path) -> str:
-    """Read a document file into the parser's text form.
+    """Read a document file into the parser's text form (see :func:`read_document`)."""
+    return read_document(path).text
+
+
+def read_document(path: str | Path) -> Source:
+    """Read a document file into the parser's text form, saying whether OCR read it.
 
     Args:
         path: A ``.txt``, ``.docx``, ``.pdf`` or image file.
 
     Returns:
-        The document as text.
+        The document as text, and whether it was a scan (each file is read once).
 
     Raises:
         SourceError: The format is unknown, the file cannot be read, its text
@@ -72,6 +69,7 @@ def read_source(path: str | Path) -> str:
     if not path.is_file():
         raise SourceError(f"cannot read {path}: no such file", vi=f"không có tệp {path.name}")
     try:
+        scanned = suffix in IMAGES
         if suffix == ".docx":
             from knowledge.programme.sources.word import read_docx
 
@@ -79,7 +77,7 @@ def read_source(path: str | Path) -> str:
         elif suffix == ".pdf":
             from knowledge.programme.sources.pdf import read_pdf
 
-            text = read_pdf(path)
+            text, scanned = read_pdf(path)
         elif suffix == ".txt":
             from knowledge.programme.sources.plain import read_txt
 
@@ -96,4 +94,4 @@ def read_source(path: str | Path) -> str:
             vi=f"{path.name}: tệp hỏng hoặc không phải {suffix} ({error})",
         ) from error
     check_unicode(text, path.name)
-    return text
+    return Source(text, scanned)

@@ -14,7 +14,7 @@ from typing import Any
 from knowledge.programme.sources.layout import Page, assemble, page_items
 from knowledge.text import clean
 
-__all__ = ["is_scan", "read_pdf"]
+__all__ = ["read_pdf"]
 
 # Fewer characters per page than this: a scan without a text layer.
 _MIN_TEXT = 40
@@ -35,14 +35,14 @@ def _page(page: Any) -> Page:
     return page_items(found, outside.extract_text_lines(), page.width)
 
 
-def read_pdf(path: Path) -> str:
+def read_pdf(path: Path) -> tuple[str, bool]:
     """The text form of a PDF: its text layer, or OCR when it has none.
 
     Args:
         path: A ``.pdf`` file.
 
     Returns:
-        One line per paragraph or table row.
+        One line per paragraph or table row, and whether OCR read it (a scan).
 
     Raises:
         SourceError: The PDF is a scan and Tesseract is not installed.
@@ -52,21 +52,8 @@ def read_pdf(path: Path) -> str:
 
     with pdfplumber.open(str(path)) as pdf:
         pages = list(pdf.pages)
-        if not _has_text(pages):
+        if sum(len(page.chars) for page in pages) < _MIN_TEXT * max(len(pages), 1):
             from knowledge.programme.sources.ocr import read_scanned_pdf
 
-            return read_scanned_pdf(pages)
-        return assemble(_page(page) for page in pages)
-
-
-def _has_text(pages: list[Any]) -> bool:
-    """Whether the pages carry a text layer (a scan has next to no characters)."""
-    return sum(len(page.chars) for page in pages) >= _MIN_TEXT * max(len(pages), 1)
-
-
-def is_scan(path: Path) -> bool:
-    """Whether the PDF has no text layer: it is read by OCR."""
-    import pdfplumber
-
-    with pdfplumber.open(str(path)) as pdf:
-        return not _has_text(list(pdf.pages))
+            return read_scanned_pdf(pages), True
+        return assemble(_page(page) for page in pages), False
