@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from knowledge.errors import ProgrammeFormatError
 from knowledge.text import clean, fold
 
-__all__ = ["Block", "Heading", "outline", "split_appendix"]
+__all__ = ["Block", "Heading", "missing_appendix", "outline", "split_appendix"]
 
 # Headings, from outermost to innermost. The level of a dotted number grows
 # with its depth ("1.1" is inside "1").
@@ -103,6 +104,14 @@ def split_appendix(text: str) -> tuple[str, str]:
         if fold(stripped).startswith("phu luc") and stripped[:6].isupper():
             return "\n".join(lines[:i]), "\n".join(lines[i:])
     return text, ""
+
+
+def missing_appendix() -> ProgrammeFormatError:
+    """The error for a programme or plan that :func:`split_appendix` found no appendix in."""
+    return ProgrammeFormatError(
+        'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table',
+        vi='không thấy phụ lục: cần dòng "PHỤ LỤC" và sau đó là bảng danh mục nhiệm vụ',
+    )
 
 
 def _paragraphs(body: str) -> list[str]:

@@ -26,7 +26,7 @@ from knowledge.programme.closing import closing_passages
 from knowledge.programme.header import is_plan, read_header, signature
 from knowledge.programme.indicators import extract_targets
 from knowledge.programme.model import Indicator, Passage, Programme, Responsibility, Section
-from knowledge.programme.outline import Block, Heading, outline, split_appendix
+from knowledge.programme.outline import Block, Heading, missing_appendix, outline, split_appendix
 from knowledge.programme.plan import parse_plan
 from knowledge.text import clean, fold
 
@@ -162,9 +162,6 @@ def _check(indicators: list[Indicator], responsibilities: list[Responsibility]) 
         )
 
 
-_NO_APPENDIX = 'không thấy phụ lục: cần dòng "PHỤ LỤC" và sau đó là bảng danh mục nhiệm vụ'
-
-
 def _require(has_parts: bool, has_appendix: bool) -> None:
     """The parts every programme has, or the error naming the one missing."""
     if not has_parts:
@@ -175,10 +172,7 @@ def _require(has_parts: bool, has_appendix: bool) -> None:
             '"B. MỤC TIÊU VÀ CHỈ TIÊU ..." ở đầu dòng',
         )
     if not has_appendix:
-        raise ProgrammeFormatError(
-            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table',
-            vi=_NO_APPENDIX,
-        )
+        raise missing_appendix()
 
 
 def _read_blocks(

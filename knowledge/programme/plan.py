@@ -22,7 +22,7 @@ from knowledge.programme.agencies import (
 from knowledge.programme.appendix import parse_appendix
 from knowledge.programme.header import read_header, signature
 from knowledge.programme.model import Indicator, Passage, Programme, Responsibility, Section
-from knowledge.programme.outline import Block, outline, split_appendix
+from knowledge.programme.outline import Block, missing_appendix, outline, split_appendix
 from knowledge.programme.target_table import parse_target_table
 from knowledge.text import clean, fold
 
@@ -124,10 +124,7 @@ def parse_plan(text: str) -> Programme:
             '"II. CHỈ TIÊU ..." ở đầu dòng',
         )
     if not appendix:
-        raise ProgrammeFormatError(
-            'no appendix found: expected a line "PHỤ LỤC" followed by a tab-separated table',
-            vi='không thấy phụ lục: cần dòng "PHỤ LỤC" và sau đó là bảng danh mục nhiệm vụ',
-        )
+        raise missing_appendix()
     tasks = parse_appendix(appendix)
     indicators = parse_target_table(table, part)
     passages, responsibilities = _body_records(blocks)
