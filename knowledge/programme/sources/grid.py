@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["RULE_SHARE", "Cell", "Table", "erase_rules", "ruled_tables"]
+__all__ = ["RULE_SHARE", "Box", "Cell", "Table", "erase_rules", "ruled_tables"]
 
 # Parameters of the detection, in one place (shares of the page, or of a band's height).
 RULE_SHARE = 0.15  # a horizontal rule is at least this share of the page's width
@@ -28,32 +28,34 @@ _HALO = 2  # pixels around a rule erased with it (its anti-aliased edge)
 
 
 @dataclass(frozen=True)
-class Cell:
-    """A cell's box (pixels) and the columns of the table it spans (``first`` .. ``last``)."""
+class Box:
+    """A rectangle on the page image (pixels)."""
 
     left: int
     top: int
     right: int
     bottom: int
+
+    def holds(self, x: float, y: float) -> bool:
+        """Whether the point lies inside the box."""
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+
+@dataclass(frozen=True)
+class Cell(Box):
+    """A cell's box and the columns of the table it spans (``first`` .. ``last``)."""
+
     first: int
     last: int
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Box):
     """A ruled table: its box and its rows of cells, top to bottom."""
 
-    left: int
-    top: int
-    right: int
-    bottom: int
     columns: int
     rows: tuple[tuple[Cell, ...], ...]
     rules: tuple[tuple[int, int, int, int], ...]  # every rule's box: (left, top, right, bottom)
-
-    def holds(self, x: float, y: float) -> bool:
-        """Whether the point lies inside the table."""
-        return self.left <= x <= self.right and self.top <= y <= self.bottom
 
 
 def _runs(flags: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:

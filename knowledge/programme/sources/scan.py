@@ -73,11 +73,6 @@ def _lines(words: Sequence[Word]) -> list[list[Word]]:
     return sorted(lines, key=lambda ws: min(w.top for w in ws))
 
 
-def _inside(word: Word, cell: Cell | Table) -> bool:
-    x, y = word.centre
-    return cell.left <= x <= cell.right and cell.top <= y <= cell.bottom
-
-
 def _cell_text(text: str) -> str:
     """A cell's text with OCR's misread Roman numerals ("|", "lI") put right."""
     if _ROMAN.fullmatch(text):
@@ -91,7 +86,7 @@ def _rows(table: Table, words: Sequence[Word], reread: Reread | None) -> list[st
     for row in table.rows:
         cells = [""] * table.columns
         for cell in row:
-            held = [w for w in words if _inside(w, cell)]
+            held = [w for w in words if cell.holds(*w.centre)]
             text = " ".join(w.text for line in _lines(held) for w in line)
             if not text and reread is not None:
                 text = reread(cell).strip()
@@ -112,8 +107,10 @@ def scanned_page(
         reread: Reads a cell the page's OCR left empty on its own (none: it stays empty).
 
     """
-    found = [(float(t.top), _rows(t, [w for w in words if _inside(w, t)], reread)) for t in tables]
-    outside = [w for w in words if not any(_inside(w, t) for t in tables)]
+    found = [
+        (float(t.top), _rows(t, [w for w in words if t.holds(*w.centre)], reread)) for t in tables
+    ]
+    outside = [w for w in words if not any(t.holds(*w.centre) for t in tables)]
     lines = [
         {
             "text": _NUMBERED.sub(r"\1. ", " ".join(w.text for w in line)),
