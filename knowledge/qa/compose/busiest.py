@@ -56,7 +56,7 @@ def busiest_answer(
     ranked = busiest_bodies(tasks, role)
     if not ranked:
         return None
-    verb, column = _ROLE_VERB[role]
+    verb = _ROLE_VERB[role][0]
     top, top_tasks = ranked[0]
     lines = [
         m.bold(
@@ -64,11 +64,7 @@ def busiest_answer(
             f"{len(top_tasks)}/{plural_tasks(len(tasks))} của Phụ lục."
         )
     ]
-    lines.extend(
-        m.text(f"• {agency_display(name)}: {plural_tasks(len(held))}")
-        for name, held in ranked[1:_SHOWN]
-    )
-    lines.append(m.italic(f"Nguồn: Phụ lục, cột “{column}”"))
+    lines += [*_counted(ranked[1:_SHOWN], m), _source(role, m)]
     results = [Result("task", t.code, 1.0, title_of("task", t.code)) for t in top_tasks]
     return Answer(q.raw, INTENT, True, "\n".join(lines), results)
 
@@ -82,8 +78,17 @@ def bodies_answer(
     if not ranked:
         return None
     lines = [m.bold(f"Phụ lục có {len(ranked)} {_ROLE_BODIES[role]} khác nhau:")]
-    lines.extend(
-        m.text(f"• {agency_display(name)}: {plural_tasks(len(held))}") for name, held in ranked
-    )
-    lines.append(m.italic(f"Nguồn: Phụ lục, cột “{_ROLE_VERB[role][1]}”"))
+    lines += [*_counted(ranked, m), _source(role, m)]
     return Answer(q.raw, INTENT, True, "\n".join(lines))
+
+
+def _counted(ranked: Sequence[tuple[str, list[Task]]], m: Markup) -> list[str]:
+    """A line per body: its name and how many tasks it holds."""
+    return [
+        m.text(f"• {agency_display(name)}: {plural_tasks(len(held))}") for name, held in ranked
+    ]
+
+
+def _source(role: str, m: Markup) -> str:
+    """The appendix column the counts come from."""
+    return m.italic(f"Nguồn: Phụ lục, cột “{_ROLE_VERB[role][1]}”")
